@@ -1,0 +1,9 @@
+//! The ELITEA server client: exactly the contract in `shared/elitea-api.md`.
+
+mod client;
+mod error;
+mod types;
+
+pub use client::{Client, ClientConfig, normalize_server_url};
+pub use error::{ApiError, ApiErrorKind};
+pub use types::{Author, Model, Models, TokenRecord, User};

@@ -1,0 +1,86 @@
+//! The one error type every front end sees. Its `kind` is the protocol's `data.kind`, and its
+//! message is a sentence a user can act on. Messages never carry a token value.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorKind {
+    InvalidParams,
+    NotSignedIn,
+    CredentialRejected,
+    NotFound,
+    Conflict,
+    Unavailable,
+    SettingsUnavailable,
+    FileUnreadable,
+    FileChanged,
+    KeyringUnavailable,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidParams => "invalidParams",
+            ErrorKind::NotSignedIn => "notSignedIn",
+            ErrorKind::CredentialRejected => "credentialRejected",
+            ErrorKind::NotFound => "notFound",
+            ErrorKind::Conflict => "conflict",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::SettingsUnavailable => "settingsUnavailable",
+            ErrorKind::FileUnreadable => "fileUnreadable",
+            ErrorKind::FileChanged => "fileChanged",
+            ErrorKind::KeyringUnavailable => "keyringUnavailable",
+            ErrorKind::Internal => "internal",
+        }
+    }
+
+    /// The CLI's exit status for this kind (documented in the README).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::InvalidParams | ErrorKind::Conflict | ErrorKind::SettingsUnavailable => 2,
+            ErrorKind::CredentialRejected | ErrorKind::NotSignedIn => 3,
+            ErrorKind::NotFound => 4,
+            ErrorKind::Unavailable => 5,
+            ErrorKind::KeyringUnavailable => 6,
+            ErrorKind::FileUnreadable | ErrorKind::FileChanged => 7,
+            ErrorKind::Internal => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub kind: ErrorKind,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::InvalidParams, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Internal, message)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

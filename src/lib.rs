@@ -1,0 +1,16 @@
+//! elitea-tokens: manage ELITEA personal access tokens from the editor and the terminal.
+//!
+//! One folder per concern: `api` (the server client), `tokens` (the token rules), `secrets`,
+//! `sandbox` (an embedded ELITEA), `service` (the core both front ends call) and `cli`.
+
+pub mod api;
+pub mod cli;
+pub mod clock;
+pub mod error;
+pub mod fsutil;
+pub mod sandbox;
+pub mod secrets;
+pub mod service;
+pub mod tokens;
+
+pub use error::{Error, ErrorKind, Result};

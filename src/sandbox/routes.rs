@@ -1,0 +1,613 @@
+//! The HTTP surface, answer for answer as the genuine server's captures show: compact JSON
+//! with sorted keys and a trailing newline, errors as `{"error": "..."}`, a `302` to
+//! `/access_denied` for a bad credential, `204` on delete.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, get};
+use chrono::Duration;
+use serde_json::{Value, json};
+
+use super::faults::Fault;
+use super::store::{SandboxToken, SandboxUser};
+use super::{Denial, Shared, jwt};
+use crate::tokens::format_http_date;
+
+type St = State<Arc<Shared>>;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let collection = || {
+        get(list_tokens)
+            .post(create_token)
+            .delete(delete_collection)
+            .options(options)
+            .fallback(not_allowed_here)
+    };
+    let item = || {
+        get(get_token)
+            .post(create_token_item)
+            .delete(delete_token)
+            .options(options)
+            .fallback(not_allowed_here)
+    };
+    let user = || -> MethodRouter<Arc<Shared>> {
+        get(current_user)
+            .options(options)
+            .fallback(not_allowed_here)
+    };
+    let mut router = Router::new()
+        .route("/api/v2/auth/token/", collection())
+        .route("/api/v2/auth/token/{uid}", item())
+        .route("/api/v2/auth/token/{uid}/", item())
+        .route("/api/v2/auth/user/", user())
+        .route("/api/v2/auth/user/{mode}", user())
+        .route("/api/v2/auth/user/{mode}/", user());
+    if shared.social {
+        router = router
+            .route("/api/v2/social/author/", get(author).options(options))
+            .route(
+                "/api/v2/configurations/models/{project_id}",
+                get(models).options(options),
+            );
+    }
+    router
+        .fallback(no_such_page)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            faults_and_delay,
+        ))
+        .layer(middleware::map_response(centry_headers))
+        .with_state(shared)
+}
+
+async fn centry_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    h.insert(header::SERVER, HeaderValue::from_static("Centry"));
+    response
+}
+
+async fn faults_and_delay(State(shared): St, request: Request, next: Next) -> Response {
+    let delay = *shared.delay.lock().unwrap_or_else(|e| e.into_inner());
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let fault = {
+        let mut rules = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let path = request.uri().path();
+        let hit = rules.iter_mut().find(|r| {
+            r.times > 0 && r.method == request.method() && path.contains(&r.path_contains)
+        });
+        hit.map(|r| {
+            r.times -= 1;
+            r.fault
+        })
+    };
+    match fault {
+        None => next.run(request).await,
+        Some(Fault::Fail(code)) => StatusCode::from_u16(code)
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+        Some(Fault::DropAfterCommit) => {
+            let done = next.run(request).await;
+            let (mut parts, _body) = done.into_parts();
+            parts.headers.remove(header::CONTENT_LENGTH);
+            let broken = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "sandbox fault: connection dropped",
+                ))
+            });
+            Response::from_parts(parts, Body::from_stream(broken))
+        }
+        Some(Fault::HangAfterCommit) => {
+            let _done = next.run(request).await;
+            std::future::pending::<Response>().await
+        }
+    }
+}
+
+/// Python's `json.dumps` escapes every non-ASCII character; serde_json leaves them raw, and
+/// only ever inside strings, so escaping them afterwards is exact.
+fn ascii_json(text: String) -> String {
+    if text.is_ascii() {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        }
+    }
+    out
+}
+
+fn json_response(status: StatusCode, value: &Value) -> Response {
+    let body = ascii_json(serde_json::to_string(value).unwrap_or_else(|_| "null".into())) + "\n";
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `{"error": "..."}` as Flask-RESTful writes it (note the spaces).
+fn error_400(message: &str) -> Response {
+    let text = ascii_json(serde_json::to_string(message).unwrap_or_default());
+    let body = format!("{{\"error\": {text}}}\n");
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
+}
+
+fn internal_error() -> Response {
+    json_response(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &json!({"message": "Internal Server Error"}),
+    )
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn denied(shared: &Shared, headers: &HeaderMap) -> Response {
+    let denial = *shared.denial.lock().unwrap_or_else(|e| e.into_inner());
+    let mut response = match denial {
+        Denial::Redirect => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("127.0.0.1");
+            let target = format!("http://{host}/access_denied");
+            let t = escape_html(&target);
+            let mut r = html(
+                StatusCode::FOUND,
+                format!(
+                    "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n<h1>Redirecting...</h1>\n<p>You should be redirected automatically to the target URL: <a href=\"{t}\">{t}</a>. If not, click the link.\n"
+                ),
+            );
+            if let Ok(v) = HeaderValue::from_str(&target) {
+                r.headers_mut().insert(header::LOCATION, v);
+            }
+            r
+        }
+        Denial::Forbidden => html(StatusCode::FORBIDDEN, "Access Denied".into()),
+    };
+    let h = response.headers_mut();
+    h.insert(header::VARY, HeaderValue::from_static("Cookie"));
+    h.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static(
+            "centry_auth_session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/",
+        ),
+    );
+    response
+}
+
+/// The bearer token's user, or the denial answer. An unknown, deleted, expired, forged or
+/// missing credential are all refused alike, as the real server does.
+#[allow(clippy::result_large_err)]
+fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<SandboxUser, Response> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then(|| rest.trim().to_string())
+        });
+    let store = shared.lock();
+    let user = value
+        .and_then(|v| jwt::verify(&v, &store.secret_bytes()))
+        .and_then(|uuid| store.token(&uuid).cloned())
+        .filter(|t| t.expires.is_none_or(|e| e > shared.clock.now()))
+        .and_then(|t| store.user(t.user_id).cloned());
+    drop(store);
+    user.ok_or_else(|| denied(shared, headers))
+}
+
+fn row(shared: &Shared, store: &super::Store, t: &SandboxToken, full: bool) -> Value {
+    let value = shared.value_of(store, t);
+    let token = if full {
+        value
+    } else {
+        let tail: String = value
+            .chars()
+            .rev()
+            .take(7)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("...{tail}")
+    };
+    json!({
+        "expires": t.expires.map(format_http_date),
+        "id": t.id,
+        "name": t.name,
+        "token": token,
+        "user_id": t.user_id,
+        "uuid": t.uuid,
+    })
+}
+
+async fn list_tokens(State(shared): St, headers: HeaderMap) -> Response {
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let store = shared.lock();
+    let rows: Vec<Value> = store
+        .tokens
+        .iter()
+        .filter(|t| t.user_id == user.id)
+        .map(|t| row(&shared, &store, t, false))
+        .collect();
+    json_response(StatusCode::OK, &Value::Array(rows))
+}
+
+fn not_found_message(uid: &str) -> String {
+    format!("token with uid {uid} not found")
+}
+
+async fn get_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String>) -> Response {
+    if let Err(r) = authenticate(&shared, &headers) {
+        return r;
+    }
+    let store = shared.lock();
+    // The real server does not check that the token is the caller's.
+    match store.token(&uid) {
+        Some(t) => json_response(StatusCode::OK, &row(&shared, &store, t, false)),
+        None => error_400(&not_found_message(&uid)),
+    }
+}
+
+async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String>) -> Response {
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut store = shared.lock();
+    let Some(t) = store.token(&uid).cloned() else {
+        return error_400(&not_found_message(&uid));
+    };
+    if t.user_id != user.id {
+        return json_response(StatusCode::FORBIDDEN, &Value::Null);
+    }
+    store.tokens.retain(|x| x.uuid != uid);
+    shared.persist(&store);
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CONTENT_TYPE, "application/json")],
+    )
+        .into_response()
+}
+
+async fn delete_collection(State(shared): St, headers: HeaderMap) -> Response {
+    match authenticate(&shared, &headers) {
+        Ok(_) => internal_error(),
+        Err(r) => r,
+    }
+}
+
+async fn create_token_item(
+    state: St,
+    headers: HeaderMap,
+    Path(_uid): Path<String>,
+    body: Bytes,
+) -> Response {
+    // The item route's POST is the same handler as the collection's.
+    create_token(state, headers, body).await
+}
+
+/// Python's `int()` on a JSON value: `Err(true)` is its ValueError (a 400), `Err(false)` a
+/// TypeError or overflow (a bare 500).
+fn py_int(v: &Value) -> Result<i64, bool> {
+    match v {
+        Value::Bool(b) => Ok(i64::from(*b)),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Ok(i)
+            } else if let Some(f) = n.as_f64() {
+                if f.is_nan() {
+                    Err(true)
+                } else if f.is_finite() && f.abs() < 9.2e18 {
+                    Ok(f.trunc() as i64)
+                } else {
+                    Err(false)
+                }
+            } else {
+                Err(false)
+            }
+        }
+        Value::String(s) => {
+            let t = s.trim();
+            let (sign, digits) = match t.strip_prefix('-') {
+                Some(d) => (-1, d),
+                None => (1, t.strip_prefix('+').unwrap_or(t)),
+            };
+            let valid = !digits.is_empty()
+                && !digits.starts_with('_')
+                && !digits.ends_with('_')
+                && !digits.contains("__")
+                && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(true);
+            }
+            digits
+                .replace('_', "")
+                .parse::<i64>()
+                .map(|n| sign * n)
+                .map_err(|_| false)
+        }
+        _ => Err(false),
+    }
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+        Value::String(s) => !s.is_empty(),
+        Value::Array(a) => !a.is_empty(),
+        Value::Object(o) => !o.is_empty(),
+    }
+}
+
+async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Response {
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|m| {
+            m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+        });
+    if !is_json {
+        return html(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n<p>Did not attempt to load JSON data because the request Content-Type was not &#39;application/json&#39;.</p>\n".into(),
+        );
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
+        return html(
+            StatusCode::BAD_REQUEST,
+            "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>The browser (or proxy) sent a request that this server could not understand.</p>\n".into(),
+        );
+    };
+    let Value::Object(body) = body else {
+        return internal_error();
+    };
+    let Some(name) = body.get("name") else {
+        return error_400("Name is required");
+    };
+    let name = match name {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(if *b { "True" } else { "False" }.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => return internal_error(),
+    };
+    let now = shared.clock.now();
+    let now = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+    let expires = match body.get("expires").unwrap_or(&Value::Null) {
+        Value::Null => None,
+        e if !truthy(e) => return internal_error(),
+        Value::Object(e) => {
+            let Some(measure) = e.get("measure") else {
+                return error_400("expires must have \"measure\" key");
+            };
+            if matches!(measure, Value::Array(_) | Value::Object(_)) {
+                return internal_error();
+            }
+            let measure = measure.as_str().unwrap_or("");
+            if !["minutes", "hours", "seconds", "days", "weeks"].contains(&measure) {
+                return error_400(
+                    "expires measure be in {'minutes', 'hours', 'seconds', 'days', 'weeks'}",
+                );
+            }
+            let Some(value) = e.get("value") else {
+                return error_400("expires must have \"value\" key");
+            };
+            let value = match py_int(value) {
+                Ok(v) => v,
+                Err(true) => return error_400("expires must be int, got <class 'dict'>"),
+                Err(false) => return internal_error(),
+            };
+            let delta = match measure {
+                "weeks" => value.checked_mul(7 * 86_400),
+                "days" => value.checked_mul(86_400),
+                "hours" => value.checked_mul(3_600),
+                "minutes" => value.checked_mul(60),
+                _ => Some(value),
+            };
+            let at = delta
+                .and_then(Duration::try_seconds)
+                .and_then(|d| now.checked_add_signed(d))
+                .filter(|t| (1..=9999).contains(&chrono::Datelike::year(t)));
+            match at {
+                Some(t) => Some(t),
+                None => return internal_error(),
+            }
+        }
+        _ => return internal_error(),
+    };
+    let mut store = shared.lock();
+    let token = store.add_token(user.id, name, expires);
+    shared.persist(&store);
+    json_response(StatusCode::OK, &row(&shared, &store, &token, true))
+}
+
+fn user_json(u: &SandboxUser) -> serde_json::Map<String, Value> {
+    let mut m = serde_json::Map::new();
+    m.insert("avatar".into(), Value::Null);
+    m.insert("email".into(), json!(u.email));
+    m.insert("id".into(), json!(u.id));
+    m.insert("last_login".into(), Value::Null);
+    m.insert("name".into(), json!(u.name));
+    m.insert("suspended".into(), json!(false));
+    m
+}
+
+async fn current_user(State(shared): St, headers: HeaderMap) -> Response {
+    match authenticate(&shared, &headers) {
+        Ok(u) => json_response(StatusCode::OK, &Value::Object(user_json(&u))),
+        Err(r) => r,
+    }
+}
+
+async fn author(State(shared): St, headers: HeaderMap) -> Response {
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    let mut m = user_json(&user);
+    m.insert("api_url".into(), json!(format!("http://{host}")));
+    m.insert(
+        "personal_project_id".into(),
+        json!(user.personal_project_id),
+    );
+    json_response(StatusCode::OK, &Value::Object(m))
+}
+
+/// The Public project; its models are shared with every project.
+const PUBLIC_PROJECT_ID: i64 = 1;
+
+fn model(name: &str, display: &str, project_id: i64, shared: bool, default: bool) -> Value {
+    json!({
+        "default": default,
+        "display_name": display,
+        "name": name,
+        "project_id": project_id,
+        "shared": shared,
+    })
+}
+
+async fn models(State(shared): St, headers: HeaderMap, Path(project_id): Path<String>) -> Response {
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let Ok(project_id) = project_id.parse::<i64>() else {
+        return no_such_page().await;
+    };
+    let public = vec![
+        model("gpt-4.1", "GPT-4.1", PUBLIC_PROJECT_ID, true, true),
+        model("gpt-4o-mini", "GPT-4o mini", PUBLIC_PROJECT_ID, true, false),
+    ];
+    let (items, default) = if project_id == PUBLIC_PROJECT_ID {
+        (public, ("gpt-4.1", PUBLIC_PROJECT_ID))
+    } else if project_id == user.personal_project_id {
+        let mut own = vec![
+            model("gpt-5-mini", "GPT-5 mini", project_id, false, true),
+            model(
+                "claude-sonnet-4-5",
+                "Claude Sonnet 4.5",
+                project_id,
+                false,
+                false,
+            ),
+        ];
+        own.extend(public);
+        (own, ("gpt-5-mini", project_id))
+    } else {
+        return error_400(&format!("Project {project_id} not found"));
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "default_model_name": default.0,
+            "default_model_project_id": default.1,
+            "items": items,
+            "total": items.len(),
+        }),
+    )
+}
+
+async fn options() -> Response {
+    StatusCode::OK.into_response()
+}
+
+async fn not_allowed_here(State(shared): St, method: Method, headers: HeaderMap) -> Response {
+    if let Err(r) = authenticate(&shared, &headers) {
+        return r;
+    }
+    let _ = method;
+    json_response(
+        StatusCode::NOT_FOUND,
+        &json!({"message": "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."}),
+    )
+}
+
+async fn no_such_page() -> Response {
+    html(
+        StatusCode::NOT_FOUND,
+        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n".into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_int() {
+        assert_eq!(py_int(&json!(30)), Ok(30));
+        assert_eq!(py_int(&json!(-2)), Ok(-2));
+        assert_eq!(py_int(&json!(1.9)), Ok(1));
+        assert_eq!(py_int(&json!(true)), Ok(1));
+        assert_eq!(py_int(&json!(" 12 ")), Ok(12));
+        assert_eq!(py_int(&json!("1_000")), Ok(1000));
+        assert_eq!(py_int(&json!("abc")), Err(true));
+        assert_eq!(py_int(&json!("1.5")), Err(true));
+        assert_eq!(py_int(&json!("")), Err(true));
+        assert_eq!(py_int(&json!(null)), Err(false));
+        assert_eq!(py_int(&json!([1])), Err(false));
+        assert_eq!(py_int(&json!(1e300)), Err(false));
+    }
+
+    #[test]
+    fn json_is_ascii_like_python() {
+        assert_eq!(
+            ascii_json(r#"{"a":"é😀"}"#.into()),
+            r#"{"a":"\u00e9\ud83d\ude00"}"#
+        );
+    }
+}

@@ -1,0 +1,54 @@
+//! Keyring calls off the async runtime, with a timeout long enough to unlock a keyring.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::secrets::{SecretKey, SecretStore, SecretString};
+
+pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
+
+async fn run<T: Send + 'static>(
+    store: &Arc<dyn SecretStore>,
+    f: impl FnOnce(&dyn SecretStore) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let store = store.clone();
+    let task = tokio::task::spawn_blocking(move || f(store.as_ref()));
+    match tokio::time::timeout(KEYRING_TIMEOUT, task).await {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(Error::internal("A keyring call failed unexpectedly.")),
+        Err(_) => Err(Error::new(
+            ErrorKind::KeyringUnavailable,
+            format!(
+                "The keyring did not answer within {} s: unlock it (or start gnome-keyring or KWallet) and try again.",
+                KEYRING_TIMEOUT.as_secs()
+            ),
+        )),
+    }
+}
+
+#[allow(dead_code)] // used by the apply and rotate paths to come
+pub async fn get(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<Option<SecretString>> {
+    run(store, move |s| s.get(&key)).await
+}
+
+pub async fn set(store: &Arc<dyn SecretStore>, key: SecretKey, value: SecretString) -> Result<()> {
+    run(store, move |s| s.set(&key, &value)).await
+}
+
+pub async fn delete(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<()> {
+    run(store, move |s| s.delete(&key)).await
+}
+
+/// Which of `keys` have a stored value; a keyring that cannot be read counts as "not known".
+pub async fn known(store: &Arc<dyn SecretStore>, keys: Vec<SecretKey>) -> Vec<bool> {
+    let n = keys.len();
+    run(store, move |s| {
+        Ok(keys
+            .iter()
+            .map(|k| matches!(s.get(k), Ok(Some(_))))
+            .collect())
+    })
+    .await
+    .unwrap_or_else(|_| vec![false; n])
+}

@@ -1,0 +1,36 @@
+//! The token rules: expiration input and status, names, the client-side list (search, sort,
+//! paging), the masked form, and what can be read from a token value offline.
+
+mod expiration;
+mod jwt;
+mod list;
+mod name;
+mod row;
+mod status;
+mod time;
+
+pub use expiration::{Expiration, Measure};
+pub use jwt::{TokenClaims, read_claims};
+pub use list::{ListQuery, Order, PAGE_SIZES, Page, SortBy, list_page};
+pub use name::{NAME_MAX_LEN, check_name_free, validate_name};
+pub use row::TokenRow;
+pub use status::{ExpiryStatus, StatusKind, WARNING_WINDOW, expiry_status};
+pub use time::{format_http_date, parse_expires};
+
+/// `...` plus the last four characters, as the web UI shows a token. Works on the full value
+/// and on the server's own masked form (`...` plus seven), which share their tail.
+pub fn mask(value: &str) -> String {
+    let tail: Vec<char> = value.chars().rev().take(4).collect();
+    let tail: String = tail.into_iter().rev().collect();
+    format!("...{tail}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn mask_takes_the_last_four() {
+        assert_eq!(super::mask("...vqs0AVg"), "...0AVg");
+        assert_eq!(super::mask("abc"), "...abc");
+        assert_eq!(super::mask(""), "...");
+    }
+}

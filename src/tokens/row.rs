@@ -1,0 +1,39 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ExpiryStatus, expiry_status, mask};
+use crate::api::TokenRecord;
+
+/// A token as every view shows it: the protocol's `TokenRow`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenRow {
+    pub uuid: String,
+    pub name: Option<String>,
+    /// `...` plus the last four characters.
+    pub masked: String,
+    /// RFC 3339, or null for a token that never expires.
+    pub expires: Option<DateTime<Utc>>,
+    pub status: ExpiryStatus,
+    /// Whether the full value is held in the keyring, so settings written for this token will
+    /// authenticate.
+    pub value_known: bool,
+}
+
+impl TokenRow {
+    pub fn from_record(record: &TokenRecord, now: DateTime<Utc>, value_known: bool) -> Self {
+        TokenRow {
+            uuid: record.uuid.clone(),
+            name: record.name.clone(),
+            masked: mask(record.token.expose()),
+            expires: record.expires,
+            status: expiry_status(record.expires, now),
+            value_known,
+        }
+    }
+
+    /// The name, or a placeholder for the rare nameless token the server allows.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or("(no name)")
+    }
+}

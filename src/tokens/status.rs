@@ -1,0 +1,122 @@
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A token with this much left or less is in the warning state.
+pub const WARNING_WINDOW: Duration = Duration::days(7);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StatusKind {
+    Never,
+    Ok,
+    Warning,
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiryStatus {
+    pub kind: StatusKind,
+    pub label: String,
+}
+
+/// The expiry state every view shows. Counts round up, so "in 7 days" always means the
+/// warning state and "in 8 days" always the ok one; the unit drops to hours, then minutes,
+/// in the last day.
+pub fn expiry_status(expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> ExpiryStatus {
+    let Some(expires) = expires else {
+        return ExpiryStatus {
+            kind: StatusKind::Never,
+            label: "Never".into(),
+        };
+    };
+    let left = expires - now;
+    if left <= Duration::zero() {
+        return ExpiryStatus {
+            kind: StatusKind::Expired,
+            label: "Expired".into(),
+        };
+    }
+    let kind = if left > WARNING_WINDOW {
+        StatusKind::Ok
+    } else {
+        StatusKind::Warning
+    };
+    let secs = left.num_seconds() + i64::from(left.subsec_nanos() > 0);
+    let ceil = |unit: i64| (secs + unit - 1) / unit;
+    let label = if left >= Duration::days(1) {
+        count(ceil(86_400), "day")
+    } else if left >= Duration::hours(1) {
+        count(ceil(3_600), "hour")
+    } else {
+        count(ceil(60), "minute")
+    };
+    ExpiryStatus { kind, label }
+}
+
+fn count(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("in 1 {unit}")
+    } else {
+        format!("in {n} {unit}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn boundaries() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 12, 0, 0).unwrap();
+        let s = Duration::seconds;
+        let cases: &[(Option<Duration>, StatusKind, &str)] = &[
+            (None, StatusKind::Never, "Never"),
+            (Some(Duration::days(30)), StatusKind::Ok, "in 30 days"),
+            (
+                Some(Duration::days(30) - s(5)),
+                StatusKind::Ok,
+                "in 30 days",
+            ),
+            (Some(Duration::days(7) + s(1)), StatusKind::Ok, "in 8 days"),
+            (Some(Duration::days(7)), StatusKind::Warning, "in 7 days"),
+            (
+                Some(Duration::days(7) - s(1)),
+                StatusKind::Warning,
+                "in 7 days",
+            ),
+            (Some(Duration::days(3)), StatusKind::Warning, "in 3 days"),
+            (Some(Duration::days(1)), StatusKind::Warning, "in 1 day"),
+            (
+                Some(Duration::days(1) - s(1)),
+                StatusKind::Warning,
+                "in 24 hours",
+            ),
+            (Some(Duration::hours(5)), StatusKind::Warning, "in 5 hours"),
+            (Some(Duration::hours(1)), StatusKind::Warning, "in 1 hour"),
+            (
+                Some(Duration::hours(1) - s(1)),
+                StatusKind::Warning,
+                "in 60 minutes",
+            ),
+            (
+                Some(Duration::minutes(1)),
+                StatusKind::Warning,
+                "in 1 minute",
+            ),
+            (Some(s(1)), StatusKind::Warning, "in 1 minute"),
+            (
+                Some(Duration::milliseconds(1)),
+                StatusKind::Warning,
+                "in 1 minute",
+            ),
+            (Some(Duration::zero()), StatusKind::Expired, "Expired"),
+            (Some(-s(1)), StatusKind::Expired, "Expired"),
+            (Some(-Duration::days(2500)), StatusKind::Expired, "Expired"),
+        ];
+        for (left, kind, label) in cases {
+            let got = expiry_status(left.map(|d| now + d), now);
+            assert_eq!((got.kind, got.label.as_str()), (*kind, *label), "{left:?}");
+        }
+    }
+}
