@@ -253,10 +253,24 @@ fn path_segment(text: &str) -> String {
         .replace('+', "%20")
 }
 
+/// Whether a TLS failure is anywhere in the chain. rustls errors travel inside io::Errors,
+/// whose `source()` skips the error they wrap, so those are opened by hand.
+fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+    if e.downcast_ref::<rustls::Error>().is_some() {
+        return true;
+    }
+    if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        let inner: &(dyn std::error::Error + 'static) = inner;
+        if is_tls(inner) {
+            return true;
+        }
+    }
+    e.source().is_some_and(is_tls)
+}
+
 fn transport_error(e: &reqwest::Error, server: &str, timeout: Duration) -> ApiError {
     let cause = root_cause(e);
-    let lower = cause.to_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    if is_tls(e) {
         return ApiError::new(
             ApiErrorKind::Tls,
             format!(

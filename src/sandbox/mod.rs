@@ -143,6 +143,13 @@ impl SandboxHandle {
         SecretString::new(self.shared.value_of(&store, &token))
     }
 
+    /// A value signed with this sandbox's key for a token it does not hold: the "right key,
+    /// unknown uuid" credential of the captures.
+    pub fn forge(&self, uuid: &str, expires: Option<DateTime<Utc>>) -> SecretString {
+        let store = self.shared.lock();
+        SecretString::new(jwt::encode(uuid, expires, &store.secret_bytes()))
+    }
+
     /// The tokens the sandbox holds now, in id order.
     pub fn tokens(&self) -> Vec<SandboxToken> {
         self.shared.lock().tokens.clone()

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs them. Installs what it needs on a fresh machine
+# (tests/setup.sh), then runs the checks in order; the first failure stops the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tests/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --all-targets --locked

@@ -1,0 +1,361 @@
+//! The sandbox compared with the captures of the genuine server: for each exchange of
+//! `reference/elitea-real-transcript.txt`, the same request against the sandbox in the same
+//! state must give the same status, content type, headers that matter, body shape, `expires`
+//! format and masked form. Bodies that do not depend on secrets or clocks must match to the
+//! byte.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::{TimeZone, Utc};
+use elitea_tokens::sandbox::Denial;
+use elitea_tokens::secrets::SecretString;
+use serde_json::Value;
+
+const TRANSCRIPT: &str = include_str!("fixtures/reference/elitea-real-transcript.txt");
+
+#[derive(Debug)]
+struct Captured {
+    title: String,
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+/// Splits the transcript into its exchanges, in order; the closing variant section holds
+/// three exchanges of its own.
+fn captured() -> Vec<Captured> {
+    let mut out = vec![];
+    let mut title = String::new();
+    let (mut after_separator, mut in_variant) = (false, false);
+    let lines: Vec<&str> = TRANSCRIPT.lines().collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.starts_with("=====") {
+            after_separator = true;
+        }
+        if let Some(t) = line.strip_prefix("### ") {
+            // A section's first heading names it; in the variant section each request does.
+            if after_separator || (in_variant && t.starts_with("GET")) {
+                title = t.to_string();
+                in_variant |= t.starts_with("VARIANT");
+                after_separator = false;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("HTTP/1.1 ") {
+            let status: u16 = rest[..3].parse().unwrap();
+            let mut headers = BTreeMap::new();
+            i += 1;
+            while i < lines.len() && !lines[i].is_empty() {
+                let (k, v) = lines[i].split_once(": ").unwrap();
+                headers.insert(k.to_ascii_lowercase(), v.to_string());
+                i += 1;
+            }
+            i += 1;
+            let mut body = vec![];
+            while i < lines.len() && !lines[i].starts_with("[elapsed") && !lines[i].starts_with("=====") && !lines[i].starts_with("### ") {
+                body.push(lines[i]);
+                i += 1;
+            }
+            let mut body = body.join("\n").trim_end_matches('\n').to_string();
+            // Every captured body but the bare "Access Denied" ends in a newline that the
+            // transcript's layout swallowed; Content-Length tells.
+            if let Some(len) = headers.get("content-length").and_then(|l| l.parse::<usize>().ok())
+                && body.len() + 1 == len
+            {
+                body.push('\n');
+            }
+            out.push(Captured {
+                title: title.clone(),
+                status,
+                headers,
+                body,
+            });
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Cred {
+    Bootstrap,
+    New,
+    Garbage,
+    WrongKey,
+    UnknownUuid,
+    Expired,
+    Missing,
+    NoScheme,
+}
+
+struct Step {
+    title_starts: &'static str,
+    method: &'static str,
+    path: &'static str,
+    cred: Cred,
+    body: Option<&'static str>,
+}
+
+const WRONG_KEY: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJ1dWlkIjoiMTExMTExMTEtMTExMS00MTExLTgxMTEtMTExMTExMTExMTExIiwiZXhwaXJlcyI6bnVsbH0.1LL1tdAlzAkwrcrDYfQmAByv6n5SiAudxI9ZmdhIrm9uKhitMW4yhjiXybPJQ0_QpMH6_THgHOTkDKuvqs0AVg";
+const ZERO: &str = "00000000-0000-4000-8000-000000000000";
+
+fn steps() -> Vec<Step> {
+    use Cred::*;
+    let s = |title_starts, method, path, cred, body| Step {
+        title_starts,
+        method,
+        path,
+        cred,
+        body,
+    };
+    vec![
+        s("1. LIST", "GET", "/api/v2/auth/token/", Bootstrap, None),
+        s("2. CREATE token", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"x","expires":{"measure":"days","value":30}}"#)),
+        s("2b. CREATE", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"noexp"}"#)),
+        s("3. LIST", "GET", "/api/v2/auth/token/", Bootstrap, None),
+        s("3b. GET single", "GET", "/api/v2/auth/token/{x}", Bootstrap, None),
+        s("3c. USE newly", "GET", "/api/v2/auth/token/", New, None),
+        s("4. DELETE", "DELETE", "/api/v2/auth/token/{x}", Bootstrap, None),
+        s("4b. LIST after", "GET", "/api/v2/auth/token/", Bootstrap, None),
+        s("4c. USE deleted", "GET", "/api/v2/auth/token/", New, None),
+        s("4d. DELETE unknown", "DELETE", "/api/v2/auth/token/00000000-0000-4000-8000-000000000000", Bootstrap, None),
+        s("4e. GET unknown", "GET", "/api/v2/auth/token/00000000-0000-4000-8000-000000000000", Bootstrap, None),
+        s("5. CURRENT USER", "GET", "/api/v2/auth/user/", Bootstrap, None),
+        s("6. INVALID token (garbage)", "GET", "/api/v2/auth/token/", Garbage, None),
+        s("6b. INVALID", "GET", "/api/v2/auth/token/", WrongKey, None),
+        s("6c. INVALID", "GET", "/api/v2/auth/token/", UnknownUuid, None),
+        s("6d. INVALID", "GET", "/api/v2/auth/user/", Garbage, None),
+        s("7. EXPIRED", "GET", "/api/v2/auth/token/", Expired, None),
+        s("7b. EXPIRED", "GET", "/api/v2/auth/user/", Expired, None),
+        s("8. NO Authorization", "GET", "/api/v2/auth/token/", Missing, None),
+        s("8b. Authorization without", "GET", "/api/v2/auth/token/", NoScheme, None),
+        s("9. CREATE: missing", "POST", "/api/v2/auth/token/", Bootstrap, Some("{}")),
+        s("9b. CREATE: bad", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"y","expires":{"measure":"years","value":1}}"#)),
+        s("9c. CREATE: non-int", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"y","expires":{"measure":"days","value":"abc"}}"#)),
+        s("GET /api/v2/auth/token/ Bearer not-a-jwt", "GET", "/api/v2/auth/token/", Garbage, None),
+        s("GET /api/v2/auth/token/ Bearer eyJ", "GET", "/api/v2/auth/token/", WrongKey, None),
+        s("GET /api/v2/auth/token/ (no Authorization)", "GET", "/api/v2/auth/token/", Missing, None),
+    ]
+}
+
+fn is_http_date(s: &str) -> bool {
+    chrono::DateTime::parse_from_rfc2822(s).is_ok() && s.ends_with(" GMT") && s.len() == 29
+}
+
+/// Same keys, same kinds of values; ids, names and user ids equal; tokens masked or full
+/// alike; dates in the same HTTP-date form.
+fn same_shape(want: &Value, got: &Value, at: &str) {
+    match (want, got) {
+        (Value::Object(w), Value::Object(g)) => {
+            assert_eq!(w.keys().collect::<Vec<_>>(), g.keys().collect::<Vec<_>>(), "{at}: keys");
+            for (k, wv) in w {
+                let gv = &g[k];
+                let here = format!("{at}.{k}");
+                match k.as_str() {
+                    "token" => {
+                        let (w, g) = (wv.as_str().unwrap(), gv.as_str().unwrap());
+                        if w.starts_with("...") {
+                            assert!(g.starts_with("...") && g.len() == w.len(), "{here}: masked like {w}, got {g}");
+                        } else {
+                            assert_eq!(g.split('.').count(), 3, "{here}: a full JWT");
+                            assert_eq!(g.len(), w.len(), "{here}: same length as the real value");
+                            assert_eq!(g.split('.').next(), w.split('.').next(), "{here}: same JWT header");
+                        }
+                    }
+                    "expires" => match (wv, gv) {
+                        (Value::Null, Value::Null) => {}
+                        (Value::String(w), Value::String(g)) => {
+                            assert!(is_http_date(w) && is_http_date(g), "{here}: {w} vs {g}");
+                        }
+                        _ => panic!("{here}: {wv} vs {gv}"),
+                    },
+                    "uuid" => assert_eq!(gv.as_str().map(str::len), Some(36), "{here}"),
+                    _ => same_shape(wv, gv, &here),
+                }
+            }
+        }
+        (Value::Array(w), Value::Array(g)) => {
+            assert_eq!(w.len(), g.len(), "{at}: length");
+            for (i, (wv, gv)) in w.iter().zip(g).enumerate() {
+                same_shape(wv, gv, &format!("{at}[{i}]"));
+            }
+        }
+        _ => assert_eq!(want, got, "{at}"),
+    }
+}
+
+#[tokio::test]
+async fn sandbox_answers_as_the_captures() {
+    let captures = captured();
+    let steps = steps();
+    assert_eq!(captures.len(), steps.len(), "every captured exchange is replayed");
+
+    let sb = common::sandbox().await;
+    let bootstrap = sb.bootstrap_token();
+    let expired = sb.issue_token(
+        1,
+        Some("expired"),
+        Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()),
+        Some("22222222-2222-4222-8222-222222222222"),
+    );
+    let unknown = sb.forge("33333333-3333-4333-8333-333333333333", None);
+    let http = common::raw_http();
+    let host = sb.addr().to_string();
+    let mut new_token: Option<(String, SecretString)> = None;
+
+    for (want, step) in captures.iter().zip(&steps) {
+        assert!(want.title.starts_with(step.title_starts), "transcript order: {} vs {}", want.title, step.title_starts);
+        if step.title_starts.starts_with("GET /api") {
+            sb.set_denial(Denial::Forbidden);
+        }
+        let x = new_token.as_ref().map(|(u, _)| u.as_str()).unwrap_or(ZERO);
+        let url = format!("{}{}", sb.url(), step.path.replace("{x}", x));
+        let mut request = http.request(step.method.parse().unwrap(), &url);
+        let auth = match step.cred {
+            Cred::Bootstrap => Some(format!("Bearer {}", bootstrap.expose())),
+            Cred::New => Some(format!("Bearer {}", new_token.as_ref().unwrap().1.expose())),
+            Cred::Garbage => Some("Bearer not-a-jwt".into()),
+            Cred::WrongKey => Some(format!("Bearer {WRONG_KEY}")),
+            Cred::UnknownUuid => Some(format!("Bearer {}", unknown.expose())),
+            Cred::Expired => Some(format!("Bearer {}", expired.expose())),
+            Cred::Missing => None,
+            Cred::NoScheme => Some("abc".into()),
+        };
+        if let Some(a) = auth {
+            request = request.header("Authorization", a);
+        }
+        if let Some(b) = step.body {
+            request = request.header("Content-Type", "application/json").body(b);
+        }
+        let got = request.send().await.unwrap();
+        let title = &want.title;
+        assert_eq!(got.status().as_u16(), want.status, "{title}: status");
+        let headers = got.headers().clone();
+        let header = |k: &str| headers.get(k).map(|v| v.to_str().unwrap().to_string());
+        for k in ["content-type", "server", "access-control-allow-origin", "vary", "set-cookie"] {
+            assert_eq!(header(k), want.headers.get(k).cloned(), "{title}: header {k}");
+        }
+        let real_host = "127.0.0.1:18080";
+        assert_eq!(
+            header("location"),
+            want.headers.get("location").map(|l| l.replace(real_host, &host)),
+            "{title}: location"
+        );
+        let body = got.text().await.unwrap();
+        if want.headers.get("content-type").is_some_and(|c| c.starts_with("application/json")) && !want.body.is_empty() {
+            let w: Value = serde_json::from_str(&want.body).unwrap();
+            let g: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{title}: {e}: {body}"));
+            same_shape(&w, &g, title);
+            assert!(body.ends_with('\n'), "{title}: trailing newline");
+            if w.get("token").and_then(Value::as_str).is_some_and(|t| !t.starts_with("...")) && new_token.is_none() {
+                new_token = Some((
+                    g["uuid"].as_str().unwrap().to_string(),
+                    SecretString::new(g["token"].as_str().unwrap()),
+                ));
+            }
+            // Bodies with nothing secret or time-bound in them match to the byte.
+            if w.get("error").is_some() || title.contains("CURRENT USER") {
+                assert_eq!(body, want.body, "{title}: body");
+            }
+        } else {
+            assert_eq!(body, want.body.replace(real_host, &host), "{title}: body");
+        }
+        if let Some(len) = want.headers.get("content-length")
+            && !want.body.contains("eyJ")
+            && !want.body.contains("GMT")
+            && !want.body.contains(real_host)
+            && !want.body.contains("...")
+        {
+            assert_eq!(body.len().to_string(), *len, "{title}: content length");
+        }
+    }
+}
+
+/// The odd inputs of the ELITEA team's behaviour dump.
+#[tokio::test]
+async fn create_quirks_of_the_behaviour_dump() {
+    let sb = common::sandbox().await;
+    let http = common::raw_http();
+    let url = format!("{}/api/v2/auth/token/", sb.url());
+    let auth = format!("Bearer {}", sb.bootstrap_token().expose());
+    let post = |body: &'static str, content_type: &'static str| {
+        http.post(&url)
+            .header("Authorization", &auth)
+            .header("Content-Type", content_type)
+            .body(body)
+            .send()
+    };
+    let cases: &[(&str, &str, u16, Option<&str>)] = &[
+        (r#"{"name":"a"}"#, "text/plain", 415, None),
+        ("{not json", "application/json", 400, None),
+        ("[1]", "application/json", 500, None),
+        ("null", "application/json", 500, None),
+        (r#"{"name":"a","expires":{}}"#, "application/json", 500, None),
+        (r#"{"name":"a","expires":0}"#, "application/json", 500, None),
+        (r#"{"name":"a","expires":{"value":1}}"#, "application/json", 400, Some("{\"error\": \"expires must have \\\"measure\\\" key\"}\n")),
+        (r#"{"name":"a","expires":{"measure":"days"}}"#, "application/json", 400, Some("{\"error\": \"expires must have \\\"value\\\" key\"}\n")),
+        (r#"{"name":"a","expires":{"measure":"days","value":null}}"#, "application/json", 500, None),
+        (r#"{"name":"a","expires":{"measure":"days","value":1e308}}"#, "application/json", 500, None),
+        (r#"{"name":"a","expires":{"measure":"days","value":99999999}}"#, "application/json", 500, None),
+        (r#"{"name":"a","expires":{"measure":"seconds","value":"90"}}"#, "application/json", 200, None),
+        (r#"{"name":null}"#, "application/json", 200, None),
+        (r#"{"name":"dup"}"#, "application/json", 200, None),
+        (r#"{"name":"dup"}"#, "application/json", 200, None),
+    ];
+    for (body, ct, status, exact) in cases {
+        let r = post(body, ct).await.unwrap();
+        assert_eq!(r.status().as_u16(), *status, "{body} as {ct}");
+        let text = r.text().await.unwrap();
+        if let Some(exact) = exact {
+            assert_eq!(text, *exact, "{body}");
+        }
+    }
+    // Names are neither unique nor checked by the server: the product does that.
+    let names: Vec<Option<String>> = sb.tokens().into_iter().map(|t| t.name).collect();
+    assert_eq!(names.iter().filter(|n| n.as_deref() == Some("dup")).count(), 2);
+    assert!(names.contains(&None));
+
+    // PUT and PATCH are not routes; DELETE on the collection fails as the real one does.
+    for (method, status) in [("PUT", 404), ("PATCH", 404), ("DELETE", 500), ("OPTIONS", 200), ("HEAD", 200)] {
+        let r = http
+            .request(method.parse().unwrap(), &url)
+            .header("Authorization", &auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), status, "{method}");
+    }
+}
+
+#[tokio::test]
+async fn data_file_survives_a_restart_and_listens_on_loopback_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sandbox.json");
+    let options = || elitea_tokens::sandbox::SandboxOptions {
+        data: Some(data.clone()),
+        ..Default::default()
+    };
+    let sb = elitea_tokens::sandbox::start(options()).await.unwrap();
+    assert!(sb.addr().ip().is_loopback());
+    let token = sb.bootstrap_token();
+    let c = common::client(&sb.url(), &token);
+    let made = c.create_token_once("kept", elitea_tokens::tokens::Expiration::NEVER).await.unwrap();
+    sb.shutdown().await;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    let sb = elitea_tokens::sandbox::start(options()).await.unwrap();
+    assert_eq!(sb.bootstrap_token(), token, "same key, same bootstrap value");
+    let c = common::client(&sb.url(), &made.token);
+    let names: Vec<_> = c.list_tokens().await.unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, vec![Some("bootstrap".to_string()), Some("kept".to_string())]);
+}
