@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub mod fsutil;
+pub mod paths;
 pub mod sandbox;
 pub mod secrets;
 pub mod service;

@@ -18,7 +18,10 @@ async fn every_endpoint() {
     let c = common::client(&sb.url(), &sb.bootstrap_token());
 
     let user = c.current_user().await.unwrap();
-    assert_eq!((user.id, user.email.as_deref(), user.name.as_deref()), (1, Some("dev@example.com"), Some("Dev User")));
+    assert_eq!(
+        (user.id, user.email.as_deref(), user.name.as_deref()),
+        (1, Some("dev@example.com"), Some("Dev User"))
+    );
 
     let list = c.list_tokens().await.unwrap();
     assert_eq!(list.len(), 1);
@@ -27,23 +30,35 @@ async fn every_endpoint() {
     assert!(list[0].token.expose().starts_with("...") && list[0].token.expose().len() == 10);
 
     let before = Utc::now();
-    let created = c.create_token_once("x", Expiration::default()).await.unwrap();
+    let created = c
+        .create_token_once("x", Expiration::default())
+        .await
+        .unwrap();
     let claims = read_claims(created.token.expose()).expect("a full JWT value");
     assert_eq!(claims.uuid, created.uuid);
     let expires = created.expires.expect("30 days");
     let days = (expires - before).num_seconds() as f64 / 86_400.0;
     assert!((29.99..30.01).contains(&days), "{days}");
 
-    let never = c.create_token_once("noexp", Expiration::NEVER).await.unwrap();
+    let never = c
+        .create_token_once("noexp", Expiration::NEVER)
+        .await
+        .unwrap();
     assert!(never.expires.is_none());
-    let hours = c.create_token_once("h", Expiration::new(Measure::Hours, 12).unwrap()).await.unwrap();
+    let hours = c
+        .create_token_once("h", Expiration::new(Measure::Hours, 12).unwrap())
+        .await
+        .unwrap();
     assert!(hours.expires.unwrap() - before > chrono::Duration::hours(11));
 
     let one = c.get_token(&created.uuid).await.unwrap();
     assert_eq!(one.name.as_deref(), Some("x"));
     assert_eq!(one.expires, created.expires);
     // The list's masked value and the full value share their tail.
-    assert_eq!(&created.token.expose()[created.token.expose().len() - 7..], &one.token.expose()[3..]);
+    assert_eq!(
+        &created.token.expose()[created.token.expose().len() - 7..],
+        &one.token.expose()[3..]
+    );
 
     // The new value works as a credential.
     let c2 = common::client(&sb.url(), &created.token);
@@ -56,7 +71,12 @@ async fn every_endpoint() {
     assert_eq!(author.api_url.as_deref(), Some(sb.url().as_str()));
     assert_eq!(author.personal_project_id, Some(123));
     let models = c.models(123).await.unwrap();
-    assert!(models.items.iter().any(|m| m.name == "gpt-5-mini" && m.default && m.project_id == 123));
+    assert!(
+        models
+            .items
+            .iter()
+            .any(|m| m.name == "gpt-5-mini" && m.default && m.project_id == 123)
+    );
     assert!(models.items.iter().any(|m| m.project_id == 1 && m.shared));
     assert_eq!(models.default_model_name.as_deref(), Some("gpt-5-mini"));
 }
@@ -71,9 +91,17 @@ fn assert_rejected(e: elitea_tokens::api::ApiError) {
 #[tokio::test]
 async fn every_rejected_credential_says_rejected() {
     let sb = common::sandbox().await;
-    let expired = sb.issue_token(1, Some("old"), Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()), None);
+    let expired = sb.issue_token(
+        1,
+        Some("old"),
+        Some(Utc.with_ymd_and_hms(2020, 1, 1, 0, 0, 0).unwrap()),
+        None,
+    );
     let boot = common::client(&sb.url(), &sb.bootstrap_token());
-    let doomed = boot.create_token_once("doomed", Expiration::default()).await.unwrap();
+    let doomed = boot
+        .create_token_once("doomed", Expiration::default())
+        .await
+        .unwrap();
     boot.delete_token(&doomed.uuid).await.unwrap();
     let other_key = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJ1dWlkIjoiMTExMTExMTEtMTExMS00MTExLTgxMTEtMTExMTExMTExMTExIiwiZXhwaXJlcyI6bnVsbH0.1LL1tdAlzAkwrcrDYfQmAByv6n5SiAudxI9ZmdhIrm9uKhitMW4yhjiXybPJQ0_QpMH6_THgHOTkDKuvqs0AVg";
     let credentials = [
@@ -90,7 +118,11 @@ async fn every_rejected_credential_says_rejected() {
             let c = common::client(&sb.url(), cred);
             assert_rejected(c.list_tokens().await.unwrap_err());
             assert_rejected(c.current_user().await.unwrap_err());
-            assert_rejected(c.create_token_once("y", Expiration::NEVER).await.unwrap_err());
+            assert_rejected(
+                c.create_token_once("y", Expiration::NEVER)
+                    .await
+                    .unwrap_err(),
+            );
             assert_rejected(c.delete_token("whatever").await.unwrap_err());
         }
     }
@@ -103,8 +135,12 @@ async fn unknown_uuid_is_not_found() {
     let sb = common::sandbox().await;
     let c = common::client(&sb.url(), &sb.bootstrap_token());
     for e in [
-        c.get_token("00000000-0000-4000-8000-000000000000").await.unwrap_err(),
-        c.delete_token("00000000-0000-4000-8000-000000000000").await.unwrap_err(),
+        c.get_token("00000000-0000-4000-8000-000000000000")
+            .await
+            .unwrap_err(),
+        c.delete_token("00000000-0000-4000-8000-000000000000")
+            .await
+            .unwrap_err(),
         c.delete_token("../user/").await.unwrap_err(),
     ] {
         assert_eq!(e.kind, ApiErrorKind::NotFound, "{e}");
@@ -124,12 +160,20 @@ async fn unknown_uuid_is_not_found() {
 async fn invalid_input_and_server_errors() {
     let sb = common::sandbox().await;
     let c = common::client(&sb.url(), &sb.bootstrap_token());
-    sb.add_fault(FaultRule::new(Method::GET, "/api/v2/auth/token/", Fault::Fail(400)));
+    sb.add_fault(FaultRule::new(
+        Method::GET,
+        "/api/v2/auth/token/",
+        Fault::Fail(400),
+    ));
     let e = c.list_tokens().await.unwrap_err();
     assert_eq!((e.kind, e.status), (ApiErrorKind::InvalidInput, Some(400)));
     assert_eq!(Error::from(e).kind, ErrorKind::InvalidParams);
 
-    sb.add_fault(FaultRule::new(Method::GET, "/api/v2/auth/user/", Fault::Fail(503)));
+    sb.add_fault(FaultRule::new(
+        Method::GET,
+        "/api/v2/auth/user/",
+        Fault::Fail(503),
+    ));
     let e = c.current_user().await.unwrap_err();
     assert_eq!((e.kind, e.status), (ApiErrorKind::Server, Some(503)));
     assert!(e.message.contains("failed (HTTP 503)"), "{e}");
@@ -150,7 +194,10 @@ async fn missing_plugins_are_not_found() {
     assert!(c.current_user().await.is_ok());
     let e = c.author().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::NotFound, "{e}");
-    assert_eq!(c.models(123).await.unwrap_err().kind, ApiErrorKind::NotFound);
+    assert_eq!(
+        c.models(123).await.unwrap_err().kind,
+        ApiErrorKind::NotFound
+    );
 }
 
 #[tokio::test]
@@ -170,13 +217,17 @@ async fn network_errors() {
     // https to a plain-HTTP server fails in the TLS handshake.
     let sb = common::sandbox().await;
     let tls_url = sb.url().replace("http://", "https://");
-    let e = common::client(&tls_url, &sb.bootstrap_token()).list_tokens().await.unwrap_err();
+    let e = common::client(&tls_url, &sb.bootstrap_token())
+        .list_tokens()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Tls, "{e}");
     assert!(e.message.contains("TLS"), "{e}");
 
     // A server slower than the request timeout.
     sb.set_delay(Duration::from_millis(1500));
-    let slow = common::client_with_timeout(&sb.url(), &sb.bootstrap_token(), Duration::from_millis(300));
+    let slow =
+        common::client_with_timeout(&sb.url(), &sb.bootstrap_token(), Duration::from_millis(300));
     let e = slow.list_tokens().await.unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Timeout, "{e}");
     assert!(e.message.contains("did not answer"), "{e}");
@@ -188,7 +239,10 @@ async fn create_is_never_retried_blindly() {
     let sb = common::sandbox().await;
     let c = common::client_with_timeout(&sb.url(), &sb.bootstrap_token(), Duration::from_secs(2));
     // Someone already has a token of this name: it must survive.
-    let before = c.create_token_once("kept", Expiration::NEVER).await.unwrap();
+    let before = c
+        .create_token_once("kept", Expiration::NEVER)
+        .await
+        .unwrap();
     let cases = [
         ("dropped", Fault::DropAfterCommit),
         ("hung", Fault::HangAfterCommit),
@@ -197,8 +251,15 @@ async fn create_is_never_retried_blindly() {
     for (name, fault) in cases {
         sb.add_fault(FaultRule::new(Method::POST, "/api/v2/auth/token/", fault));
         let existing = c.list_tokens().await.unwrap();
-        let created = c.create_token(name, Expiration::default(), &existing).await.unwrap();
-        let named: Vec<_> = sb.tokens().into_iter().filter(|t| t.name.as_deref() == Some(name)).collect();
+        let created = c
+            .create_token(name, Expiration::default(), &existing)
+            .await
+            .unwrap();
+        let named: Vec<_> = sb
+            .tokens()
+            .into_iter()
+            .filter(|t| t.name.as_deref() == Some(name))
+            .collect();
         assert_eq!(named.len(), 1, "{name}: exactly one token");
         assert_eq!(named[0].uuid, created.uuid, "{name}");
         // And its value is the one we hold.
@@ -207,16 +268,37 @@ async fn create_is_never_retried_blindly() {
     }
 
     // A pre-existing token of the same name is never taken for the lost one.
-    sb.add_fault(FaultRule::new(Method::POST, "/api/v2/auth/token/", Fault::DropAfterCommit));
+    sb.add_fault(FaultRule::new(
+        Method::POST,
+        "/api/v2/auth/token/",
+        Fault::DropAfterCommit,
+    ));
     let existing = c.list_tokens().await.unwrap();
-    let again = c.create_token("kept", Expiration::NEVER, &existing).await.unwrap();
-    let kept: Vec<_> = sb.tokens().into_iter().filter(|t| t.name.as_deref() == Some("kept")).map(|t| t.uuid).collect();
+    let again = c
+        .create_token("kept", Expiration::NEVER, &existing)
+        .await
+        .unwrap();
+    let kept: Vec<_> = sb
+        .tokens()
+        .into_iter()
+        .filter(|t| t.name.as_deref() == Some("kept"))
+        .map(|t| t.uuid)
+        .collect();
     assert_eq!(kept, vec![before.uuid.clone(), again.uuid.clone()]);
 
     // When every attempt is lost, the last error is reported and nothing is left behind.
-    sb.add_fault(FaultRule::new(Method::POST, "/api/v2/auth/token/", Fault::DropAfterCommit).times(3));
+    sb.add_fault(
+        FaultRule::new(Method::POST, "/api/v2/auth/token/", Fault::DropAfterCommit).times(3),
+    );
     let existing = c.list_tokens().await.unwrap();
-    let e = c.create_token("lost", Expiration::NEVER, &existing).await.unwrap_err();
+    let e = c
+        .create_token("lost", Expiration::NEVER, &existing)
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ApiErrorKind::Network, "{e}");
-    assert!(sb.tokens().iter().all(|t| t.name.as_deref() != Some("lost")));
+    assert!(
+        sb.tokens()
+            .iter()
+            .all(|t| t.name.as_deref() != Some("lost"))
+    );
 }

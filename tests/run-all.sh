@@ -14,3 +14,6 @@ cargo clippy --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --all-targets --locked
+
+echo "== keyring tests against a real Secret Service"
+bash tests/with-keyring.sh cargo test --locked --test keyring -- --ignored

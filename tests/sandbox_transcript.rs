@@ -57,14 +57,20 @@ fn captured() -> Vec<Captured> {
             }
             i += 1;
             let mut body = vec![];
-            while i < lines.len() && !lines[i].starts_with("[elapsed") && !lines[i].starts_with("=====") && !lines[i].starts_with("### ") {
+            while i < lines.len()
+                && !lines[i].starts_with("[elapsed")
+                && !lines[i].starts_with("=====")
+                && !lines[i].starts_with("### ")
+            {
                 body.push(lines[i]);
                 i += 1;
             }
             let mut body = body.join("\n").trim_end_matches('\n').to_string();
             // Every captured body but the bare "Access Denied" ends in a newline that the
             // transcript's layout swallowed; Content-Length tells.
-            if let Some(len) = headers.get("content-length").and_then(|l| l.parse::<usize>().ok())
+            if let Some(len) = headers
+                .get("content-length")
+                .and_then(|l| l.parse::<usize>().ok())
                 && body.len() + 1 == len
             {
                 body.push('\n');
@@ -116,31 +122,139 @@ fn steps() -> Vec<Step> {
     };
     vec![
         s("1. LIST", "GET", "/api/v2/auth/token/", Bootstrap, None),
-        s("2. CREATE token", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"x","expires":{"measure":"days","value":30}}"#)),
-        s("2b. CREATE", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"noexp"}"#)),
+        s(
+            "2. CREATE token",
+            "POST",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            Some(r#"{"name":"x","expires":{"measure":"days","value":30}}"#),
+        ),
+        s(
+            "2b. CREATE",
+            "POST",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            Some(r#"{"name":"noexp"}"#),
+        ),
         s("3. LIST", "GET", "/api/v2/auth/token/", Bootstrap, None),
-        s("3b. GET single", "GET", "/api/v2/auth/token/{x}", Bootstrap, None),
+        s(
+            "3b. GET single",
+            "GET",
+            "/api/v2/auth/token/{x}",
+            Bootstrap,
+            None,
+        ),
         s("3c. USE newly", "GET", "/api/v2/auth/token/", New, None),
-        s("4. DELETE", "DELETE", "/api/v2/auth/token/{x}", Bootstrap, None),
-        s("4b. LIST after", "GET", "/api/v2/auth/token/", Bootstrap, None),
+        s(
+            "4. DELETE",
+            "DELETE",
+            "/api/v2/auth/token/{x}",
+            Bootstrap,
+            None,
+        ),
+        s(
+            "4b. LIST after",
+            "GET",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            None,
+        ),
         s("4c. USE deleted", "GET", "/api/v2/auth/token/", New, None),
-        s("4d. DELETE unknown", "DELETE", "/api/v2/auth/token/00000000-0000-4000-8000-000000000000", Bootstrap, None),
-        s("4e. GET unknown", "GET", "/api/v2/auth/token/00000000-0000-4000-8000-000000000000", Bootstrap, None),
-        s("5. CURRENT USER", "GET", "/api/v2/auth/user/", Bootstrap, None),
-        s("6. INVALID token (garbage)", "GET", "/api/v2/auth/token/", Garbage, None),
+        s(
+            "4d. DELETE unknown",
+            "DELETE",
+            "/api/v2/auth/token/00000000-0000-4000-8000-000000000000",
+            Bootstrap,
+            None,
+        ),
+        s(
+            "4e. GET unknown",
+            "GET",
+            "/api/v2/auth/token/00000000-0000-4000-8000-000000000000",
+            Bootstrap,
+            None,
+        ),
+        s(
+            "5. CURRENT USER",
+            "GET",
+            "/api/v2/auth/user/",
+            Bootstrap,
+            None,
+        ),
+        s(
+            "6. INVALID token (garbage)",
+            "GET",
+            "/api/v2/auth/token/",
+            Garbage,
+            None,
+        ),
         s("6b. INVALID", "GET", "/api/v2/auth/token/", WrongKey, None),
-        s("6c. INVALID", "GET", "/api/v2/auth/token/", UnknownUuid, None),
+        s(
+            "6c. INVALID",
+            "GET",
+            "/api/v2/auth/token/",
+            UnknownUuid,
+            None,
+        ),
         s("6d. INVALID", "GET", "/api/v2/auth/user/", Garbage, None),
         s("7. EXPIRED", "GET", "/api/v2/auth/token/", Expired, None),
         s("7b. EXPIRED", "GET", "/api/v2/auth/user/", Expired, None),
-        s("8. NO Authorization", "GET", "/api/v2/auth/token/", Missing, None),
-        s("8b. Authorization without", "GET", "/api/v2/auth/token/", NoScheme, None),
-        s("9. CREATE: missing", "POST", "/api/v2/auth/token/", Bootstrap, Some("{}")),
-        s("9b. CREATE: bad", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"y","expires":{"measure":"years","value":1}}"#)),
-        s("9c. CREATE: non-int", "POST", "/api/v2/auth/token/", Bootstrap, Some(r#"{"name":"y","expires":{"measure":"days","value":"abc"}}"#)),
-        s("GET /api/v2/auth/token/ Bearer not-a-jwt", "GET", "/api/v2/auth/token/", Garbage, None),
-        s("GET /api/v2/auth/token/ Bearer eyJ", "GET", "/api/v2/auth/token/", WrongKey, None),
-        s("GET /api/v2/auth/token/ (no Authorization)", "GET", "/api/v2/auth/token/", Missing, None),
+        s(
+            "8. NO Authorization",
+            "GET",
+            "/api/v2/auth/token/",
+            Missing,
+            None,
+        ),
+        s(
+            "8b. Authorization without",
+            "GET",
+            "/api/v2/auth/token/",
+            NoScheme,
+            None,
+        ),
+        s(
+            "9. CREATE: missing",
+            "POST",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            Some("{}"),
+        ),
+        s(
+            "9b. CREATE: bad",
+            "POST",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            Some(r#"{"name":"y","expires":{"measure":"years","value":1}}"#),
+        ),
+        s(
+            "9c. CREATE: non-int",
+            "POST",
+            "/api/v2/auth/token/",
+            Bootstrap,
+            Some(r#"{"name":"y","expires":{"measure":"days","value":"abc"}}"#),
+        ),
+        s(
+            "GET /api/v2/auth/token/ Bearer not-a-jwt",
+            "GET",
+            "/api/v2/auth/token/",
+            Garbage,
+            None,
+        ),
+        s(
+            "GET /api/v2/auth/token/ Bearer eyJ",
+            "GET",
+            "/api/v2/auth/token/",
+            WrongKey,
+            None,
+        ),
+        s(
+            "GET /api/v2/auth/token/ (no Authorization)",
+            "GET",
+            "/api/v2/auth/token/",
+            Missing,
+            None,
+        ),
     ]
 }
 
@@ -153,7 +267,11 @@ fn is_http_date(s: &str) -> bool {
 fn same_shape(want: &Value, got: &Value, at: &str) {
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => {
-            assert_eq!(w.keys().collect::<Vec<_>>(), g.keys().collect::<Vec<_>>(), "{at}: keys");
+            assert_eq!(
+                w.keys().collect::<Vec<_>>(),
+                g.keys().collect::<Vec<_>>(),
+                "{at}: keys"
+            );
             for (k, wv) in w {
                 let gv = &g[k];
                 let here = format!("{at}.{k}");
@@ -161,11 +279,18 @@ fn same_shape(want: &Value, got: &Value, at: &str) {
                     "token" => {
                         let (w, g) = (wv.as_str().unwrap(), gv.as_str().unwrap());
                         if w.starts_with("...") {
-                            assert!(g.starts_with("...") && g.len() == w.len(), "{here}: masked like {w}, got {g}");
+                            assert!(
+                                g.starts_with("...") && g.len() == w.len(),
+                                "{here}: masked like {w}, got {g}"
+                            );
                         } else {
                             assert_eq!(g.split('.').count(), 3, "{here}: a full JWT");
                             assert_eq!(g.len(), w.len(), "{here}: same length as the real value");
-                            assert_eq!(g.split('.').next(), w.split('.').next(), "{here}: same JWT header");
+                            assert_eq!(
+                                g.split('.').next(),
+                                w.split('.').next(),
+                                "{here}: same JWT header"
+                            );
                         }
                     }
                     "expires" => match (wv, gv) {
@@ -194,7 +319,11 @@ fn same_shape(want: &Value, got: &Value, at: &str) {
 async fn sandbox_answers_as_the_captures() {
     let captures = captured();
     let steps = steps();
-    assert_eq!(captures.len(), steps.len(), "every captured exchange is replayed");
+    assert_eq!(
+        captures.len(),
+        steps.len(),
+        "every captured exchange is replayed"
+    );
 
     let sb = common::sandbox().await;
     let bootstrap = sb.bootstrap_token();
@@ -210,7 +339,12 @@ async fn sandbox_answers_as_the_captures() {
     let mut new_token: Option<(String, SecretString)> = None;
 
     for (want, step) in captures.iter().zip(&steps) {
-        assert!(want.title.starts_with(step.title_starts), "transcript order: {} vs {}", want.title, step.title_starts);
+        assert!(
+            want.title.starts_with(step.title_starts),
+            "transcript order: {} vs {}",
+            want.title,
+            step.title_starts
+        );
         if step.title_starts.starts_with("GET /api") {
             sb.set_denial(Denial::Forbidden);
         }
@@ -238,22 +372,44 @@ async fn sandbox_answers_as_the_captures() {
         assert_eq!(got.status().as_u16(), want.status, "{title}: status");
         let headers = got.headers().clone();
         let header = |k: &str| headers.get(k).map(|v| v.to_str().unwrap().to_string());
-        for k in ["content-type", "server", "access-control-allow-origin", "vary", "set-cookie"] {
-            assert_eq!(header(k), want.headers.get(k).cloned(), "{title}: header {k}");
+        for k in [
+            "content-type",
+            "server",
+            "access-control-allow-origin",
+            "vary",
+            "set-cookie",
+        ] {
+            assert_eq!(
+                header(k),
+                want.headers.get(k).cloned(),
+                "{title}: header {k}"
+            );
         }
         let real_host = "127.0.0.1:18080";
         assert_eq!(
             header("location"),
-            want.headers.get("location").map(|l| l.replace(real_host, &host)),
+            want.headers
+                .get("location")
+                .map(|l| l.replace(real_host, &host)),
             "{title}: location"
         );
         let body = got.text().await.unwrap();
-        if want.headers.get("content-type").is_some_and(|c| c.starts_with("application/json")) && !want.body.is_empty() {
+        if want
+            .headers
+            .get("content-type")
+            .is_some_and(|c| c.starts_with("application/json"))
+            && !want.body.is_empty()
+        {
             let w: Value = serde_json::from_str(&want.body).unwrap();
-            let g: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{title}: {e}: {body}"));
+            let g: Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{title}: {e}: {body}"));
             same_shape(&w, &g, title);
             assert!(body.ends_with('\n'), "{title}: trailing newline");
-            if w.get("token").and_then(Value::as_str).is_some_and(|t| !t.starts_with("...")) && new_token.is_none() {
+            if w.get("token")
+                .and_then(Value::as_str)
+                .is_some_and(|t| !t.starts_with("..."))
+                && new_token.is_none()
+            {
                 new_token = Some((
                     g["uuid"].as_str().unwrap().to_string(),
                     SecretString::new(g["token"].as_str().unwrap()),
@@ -296,14 +452,49 @@ async fn create_quirks_of_the_behaviour_dump() {
         ("{not json", "application/json", 400, None),
         ("[1]", "application/json", 500, None),
         ("null", "application/json", 500, None),
-        (r#"{"name":"a","expires":{}}"#, "application/json", 500, None),
+        (
+            r#"{"name":"a","expires":{}}"#,
+            "application/json",
+            500,
+            None,
+        ),
         (r#"{"name":"a","expires":0}"#, "application/json", 500, None),
-        (r#"{"name":"a","expires":{"value":1}}"#, "application/json", 400, Some("{\"error\": \"expires must have \\\"measure\\\" key\"}\n")),
-        (r#"{"name":"a","expires":{"measure":"days"}}"#, "application/json", 400, Some("{\"error\": \"expires must have \\\"value\\\" key\"}\n")),
-        (r#"{"name":"a","expires":{"measure":"days","value":null}}"#, "application/json", 500, None),
-        (r#"{"name":"a","expires":{"measure":"days","value":1e308}}"#, "application/json", 500, None),
-        (r#"{"name":"a","expires":{"measure":"days","value":99999999}}"#, "application/json", 500, None),
-        (r#"{"name":"a","expires":{"measure":"seconds","value":"90"}}"#, "application/json", 200, None),
+        (
+            r#"{"name":"a","expires":{"value":1}}"#,
+            "application/json",
+            400,
+            Some("{\"error\": \"expires must have \\\"measure\\\" key\"}\n"),
+        ),
+        (
+            r#"{"name":"a","expires":{"measure":"days"}}"#,
+            "application/json",
+            400,
+            Some("{\"error\": \"expires must have \\\"value\\\" key\"}\n"),
+        ),
+        (
+            r#"{"name":"a","expires":{"measure":"days","value":null}}"#,
+            "application/json",
+            500,
+            None,
+        ),
+        (
+            r#"{"name":"a","expires":{"measure":"days","value":1e308}}"#,
+            "application/json",
+            500,
+            None,
+        ),
+        (
+            r#"{"name":"a","expires":{"measure":"days","value":99999999}}"#,
+            "application/json",
+            500,
+            None,
+        ),
+        (
+            r#"{"name":"a","expires":{"measure":"seconds","value":"90"}}"#,
+            "application/json",
+            200,
+            None,
+        ),
         (r#"{"name":null}"#, "application/json", 200, None),
         (r#"{"name":"dup"}"#, "application/json", 200, None),
         (r#"{"name":"dup"}"#, "application/json", 200, None),
@@ -318,11 +509,20 @@ async fn create_quirks_of_the_behaviour_dump() {
     }
     // Names are neither unique nor checked by the server: the product does that.
     let names: Vec<Option<String>> = sb.tokens().into_iter().map(|t| t.name).collect();
-    assert_eq!(names.iter().filter(|n| n.as_deref() == Some("dup")).count(), 2);
+    assert_eq!(
+        names.iter().filter(|n| n.as_deref() == Some("dup")).count(),
+        2
+    );
     assert!(names.contains(&None));
 
     // PUT and PATCH are not routes; DELETE on the collection fails as the real one does.
-    for (method, status) in [("PUT", 404), ("PATCH", 404), ("DELETE", 500), ("OPTIONS", 200), ("HEAD", 200)] {
+    for (method, status) in [
+        ("PUT", 404),
+        ("PATCH", 404),
+        ("DELETE", 500),
+        ("OPTIONS", 200),
+        ("HEAD", 200),
+    ] {
         let r = http
             .request(method.parse().unwrap(), &url)
             .header("Authorization", &auth)
@@ -345,17 +545,36 @@ async fn data_file_survives_a_restart_and_listens_on_loopback_only() {
     assert!(sb.addr().ip().is_loopback());
     let token = sb.bootstrap_token();
     let c = common::client(&sb.url(), &token);
-    let made = c.create_token_once("kept", elitea_tokens::tokens::Expiration::NEVER).await.unwrap();
+    let made = c
+        .create_token_once("kept", elitea_tokens::tokens::Expiration::NEVER)
+        .await
+        .unwrap();
     sb.shutdown().await;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&data).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&data).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
     }
 
     let sb = elitea_tokens::sandbox::start(options()).await.unwrap();
-    assert_eq!(sb.bootstrap_token(), token, "same key, same bootstrap value");
+    assert_eq!(
+        sb.bootstrap_token(),
+        token,
+        "same key, same bootstrap value"
+    );
     let c = common::client(&sb.url(), &made.token);
-    let names: Vec<_> = c.list_tokens().await.unwrap().into_iter().map(|t| t.name).collect();
-    assert_eq!(names, vec![Some("bootstrap".to_string()), Some("kept".to_string())]);
+    let names: Vec<_> = c
+        .list_tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec![Some("bootstrap".to_string()), Some("kept".to_string())]
+    );
 }

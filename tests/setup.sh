@@ -4,6 +4,11 @@ set -euo pipefail
 
 need_apt=()
 command -v cc >/dev/null || need_apt+=(build-essential)
+# A real Secret Service for the keyring tests: gnome-keyring on a private D-Bus session, and
+# libsecret's secret-tool to read what the product stored from another process.
+command -v dbus-run-session >/dev/null || need_apt+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || need_apt+=(gnome-keyring)
+command -v secret-tool >/dev/null || need_apt+=(libsecret-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq

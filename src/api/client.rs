@@ -259,7 +259,10 @@ fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
     if e.downcast_ref::<rustls::Error>().is_some() {
         return true;
     }
-    if let Some(inner) = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
         let inner: &(dyn std::error::Error + 'static) = inner;
         if is_tls(inner) {
             return true;

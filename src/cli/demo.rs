@@ -6,7 +6,7 @@ use crate::clock;
 use crate::error::Error;
 use crate::sandbox::{self, SandboxOptions};
 use crate::secrets::MemoryStore;
-use crate::service::{Service, SignInParams, Timeouts};
+use crate::service::{ProfileStore, Service, ServiceConfig, SignInParams};
 use crate::tokens::{Expiration, ListQuery, SortBy, TokenRow};
 
 fn print_rows(rows: &[TokenRow]) {
@@ -23,11 +23,11 @@ fn print_rows(rows: &[TokenRow]) {
 pub async fn run() -> Result<(), Error> {
     let sandbox = sandbox::start(SandboxOptions::default()).await?;
     println!("1. Started the ELITEA sandbox at {}", sandbox.url());
-    let service = Service::new(
+    let service = Service::new(ServiceConfig::new(
         clock::system(),
         Arc::new(MemoryStore::default()),
-        Timeouts::default(),
-    );
+        ProfileStore::in_memory(),
+    ));
     let signed_in = service
         .sign_in(SignInParams {
             server_url: sandbox.url(),

@@ -1,14 +1,16 @@
 //! The command line: a thin layer over `service`, like the language server.
 
+mod commands;
 mod demo;
 mod logging;
+mod output;
+mod spinner;
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Error;
-use crate::sandbox::{self, Denial, SandboxOptions};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,8 +19,18 @@ use crate::sandbox::{self, Denial, SandboxOptions};
     about = "Manage ELITEA personal access tokens"
 )]
 pub struct Cli {
+    /// The ELITEA server: a URL, or `sandbox` to start the embedded one in this process.
+    /// Defaults to the server you last signed in to.
+    #[arg(long, global = true, env = "ELITEA_SERVER")]
+    pub server: Option<String>,
+    /// Print one JSON document on stdout: the same objects as the language server's results.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Keep secrets in a private plain file (mode 0600) instead of the OS keyring.
+    #[arg(long, global = true)]
+    pub insecure_file_store: bool,
     /// Log level for stderr (error, warn, info, debug, trace); RUST_LOG wins when set.
-    #[arg(long, global = true, env = "ELITEA_TOKENS_LOG")]
+    #[arg(long, global = true)]
     pub log_level: Option<String>,
     /// Also write the log to this file.
     #[arg(long, global = true)]
@@ -27,8 +39,71 @@ pub struct Cli {
     pub command: Command,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortArg {
+    Name,
+    Expiration,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Sign in: the token is read from stdin or a hidden prompt, and checked before it is kept.
+    Login {
+        /// Your project id (settings files name it); defaults to your personal project.
+        #[arg(long)]
+        project: Option<i64>,
+        /// Do not verify the server's TLS certificate (every status output will say so).
+        #[arg(long)]
+        insecure_skip_tls_verify: bool,
+    },
+    /// Forget the credential of the server.
+    Logout,
+    /// Who you are signed in as, where, and whether settings can be offered.
+    Whoami,
+    /// The model configurations of a project.
+    Models {
+        #[arg(long)]
+        project: Option<i64>,
+    },
+    /// Choose the model configuration that settings files name.
+    SelectModel {
+        name: String,
+        #[arg(long)]
+        project: Option<i64>,
+    },
+    /// List your tokens: name, last four characters, expiry.
+    List {
+        /// Only names containing this (any case).
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long, value_enum)]
+        sort: Option<SortArg>,
+        /// Descending order.
+        #[arg(long)]
+        desc: bool,
+        /// 5, 10, 50 or 100.
+        #[arg(long, default_value_t = 10)]
+        page_size: u32,
+        /// 0-based page number.
+        #[arg(long, default_value_t = 0)]
+        page: u32,
+    },
+    /// Generate a token: its full value is printed once, and kept in the keyring.
+    Generate {
+        #[arg(long)]
+        name: String,
+        /// never, or a whole number of days, weeks, hours or minutes: 30d, 2w, 12h, 45m.
+        #[arg(long, default_value = "30d")]
+        expires: String,
+    },
+    /// Delete a token, after typing its name.
+    Delete {
+        /// The token's name or uuid.
+        token: String,
+        /// The token's name, typed for scripts instead of at the prompt.
+        #[arg(long)]
+        confirm: Option<String>,
+    },
     /// Serve an embedded ELITEA on 127.0.0.1 that behaves as the real server does.
     Sandbox {
         /// Port to listen on; 0 picks a free one.
@@ -67,46 +142,24 @@ pub fn main() -> i32 {
             return 1;
         }
     };
-    match runtime.block_on(run(cli.command)) {
+    let json = cli.json;
+    let result = runtime.block_on(commands::run(cli));
+    // Keyring calls may still sit in blocking threads; do not wait for them at exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            report(&e, json);
             e.kind.exit_code()
         }
     }
 }
 
-async fn run(command: Command) -> Result<(), Error> {
-    match command {
-        Command::Sandbox {
-            port,
-            data,
-            deny_with_403,
-            auth_only,
-        } => {
-            let handle = sandbox::start(SandboxOptions {
-                port,
-                data,
-                denial: if deny_with_403 {
-                    Denial::Forbidden
-                } else {
-                    Denial::Redirect
-                },
-                social: !auth_only,
-                ..SandboxOptions::default()
-            })
-            .await?;
-            // Scripts read these two lines; the token is the sandbox's own, made to be shown.
-            println!("listening on {}", handle.url());
-            println!("bootstrap token: {}", handle.bootstrap_token().expose());
-            use std::io::Write;
-            let _ = std::io::stdout().flush();
-            tokio::select! {
-                _ = handle.wait() => {}
-                _ = tokio::signal::ctrl_c() => {}
-            }
-            Ok(())
-        }
-        Command::Demo => demo::run().await,
+fn report(e: &Error, json: bool) {
+    if json {
+        let doc = serde_json::json!({ "error": { "kind": e.kind, "message": e.message } });
+        println!("{doc}");
+    } else {
+        eprintln!("error: {e}");
     }
 }

@@ -67,3 +67,31 @@ impl SecretStore for MemoryStore {
         "memory (forgotten when the process ends)".into()
     }
 }
+
+/// Where no OS keyring exists: every call fails with the way out, never a silent file.
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+pub struct NoKeyring;
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+impl SecretStore for NoKeyring {
+    fn get(&self, _: &SecretKey) -> Result<Option<SecretString>> {
+        Err(no_keyring())
+    }
+    fn set(&self, _: &SecretKey, _: &SecretString) -> Result<()> {
+        Err(no_keyring())
+    }
+    fn delete(&self, _: &SecretKey) -> Result<()> {
+        Err(no_keyring())
+    }
+    fn describe(&self) -> String {
+        "no keyring on this platform".into()
+    }
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn no_keyring() -> crate::error::Error {
+    crate::error::Error::new(
+        crate::error::ErrorKind::KeyringUnavailable,
+        "This platform has no OS keyring this tool can use: pass --insecure-file-store to keep secrets in a private file.",
+    )
+}

@@ -1,8 +1,12 @@
 //! The core every front end calls: the CLI and the language server are thin layers over this.
 
+mod models;
+mod profile;
 mod secrets_io;
+mod status;
 
-use std::sync::{Arc, RwLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -13,15 +17,32 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
 use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
+pub use models::{ModelInfo, ModelsResult, SettingsTarget, pick_default_model};
+pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use secrets_io::KEYRING_TIMEOUT;
+pub use status::{StatusResult, TokenInUse};
+
+/// The server key of the embedded sandbox.
+pub const SANDBOX: &str = "sandbox";
 
 /// Who is signed in, where.
 pub struct Session {
     pub client: Client,
-    pub user: User,
-    /// The server URL without a trailing slash: the key of everything kept for it.
+    pub user: UserInfo,
+    /// What everything kept for this server is filed under: the URL without a trailing
+    /// slash, or `sandbox` for the embedded sandbox, whose port changes from run to run.
     pub server: String,
     pub project_id: Option<i64>,
+    pub verify_tls: bool,
+    pub model: Option<SelectedModel>,
+    credential: SecretString,
+}
+
+impl Session {
+    /// The URL the client talks to, without a trailing slash.
+    pub fn url(&self) -> String {
+        self.client.server()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +65,7 @@ impl From<&User> for UserInfo {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInParams {
+    /// A server URL, or `sandbox` for the embedded sandbox.
     pub server_url: String,
     pub token: SecretString,
     #[serde(default)]
@@ -87,21 +109,66 @@ impl Default for Timeouts {
     }
 }
 
+pub struct ServiceConfig {
+    pub clock: SharedClock,
+    pub secrets: Arc<dyn SecretStore>,
+    pub profiles: ProfileStore,
+    pub timeouts: Timeouts,
+    /// Settings are never offered for the Public project.
+    pub public_project_id: i64,
+}
+
+impl ServiceConfig {
+    pub fn new(clock: SharedClock, secrets: Arc<dyn SecretStore>, profiles: ProfileStore) -> Self {
+        ServiceConfig {
+            clock,
+            secrets,
+            profiles,
+            timeouts: Timeouts::default(),
+            public_project_id: 1,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Runtime {
+    /// The server chosen for this process (CLI `--server`), over the remembered current one.
+    server_override: Option<String>,
+    /// Where the embedded sandbox listens in this process.
+    sandbox_url: Option<String>,
+    sessions: HashMap<String, Arc<Session>>,
+}
+
 pub struct Service {
     clock: SharedClock,
     secrets: Arc<dyn SecretStore>,
-    session: RwLock<Option<Arc<Session>>>,
+    profiles: ProfileStore,
     timeouts: Timeouts,
+    public_project_id: Mutex<i64>,
+    runtime: Mutex<Runtime>,
+}
+
+fn not_signed_in() -> Error {
+    Error::new(
+        ErrorKind::NotSignedIn,
+        "You are not signed in to an ELITEA server: sign in first.",
+    )
 }
 
 impl Service {
-    pub fn new(clock: SharedClock, secrets: Arc<dyn SecretStore>, timeouts: Timeouts) -> Self {
+    pub fn new(config: ServiceConfig) -> Self {
         Service {
-            clock,
-            secrets,
-            session: RwLock::new(None),
-            timeouts,
+            clock: config.clock,
+            secrets: config.secrets,
+            profiles: config.profiles,
+            timeouts: config.timeouts,
+            public_project_id: Mutex::new(config.public_project_id),
+            runtime: Mutex::new(Runtime::default()),
         }
+    }
+
+    fn rt(&self) -> std::sync::MutexGuard<'_, Runtime> {
+        self.runtime.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn clock(&self) -> &SharedClock {
@@ -112,112 +179,237 @@ impl Service {
         &self.secrets
     }
 
-    pub fn session(&self) -> Result<Arc<Session>> {
-        self.session
-            .read()
+    pub fn public_project_id(&self) -> i64 {
+        *self
+            .public_project_id
+            .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::NotSignedIn,
-                    "You are not signed in to an ELITEA server: sign in first.",
-                )
-            })
     }
 
-    fn client_for(
-        &self,
-        server_url: &str,
-        verify_tls: bool,
-        credential: SecretString,
-    ) -> Result<Client> {
-        let url = normalize_server_url(server_url)?;
-        let mut config = ClientConfig::new(url);
+    pub fn set_public_project_id(&self, id: i64) {
+        *self
+            .public_project_id
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = id;
+    }
+
+    /// Tells the service where the embedded sandbox of this process listens.
+    pub fn set_sandbox_url(&self, url: String) {
+        let mut rt = self.rt();
+        rt.sandbox_url = Some(url);
+        rt.sessions.remove(SANDBOX);
+    }
+
+    /// Works with this server (a URL or `sandbox`) rather than the remembered current one.
+    pub fn use_server(&self, server: Option<&str>) -> Result<()> {
+        let key = server.map(|s| self.server_key(s)).transpose()?;
+        self.rt().server_override = key;
+        Ok(())
+    }
+
+    /// The key a server is filed under.
+    pub fn server_key(&self, server: &str) -> Result<String> {
+        if server.trim() == SANDBOX {
+            return Ok(SANDBOX.into());
+        }
+        Ok(normalize_server_url(server)?
+            .as_str()
+            .trim_end_matches('/')
+            .to_string())
+    }
+
+    fn url_for(&self, key: &str, remembered: Option<&str>) -> Result<String> {
+        if key == SANDBOX {
+            return self.rt().sandbox_url.clone().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Unavailable,
+                    "The embedded sandbox is not running in this process: pass --server sandbox.",
+                )
+            });
+        }
+        Ok(remembered.unwrap_or(key).to_string())
+    }
+
+    fn client_for(&self, url: &str, verify_tls: bool, credential: SecretString) -> Result<Client> {
+        let mut config = ClientConfig::new(normalize_server_url(url)?);
         config.verify_tls = verify_tls;
         config.connect_timeout = self.timeouts.connect;
         config.request_timeout = self.timeouts.request;
         Ok(Client::new(config, credential)?)
     }
 
-    /// Checks the token against the server (current user) before anything is kept.
+    pub fn load_profiles(&self) -> Result<Profiles> {
+        self.profiles.load()
+    }
+
+    fn update_profile(&self, key: &str, f: impl FnOnce(&mut Profile)) -> Result<()> {
+        let mut profiles = self.profiles.load()?;
+        if let Some(p) = profiles.servers.get_mut(key) {
+            f(p);
+            self.profiles.save(&profiles)?;
+        }
+        self.rt().sessions.remove(key);
+        Ok(())
+    }
+
+    /// The key of the server commands act on, if any.
+    pub fn current_server(&self) -> Result<Option<String>> {
+        if let Some(key) = self.rt().server_override.clone() {
+            return Ok(Some(key));
+        }
+        Ok(self.profiles.load()?.current)
+    }
+
+    /// The signed-in session, restored from the profile and the keyring after a restart.
+    pub async fn session(&self) -> Result<Arc<Session>> {
+        let key = self.current_server()?.ok_or_else(not_signed_in)?;
+        let profiles = self.profiles.load()?;
+        let Some(profile) = profiles.servers.get(&key).cloned() else {
+            return Err(Error::new(
+                ErrorKind::NotSignedIn,
+                format!("You are not signed in to {key}: sign in first."),
+            ));
+        };
+        let cached = self.rt().sessions.get(&key).cloned();
+        let credential = secrets_io::get(
+            &self.secrets,
+            SecretKey::Credential {
+                server: key.clone(),
+            },
+        )
+        .await?
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotSignedIn,
+                format!("No credential is kept for {key} any more: sign in again."),
+            )
+        })?;
+        if let Some(s) = cached
+            && s.credential == credential
+        {
+            return Ok(s);
+        }
+        let url = self.url_for(&key, Some(&profile.url))?;
+        let session = Arc::new(Session {
+            client: self.client_for(&url, profile.verify_tls, credential.clone())?,
+            user: profile.user.clone(),
+            server: key.clone(),
+            project_id: profile.project_id,
+            verify_tls: profile.verify_tls,
+            model: profile.model.clone(),
+            credential,
+        });
+        self.rt().sessions.insert(key, session.clone());
+        Ok(session)
+    }
+
+    /// Checks the token against the server (current user) before anything is kept; nothing
+    /// is written when the keyring refuses it.
     pub async fn sign_in(&self, params: SignInParams) -> Result<SignInResult> {
-        if params.token.expose().trim().is_empty() {
+        let token = SecretString::new(params.token.expose().trim());
+        if token.is_empty() {
             return Err(Error::invalid("Paste a personal access token to sign in."));
         }
-        let token = SecretString::new(params.token.expose().trim());
-        let client = self.client_for(
-            &params.server_url,
-            params.verify_ssl.unwrap_or(true),
-            token.clone(),
-        )?;
-        let user = client.current_user().await?;
-        let server = client.server();
+        let key = self.server_key(&params.server_url)?;
+        let url = self.url_for(&key, None)?;
+        let verify_tls = params.verify_ssl.unwrap_or(true);
+        let client = self.client_for(&url, verify_tls, token.clone())?;
+        let user = UserInfo::from(&client.current_user().await?);
         secrets_io::set(
             &self.secrets,
             SecretKey::Credential {
-                server: server.clone(),
+                server: key.clone(),
             },
             token,
         )
         .await?;
-        let session = Session {
-            client,
+        let mut profiles = self.profiles.load()?;
+        let old = profiles.servers.get(&key);
+        // A new project forgets the model chosen in the old one.
+        let project_id = params.project_id.or(old.and_then(|p| p.project_id));
+        let model = old
+            .and_then(|p| p.model.clone())
+            .filter(|m| Some(m.project_id) == project_id || params.project_id.is_none());
+        profiles.servers.insert(
+            key.clone(),
+            Profile {
+                url: client.server(),
+                user: user.clone(),
+                project_id,
+                verify_tls,
+                model,
+            },
+        );
+        profiles.current = Some(key.clone());
+        self.profiles.save(&profiles)?;
+        {
+            let mut rt = self.rt();
+            rt.sessions.remove(&key);
+            rt.server_override = Some(key.clone());
+        }
+        tracing::info!(server = %key, user = user.id, "signed in");
+        Ok(SignInResult {
             user,
-            server,
-            project_id: params.project_id,
-        };
-        let result = SignInResult {
-            user: UserInfo::from(&session.user),
-            server_url: session.server.clone(),
-            project_id: session.project_id,
-        };
-        *self.session.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(session));
-        tracing::info!(server = %result.server_url, user = result.user.id, "signed in");
-        Ok(result)
+            server_url: if key == SANDBOX { url } else { key },
+            project_id,
+        })
     }
 
-    /// Forgets the credential of the current server.
-    pub async fn sign_out(&self) -> Result<()> {
-        let session = self
-            .session
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        if let Some(s) = session {
-            secrets_io::delete(
-                &self.secrets,
-                SecretKey::Credential {
-                    server: s.server.clone(),
-                },
-            )
-            .await?;
+    /// Forgets the credential of a server (the current one by default).
+    pub async fn sign_out(&self, server: Option<&str>) -> Result<()> {
+        let key = match server {
+            Some(s) => Some(self.server_key(s)?),
+            None => self.current_server()?,
+        };
+        let Some(key) = key else {
+            return Ok(());
+        };
+        secrets_io::delete(
+            &self.secrets,
+            SecretKey::Credential {
+                server: key.clone(),
+            },
+        )
+        .await?;
+        let mut profiles = self.profiles.load()?;
+        profiles.servers.remove(&key);
+        if profiles.current.as_deref() == Some(&key) {
+            profiles.current = None;
         }
+        self.profiles.save(&profiles)?;
+        let mut rt = self.rt();
+        rt.sessions.remove(&key);
+        if rt.server_override.as_deref() == Some(&key) {
+            rt.server_override = None;
+        }
+        tracing::info!(server = %key, "signed out");
         Ok(())
     }
 
-    async fn rows(&self, session: &Session, records: &[TokenRecord]) -> Result<Vec<TokenRow>> {
+    async fn rows(&self, session: &Session, records: &[TokenRecord]) -> Vec<TokenRow> {
         let keys: Vec<SecretKey> = records
             .iter()
-            .map(|r| SecretKey::TokenValue {
-                server: session.server.clone(),
-                uuid: r.uuid.clone(),
-            })
+            .map(|r| value_key(session, &r.uuid))
             .collect();
         let known = secrets_io::known(&self.secrets, keys).await;
         let now = self.clock.now();
-        Ok(records
+        records
             .iter()
             .zip(known)
             .map(|(r, k)| TokenRow::from_record(r, now, k))
-            .collect())
+            .collect()
+    }
+
+    /// Every token of the signed-in user, in the server's order.
+    pub async fn all_tokens(&self) -> Result<Vec<TokenRow>> {
+        let session = self.session().await?;
+        let records = session.client.list_tokens().await?;
+        Ok(self.rows(&session, &records).await)
     }
 
     pub async fn list_tokens(&self, query: &ListQuery) -> Result<Page<TokenRow>> {
         query.validate()?;
-        let session = self.session()?;
-        let records = session.client.list_tokens().await?;
-        let rows = self.rows(&session, &records).await?;
-        tokens::list_page(rows, query)
+        tokens::list_page(self.all_tokens().await?, query)
     }
 
     /// Name checked (pattern, then uniqueness against the server's list), created without any
@@ -228,7 +420,7 @@ impl Service {
         expiration: Expiration,
     ) -> Result<GeneratedToken> {
         tokens::validate_name(name)?;
-        let session = self.session()?;
+        let session = self.session().await?;
         let existing = session.client.list_tokens().await?;
         tokens::check_name_free(name, existing.iter().map(|t| t.name.as_deref()))?;
         let created = session
@@ -236,11 +428,13 @@ impl Service {
             .create_token(name, expiration, &existing)
             .await?;
         let value = created.token.clone();
-        let key = SecretKey::TokenValue {
-            server: session.server.clone(),
-            uuid: created.uuid.clone(),
-        };
-        let warning = match secrets_io::set(&self.secrets, key, value.clone()).await {
+        let warning = match secrets_io::set(
+            &self.secrets,
+            value_key(&session, &created.uuid),
+            value.clone(),
+        )
+        .await
+        {
             Ok(()) => None,
             Err(e) => Some(format!(
                 "{} The token was created, but its value could not be kept: copy it now, it will not be shown again.",
@@ -256,11 +450,9 @@ impl Service {
         })
     }
 
-    /// Finds a token by uuid, or by exact name when `key` is not a uuid of the list.
+    /// Finds a token by uuid, or by exact name.
     pub async fn find_token(&self, key: &str) -> Result<TokenRow> {
-        let session = self.session()?;
-        let records = session.client.list_tokens().await?;
-        let rows = self.rows(&session, &records).await?;
+        let rows = self.all_tokens().await?;
         let by_uuid = rows.iter().find(|r| r.uuid == key);
         let by_name: Vec<&TokenRow> = rows
             .iter()
@@ -280,31 +472,48 @@ impl Service {
         }
     }
 
+    /// The full value of a token this product generated, from the keyring.
+    pub async fn token_value(&self, uuid: &str) -> Result<Option<SecretString>> {
+        let session = self.session().await?;
+        secrets_io::get(&self.secrets, value_key(&session, uuid)).await
+    }
+
     /// Deletes a token once the caller has typed its name (its uuid, for a nameless token).
     pub async fn delete_token(&self, uuid: &str, confirm_name: &str) -> Result<String> {
-        let session = self.session()?;
-        let token = self.find_token(uuid).await?;
-        if token.uuid != uuid {
-            return Err(Error::new(
+        let session = self.session().await?;
+        let rows = self.all_tokens().await?;
+        let token = rows.iter().find(|r| r.uuid == uuid).ok_or_else(|| {
+            Error::new(
                 ErrorKind::NotFound,
                 format!("You have no token with id '{uuid}'."),
-            ));
-        }
+            )
+        })?;
         let expected = token.name.as_deref().unwrap_or(&token.uuid);
         if confirm_name != expected {
             return Err(Error::invalid(format!(
                 "To delete the token, type its name exactly: '{expected}'. Nothing was deleted."
             )));
         }
+        self.delete_token_unchecked(&session, uuid).await
+    }
+
+    pub(crate) async fn delete_token_unchecked(
+        &self,
+        session: &Session,
+        uuid: &str,
+    ) -> Result<String> {
         session.client.delete_token(uuid).await?;
-        let key = SecretKey::TokenValue {
-            server: session.server.clone(),
-            uuid: uuid.to_string(),
-        };
-        if let Err(e) = secrets_io::delete(&self.secrets, key).await {
+        if let Err(e) = secrets_io::delete(&self.secrets, value_key(session, uuid)).await {
             tracing::warn!("the token was deleted, but its stored value could not be removed: {e}");
         }
         tracing::info!(uuid, "token deleted");
         Ok(uuid.to_string())
+    }
+}
+
+fn value_key(session: &Session, uuid: &str) -> SecretKey {
+    SecretKey::TokenValue {
+        server: session.server.clone(),
+        uuid: uuid.to_string(),
     }
 }

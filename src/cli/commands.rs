@@ -1,0 +1,377 @@
+use std::io::{IsTerminal, Read, Write};
+
+use serde::Serialize;
+
+use super::{Cli, Command, SortArg, output, spinner::spin};
+use crate::clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::sandbox::{self, Denial, SandboxHandle, SandboxOptions};
+use crate::secrets::{self, SecretString, StoreChoice};
+use crate::service::{ProfileStore, SANDBOX, Service, ServiceConfig, SignInParams};
+use crate::tokens::{Expiration, ListQuery, Order, SortBy};
+
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Sandbox {
+            port,
+            data,
+            deny_with_403,
+            auth_only,
+        } => serve_sandbox(port, data, deny_with_403, auth_only).await,
+        Command::Demo => super::demo::run().await,
+        command => {
+            let ctx =
+                Context::open(cli.server.as_deref(), cli.insecure_file_store, cli.json).await?;
+            let result = ctx.run(command).await;
+            if let Some(sb) = ctx.sandbox {
+                sb.shutdown().await;
+            }
+            result
+        }
+    }
+}
+
+async fn serve_sandbox(
+    port: u16,
+    data: Option<std::path::PathBuf>,
+    deny_with_403: bool,
+    auth_only: bool,
+) -> Result<()> {
+    let handle = sandbox::start(SandboxOptions {
+        port,
+        data,
+        denial: if deny_with_403 {
+            Denial::Forbidden
+        } else {
+            Denial::Redirect
+        },
+        social: !auth_only,
+        ..SandboxOptions::default()
+    })
+    .await?;
+    // Scripts read these two lines; the token is the sandbox's own, made to be shown.
+    println!("listening on {}", handle.url());
+    println!("bootstrap token: {}", handle.bootstrap_token().expose());
+    let _ = std::io::stdout().flush();
+    tokio::select! {
+        _ = handle.wait() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+struct Context {
+    service: Service,
+    /// The server named on the command line, if any.
+    server: Option<String>,
+    sandbox: Option<SandboxHandle>,
+    json: bool,
+}
+
+fn print_json<T: Serialize>(value: &T) -> Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::internal(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A token from stdin when it is piped, else from a hidden prompt; never from an argument,
+/// which other users could read in the process list.
+fn read_token() -> Result<SecretString> {
+    if std::io::stdin().is_terminal() {
+        let value = rpassword::prompt_password("ELITEA personal access token: ")
+            .map_err(|e| Error::invalid(format!("Could not read the token: {e}.")))?;
+        return Ok(SecretString::new(value));
+    }
+    let mut value = String::new();
+    std::io::stdin()
+        .read_to_string(&mut value)
+        .map_err(|e| Error::invalid(format!("Could not read the token from stdin: {e}.")))?;
+    Ok(SecretString::new(value.trim().to_string()))
+}
+
+fn read_confirmation(name: &str) -> Result<String> {
+    if std::io::stdin().is_terminal() {
+        eprint!("Type the token's name ({name}) to delete it: ");
+        let _ = std::io::stderr().flush();
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::invalid(format!("Could not read the confirmation: {e}.")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+impl Context {
+    async fn open(server: Option<&str>, insecure_file_store: bool, json: bool) -> Result<Context> {
+        let choice = if insecure_file_store
+            || std::env::var("ELITEA_TOKENS_SECRETS_STORE").as_deref() == Ok("file")
+        {
+            StoreChoice::File
+        } else {
+            StoreChoice::Keyring
+        };
+        let service = Service::new(ServiceConfig::new(
+            clock::system(),
+            secrets::open(choice),
+            ProfileStore::in_data_dir(),
+        ));
+        let mut sandbox = None;
+        if server.map(str::trim) == Some(SANDBOX) {
+            let handle = sandbox::start(SandboxOptions {
+                data: Some(crate::paths::data_dir().join("sandbox.json")),
+                ..SandboxOptions::default()
+            })
+            .await?;
+            service.set_sandbox_url(handle.url());
+            sandbox = Some(handle);
+        }
+        service.use_server(server)?;
+        Ok(Context {
+            service,
+            server: server.map(str::to_string),
+            sandbox,
+            json,
+        })
+    }
+
+    fn spin(&self) -> bool {
+        !self.json
+    }
+
+    /// With `--server sandbox`, sign in with the sandbox's own bootstrap token when needed,
+    /// so that every command can be tried with no account.
+    async fn ensure_sandbox_session(&self) -> Result<()> {
+        let Some(sb) = &self.sandbox else {
+            return Ok(());
+        };
+        match self.service.session().await {
+            Ok(_) => Ok(()),
+            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn) => {
+                self.service
+                    .sign_in(SignInParams {
+                        server_url: SANDBOX.into(),
+                        token: sb.bootstrap_token(),
+                        project_id: None,
+                        verify_ssl: None,
+                    })
+                    .await?;
+                if !self.json {
+                    eprintln!("Signed in to the embedded sandbox with its bootstrap token.");
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn run(&self, command: Command) -> Result<()> {
+        if !matches!(command, Command::Login { .. } | Command::Logout) {
+            self.ensure_sandbox_session().await?;
+        }
+        match command {
+            Command::Login {
+                project,
+                insecure_skip_tls_verify,
+            } => self.login(project, insecure_skip_tls_verify).await,
+            Command::Logout => {
+                self.service.sign_out(None).await?;
+                if self.json {
+                    print_json(&serde_json::json!({}))
+                } else {
+                    println!("Signed out.");
+                    Ok(())
+                }
+            }
+            Command::Whoami => {
+                let status = spin(self.spin(), "Checking…", self.service.status(vec![])).await?;
+                if self.json {
+                    return print_json(&status);
+                }
+                for w in &status.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if !status.signed_in {
+                    println!("Not signed in.");
+                    return Ok(());
+                }
+                let user = status.user.as_ref();
+                println!(
+                    "Signed in to {} as {} <{}>",
+                    status.server_url.as_deref().unwrap_or("?"),
+                    user.and_then(|u| u.name.as_deref()).unwrap_or("?"),
+                    user.and_then(|u| u.email.as_deref()).unwrap_or("?")
+                );
+                if let Some(p) = status.project_id {
+                    println!("Project: {p}");
+                }
+                if let Some(m) = &status.model {
+                    println!("Model: {} (project {})", m.name, m.project_id);
+                }
+                match (
+                    status.settings_available,
+                    &status.settings_unavailable_reason,
+                ) {
+                    (true, _) => println!("IDE settings: available"),
+                    (false, Some(r)) => println!("IDE settings: unavailable: {r}"),
+                    (false, None) => println!("IDE settings: unavailable"),
+                }
+                println!("Secrets: {}", status.secrets_store);
+                Ok(())
+            }
+            Command::Models { project } => {
+                let models = spin(
+                    self.spin(),
+                    "Reading models…",
+                    self.service.list_models(project),
+                )
+                .await?;
+                if self.json {
+                    return print_json(&models);
+                }
+                for m in &models.items {
+                    let selected = models
+                        .selected
+                        .as_ref()
+                        .is_some_and(|s| s.name == m.name && s.project_id == m.project_id);
+                    println!(
+                        "{} {:<28} {:<28} project {}{}{}",
+                        if selected { "*" } else { " " },
+                        m.name,
+                        m.display_name,
+                        m.project_id,
+                        if m.default { ", default" } else { "" },
+                        if m.shared { ", shared" } else { "" },
+                    );
+                }
+                Ok(())
+            }
+            Command::SelectModel { name, project } => {
+                let selected = self.service.select_model(project, &name).await?;
+                if self.json {
+                    print_json(&serde_json::json!({ "selected": selected }))
+                } else {
+                    println!(
+                        "Selected {} (project {}).",
+                        selected.name, selected.project_id
+                    );
+                    Ok(())
+                }
+            }
+            Command::List {
+                search,
+                sort,
+                desc,
+                page_size,
+                page,
+            } => {
+                let query = ListQuery {
+                    search,
+                    sort_by: sort.map(|s| match s {
+                        SortArg::Name => SortBy::Name,
+                        SortArg::Expiration => SortBy::Expiration,
+                    }),
+                    order: if desc { Order::Desc } else { Order::Asc },
+                    page_size,
+                    page,
+                };
+                query.validate()?;
+                let page = spin(
+                    self.spin(),
+                    "Listing tokens…",
+                    self.service.list_tokens(&query),
+                )
+                .await?;
+                if self.json {
+                    return print_json(&page);
+                }
+                print!("{}", output::table(&page, output::fancy()));
+                Ok(())
+            }
+            Command::Generate { name, expires } => {
+                let expiration: Expiration = expires.parse()?;
+                let made = spin(
+                    self.spin(),
+                    "Generating…",
+                    self.service.generate_token(&name, expiration),
+                )
+                .await?;
+                if let Some(w) = &made.warning {
+                    eprintln!("warning: {w}");
+                }
+                if self.json {
+                    return print_json(&made);
+                }
+                eprintln!(
+                    "Generated '{}' ({}, expires: {}). Copy the value now: it will not be shown again.",
+                    made.row.display_name(),
+                    made.row.masked,
+                    made.row.status.label
+                );
+                println!("{}", made.token.expose());
+                Ok(())
+            }
+            Command::Delete { token, confirm } => {
+                let row = spin(
+                    self.spin(),
+                    "Finding the token…",
+                    self.service.find_token(&token),
+                )
+                .await?;
+                let name = row.name.clone().unwrap_or_else(|| row.uuid.clone());
+                let typed = match confirm {
+                    Some(c) => c,
+                    None => read_confirmation(&name)?,
+                };
+                let deleted = spin(
+                    self.spin(),
+                    "Deleting…",
+                    self.service.delete_token(&row.uuid, &typed),
+                )
+                .await?;
+                if self.json {
+                    print_json(&serde_json::json!({ "deleted": deleted }))
+                } else {
+                    println!("Deleted '{name}'.");
+                    Ok(())
+                }
+            }
+            Command::Sandbox { .. } | Command::Demo => Ok(()),
+        }
+    }
+
+    async fn login(&self, project: Option<i64>, skip_tls: bool) -> Result<()> {
+        let Some(server) = self.server.clone() else {
+            return Err(Error::invalid(
+                "Name the server to sign in to: --server https://your.elitea.server (or --server sandbox).",
+            ));
+        };
+        let token = match &self.sandbox {
+            Some(sb) if std::io::stdin().is_terminal() => sb.bootstrap_token(),
+            _ => read_token()?,
+        };
+        let result = spin(
+            self.spin(),
+            "Checking the token…",
+            self.service.sign_in(SignInParams {
+                server_url: server,
+                token,
+                project_id: project,
+                verify_ssl: Some(!skip_tls),
+            }),
+        )
+        .await?;
+        if self.json {
+            return print_json(&result);
+        }
+        println!(
+            "Signed in to {} as {} <{}>.",
+            result.server_url,
+            result.user.name.as_deref().unwrap_or("?"),
+            result.user.email.as_deref().unwrap_or("?")
+        );
+        if skip_tls {
+            eprintln!("warning: TLS verification is off for this server.");
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,99 @@
+//! `elitea.status`: who is signed in where, whether settings can be offered, the tokens in use.
+
+use serde::{Deserialize, Serialize};
+
+use super::{SelectedModel, Service, UserInfo};
+use crate::error::{ErrorKind, Result};
+use crate::tokens::{ExpiryStatus, StatusKind};
+
+/// A token found in a live settings file (read from its JWT payload, so it works offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInUse {
+    pub uuid: String,
+    pub name: Option<String>,
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    pub status: ExpiryStatus,
+    pub files: Vec<String>,
+    /// Deleted on the server while still written in a settings file.
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+impl TokenInUse {
+    pub fn kind(&self) -> StatusKind {
+        self.status.kind
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusResult {
+    pub signed_in: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<SelectedModel>,
+    pub settings_available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub settings_unavailable_reason: Option<String>,
+    pub tokens_in_use: Vec<TokenInUse>,
+    /// False when TLS verification is off for this server.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verify_ssl: Option<bool>,
+    /// Where secrets are kept.
+    pub secrets_store: String,
+    /// Things the user should know: TLS verification off, secrets in a plain file.
+    pub warnings: Vec<String>,
+}
+
+impl Service {
+    pub async fn status(&self, tokens_in_use: Vec<TokenInUse>) -> Result<StatusResult> {
+        let mut warnings: Vec<String> = self.secrets().insecure_note().into_iter().collect();
+        let secrets_store = self.secrets().describe();
+        let session = match self.session().await {
+            Ok(s) => s,
+            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn) => {
+                return Ok(StatusResult {
+                    signed_in: false,
+                    server_url: None,
+                    user: None,
+                    project_id: None,
+                    model: None,
+                    settings_available: false,
+                    settings_unavailable_reason: Some(e.message),
+                    tokens_in_use,
+                    verify_ssl: None,
+                    secrets_store,
+                    warnings,
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        if !session.verify_tls {
+            warnings.push(format!(
+                "TLS verification is off for {}: the connection is not protected against impersonation.",
+                session.url()
+            ));
+        }
+        let target = self.settings_target().await;
+        let session = self.session().await?;
+        Ok(StatusResult {
+            signed_in: true,
+            server_url: Some(session.url()),
+            user: Some(session.user.clone()),
+            project_id: session.project_id,
+            model: session.model.clone(),
+            settings_available: target.is_ok(),
+            settings_unavailable_reason: target.err().map(|e| e.message),
+            tokens_in_use,
+            verify_ssl: Some(session.verify_tls),
+            secrets_store,
+            warnings,
+        })
+    }
+}
