@@ -19,6 +19,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             auth_only,
         } => serve_sandbox(port, data, deny_with_403, auth_only).await,
         Command::Demo => super::demo::run().await,
+        Command::Schemas { out } => write_schemas(&out),
         command => {
             let ctx =
                 Context::open(cli.server.as_deref(), cli.insecure_file_store, cli.json).await?;
@@ -56,6 +57,19 @@ async fn serve_sandbox(
     tokio::select! {
         _ = handle.wait() => {}
         _ = tokio::signal::ctrl_c() => {}
+    }
+    Ok(())
+}
+
+fn write_schemas(out: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(out).map_err(|e| Error::internal(format!("{}: {e}", out.display())))?;
+    for (name, schema) in crate::protocol::schemas() {
+        let path = out.join(format!("{name}.json"));
+        let text = serde_json::to_string_pretty(&schema)
+            .map_err(|e| Error::internal(e.to_string()))?
+            + "\n";
+        std::fs::write(&path, text)
+            .map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
     }
     Ok(())
 }
@@ -335,7 +349,10 @@ impl Context {
                     Ok(())
                 }
             }
-            Command::Sandbox { .. } | Command::Demo => Ok(()),
+            Command::Sandbox { .. }
+            | Command::Demo
+            | Command::Lsp { .. }
+            | Command::Schemas { .. } => Ok(()),
         }
     }
 

@@ -119,8 +119,18 @@ pub enum Command {
         #[arg(long)]
         auth_only: bool,
     },
-    /// Run the whole product once against an in-process sandbox, printing each step.
+    /// Run the whole product once, as an editor would: the language server as a child
+    /// process, driven over LSP against an in-process sandbox, the exchange printed.
     Demo,
+    /// The language server, on stdin and stdout, as the editor shims launch it.
+    Lsp {
+        /// Accepted for clients that always pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
+    /// Write the JSON Schemas of the protocol's objects into a folder.
+    #[command(hide = true)]
+    Schemas { out: PathBuf },
 }
 
 pub fn main() -> i32 {
@@ -132,6 +142,9 @@ pub fn main() -> i32 {
             return 2;
         }
     };
+    if let Command::Lsp { .. } = cli.command {
+        return crate::lsp::run_stdio();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

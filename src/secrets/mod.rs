@@ -16,7 +16,17 @@ pub use store::{MemoryStore, SecretKey, SecretStore};
 use std::sync::Arc;
 
 /// Which store the user chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum StoreChoice {
     #[default]

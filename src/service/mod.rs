@@ -45,7 +45,7 @@ impl Session {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UserInfo {
     pub id: i64,
     pub email: Option<String>,
@@ -62,7 +62,7 @@ impl From<&User> for UserInfo {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInParams {
     /// A server URL, or `sandbox` for the embedded sandbox.
@@ -74,7 +74,7 @@ pub struct SignInParams {
     pub verify_ssl: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SignInResult {
     pub user: UserInfo,
@@ -83,7 +83,7 @@ pub struct SignInResult {
 }
 
 /// A generated token: its row, and the full value, shown this once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GeneratedToken {
     #[serde(flatten)]
@@ -320,9 +320,17 @@ impl Service {
             SecretKey::Credential {
                 server: key.clone(),
             },
-            token,
+            token.clone(),
         )
         .await?;
+        // The credential is a token too: its value is known, so settings can carry it.
+        if let Some(claims) = tokens::read_claims(token.expose()) {
+            let value_key = SecretKey::TokenValue {
+                server: key.clone(),
+                uuid: claims.uuid,
+            };
+            secrets_io::set(&self.secrets, value_key, token).await?;
+        }
         let mut profiles = self.profiles.load()?;
         let old = profiles.servers.get(&key);
         // A new project forgets the model chosen in the old one.

@@ -6,7 +6,7 @@ use super::{SelectedModel, Service, Session};
 use crate::api::{ApiErrorKind, Model};
 use crate::error::{Error, ErrorKind, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelInfo {
     pub name: String,
@@ -16,7 +16,7 @@ pub struct ModelInfo {
     pub shared: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ModelsResult {
     pub items: Vec<ModelInfo>,

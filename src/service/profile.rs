@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use super::UserInfo;
 use crate::error::{Error, ErrorKind, Result};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectedModel {
     pub name: String,
@@ -43,19 +44,20 @@ pub struct Profiles {
     pub servers: BTreeMap<String, Profile>,
 }
 
-/// `None` keeps profiles in memory only (tests, the demo).
+/// Where profiles are kept: a file, or memory only (tests, the demo).
 #[derive(Debug, Clone)]
-pub struct ProfileStore {
-    path: Option<PathBuf>,
+pub enum ProfileStore {
+    File(PathBuf),
+    Memory(Arc<Mutex<Profiles>>),
 }
 
 impl ProfileStore {
     pub fn in_memory() -> Self {
-        ProfileStore { path: None }
+        ProfileStore::Memory(Arc::default())
     }
 
     pub fn at(path: PathBuf) -> Self {
-        ProfileStore { path: Some(path) }
+        ProfileStore::File(path)
     }
 
     pub fn in_data_dir() -> Self {
@@ -63,8 +65,11 @@ impl ProfileStore {
     }
 
     pub fn load(&self) -> Result<Profiles> {
-        let Some(path) = &self.path else {
-            return Ok(Profiles::default());
+        let path = match self {
+            ProfileStore::Memory(m) => {
+                return Ok(m.lock().unwrap_or_else(|e| e.into_inner()).clone());
+            }
+            ProfileStore::File(path) => path,
         };
         match std::fs::read(path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
@@ -85,8 +90,12 @@ impl ProfileStore {
     }
 
     pub fn save(&self, profiles: &Profiles) -> Result<()> {
-        let Some(path) = &self.path else {
-            return Ok(());
+        let path = match self {
+            ProfileStore::Memory(m) => {
+                *m.lock().unwrap_or_else(|e| e.into_inner()) = profiles.clone();
+                return Ok(());
+            }
+            ProfileStore::File(path) => path,
         };
         let bytes =
             serde_json::to_vec_pretty(profiles).map_err(|e| Error::internal(e.to_string()))?;

@@ -7,7 +7,7 @@ use crate::error::{ErrorKind, Result};
 use crate::tokens::{ExpiryStatus, StatusKind};
 
 /// A token found in a live settings file (read from its JWT payload, so it works offline).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenInUse {
     pub uuid: String,
@@ -26,7 +26,7 @@ impl TokenInUse {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusResult {
     pub signed_in: bool,

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 
 /// The expiration choices the product offers, as the web UI does. The server also takes
 /// `seconds`, which nobody needs for a personal token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Measure {
     Never,
@@ -51,12 +51,24 @@ pub struct Expiration {
     value: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawExpiration {
     measure: Measure,
+    /// A whole number above 0; not used with `never`; 30 when omitted with `days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
     value: Option<i64>,
+}
+
+impl schemars::JsonSchema for Expiration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Expiration".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RawExpiration::json_schema(generator)
+    }
 }
 
 impl TryFrom<RawExpiration> for Expiration {

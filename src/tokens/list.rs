@@ -8,14 +8,16 @@ use crate::error::{Error, Result};
 /// The page sizes the web UI offers.
 pub const PAGE_SIZES: [u32; 4] = [5, 10, 50, 100];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     Name,
     Expiration,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Order {
     #[default]
@@ -24,7 +26,7 @@ pub enum Order {
 }
 
 /// Search, sort and paging, all done by the client: the server has none of them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ListQuery {
     #[serde(default)]
@@ -33,7 +35,9 @@ pub struct ListQuery {
     pub sort_by: Option<SortBy>,
     #[serde(default)]
     pub order: Order,
+    /// 5, 10, 50 or 100.
     #[serde(default = "default_page_size")]
+    #[schemars(extend("enum" = [5, 10, 50, 100]))]
     pub page_size: u32,
     #[serde(default)]
     pub page: u32,
@@ -67,7 +71,7 @@ impl ListQuery {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub total: usize,

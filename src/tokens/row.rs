@@ -5,7 +5,7 @@ use super::{ExpiryStatus, expiry_status, mask};
 use crate::api::TokenRecord;
 
 /// A token as every view shows it: the protocol's `TokenRow`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRow {
     pub uuid: String,

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 /// A token with this much left or less is in the warning state.
 pub const WARNING_WINDOW: Duration = Duration::days(7);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum StatusKind {
     Never,
@@ -13,7 +13,7 @@ pub enum StatusKind {
     Expired,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpiryStatus {
     pub kind: StatusKind,
     pub label: String,

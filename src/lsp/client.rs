@@ -1,0 +1,295 @@
+//! A small scripted LSP client: it frames messages, matches answers to requests, answers the
+//! server's own requests with a handler, and records everything the server sends. The demo
+//! drives the language server with it, and so do the tests.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::sync::{Notify, oneshot};
+
+/// A message from the server: a notification, or a request the client answered.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    pub params: Value,
+    /// Set for requests; the answer the handler gave.
+    pub answered: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RpcError {
+    pub code: i64,
+    pub message: String,
+    pub data: Option<Value>,
+}
+
+impl RpcError {
+    pub fn kind(&self) -> Option<&str> {
+        self.data.as_ref()?.get("kind")?.as_str()
+    }
+}
+
+impl std::fmt::Display for RpcError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+/// How the client answers a server request: `(method, params) -> result`.
+pub type Answer = Arc<dyn Fn(&str, &Value) -> Value + Send + Sync>;
+
+/// Answers as a passive editor would: no action chosen, progress tokens accepted, no
+/// configuration.
+pub fn default_answer() -> Answer {
+    Arc::new(|method, _| match method {
+        "workspace/configuration" => json!([]),
+        _ => Value::Null,
+    })
+}
+
+type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Result<Value, RpcError>>>>>;
+
+pub struct LspClient {
+    writer: Arc<tokio::sync::Mutex<Box<dyn AsyncWrite + Send + Unpin>>>,
+    pending: Pending,
+    next_id: AtomicI64,
+    received: Arc<Mutex<Vec<Received>>>,
+    arrived: Arc<Notify>,
+    answer: Arc<Mutex<Answer>>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for LspClient {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+async fn write_frame(
+    writer: &tokio::sync::Mutex<Box<dyn AsyncWrite + Send + Unpin>>,
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut w = writer.lock().await;
+    w.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+        .await?;
+    w.write_all(body).await?;
+    w.flush().await
+}
+
+/// One framed message, or `None` at the end of the stream.
+async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Vec<u8>> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(v) = line.strip_prefix("Content-Length:") {
+            length = v.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).await.ok()?;
+    Some(body)
+}
+
+impl LspClient {
+    pub fn start<R, W>(reader: R, writer: W, answer: Answer) -> Self
+    where
+        R: AsyncRead + Send + Unpin + 'static,
+        W: AsyncWrite + Send + Unpin + 'static,
+    {
+        let writer: Arc<tokio::sync::Mutex<Box<dyn AsyncWrite + Send + Unpin>>> =
+            Arc::new(tokio::sync::Mutex::new(Box::new(writer)));
+        let pending: Pending = Arc::default();
+        let received: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let arrived = Arc::new(Notify::new());
+        let answer = Arc::new(Mutex::new(answer));
+        let task = {
+            let (writer, pending, received, arrived, answer) = (
+                writer.clone(),
+                pending.clone(),
+                received.clone(),
+                arrived.clone(),
+                answer.clone(),
+            );
+            tokio::spawn(async move {
+                let mut reader = BufReader::new(reader);
+                while let Some(body) = read_frame(&mut reader).await {
+                    let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
+                        continue;
+                    };
+                    let method = msg
+                        .get("method")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                    match (method, msg.get("id").cloned()) {
+                        (Some(method), Some(id)) => {
+                            let params = msg.get("params").cloned().unwrap_or(Value::Null);
+                            let handler = answer.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                            let result = handler(&method, &params);
+                            let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
+                            received
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(Received {
+                                    method,
+                                    params,
+                                    answered: Some(result),
+                                });
+                            let _ = write_frame(&writer, reply.to_string().as_bytes()).await;
+                        }
+                        (Some(method), None) => {
+                            received
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(Received {
+                                    method,
+                                    params: msg.get("params").cloned().unwrap_or(Value::Null),
+                                    answered: None,
+                                });
+                        }
+                        (None, Some(id)) => {
+                            let Some(id) = id.as_i64() else { continue };
+                            let result = match msg.get("error") {
+                                Some(e) => Err(RpcError {
+                                    code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
+                                    message: e
+                                        .get("message")
+                                        .and_then(Value::as_str)
+                                        .unwrap_or("")
+                                        .to_string(),
+                                    data: e.get("data").cloned(),
+                                }),
+                                None => Ok(msg.get("result").cloned().unwrap_or(Value::Null)),
+                            };
+                            if let Some(tx) = pending
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .remove(&id)
+                            {
+                                let _ = tx.send(result);
+                            }
+                        }
+                        (None, None) => {}
+                    }
+                    arrived.notify_waiters();
+                }
+                // The server is gone: fail whatever still waits.
+                pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                arrived.notify_waiters();
+            })
+        };
+        LspClient {
+            writer,
+            pending,
+            next_id: AtomicI64::new(1),
+            received,
+            arrived,
+            answer,
+            reader: task,
+        }
+    }
+
+    /// Changes how the server's requests are answered from now on.
+    pub fn set_answer(&self, answer: Answer) {
+        *self.answer.lock().unwrap_or_else(|e| e.into_inner()) = answer;
+    }
+
+    pub async fn request(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, tx);
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        let gone = |m: &str| RpcError {
+            code: -32099,
+            message: m.to_string(),
+            data: None,
+        };
+        write_frame(&self.writer, msg.to_string().as_bytes())
+            .await
+            .map_err(|e| gone(&format!("could not write to the server: {e}")))?;
+        rx.await
+            .unwrap_or_else(|_| Err(gone("the server closed the connection")))
+    }
+
+    pub async fn notify(&self, method: &str, params: Value) -> std::io::Result<()> {
+        let msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
+        write_frame(&self.writer, msg.to_string().as_bytes()).await
+    }
+
+    /// Bytes as they are, for tests of what the server does with garbage.
+    pub async fn send_raw(&self, bytes: &[u8]) -> std::io::Result<()> {
+        let mut w = self.writer.lock().await;
+        w.write_all(bytes).await?;
+        w.flush().await
+    }
+
+    /// `workspace/executeCommand` with the protocol's one argument object.
+    pub async fn execute(&self, command: &str, argument: Value) -> Result<Value, RpcError> {
+        self.request(
+            "workspace/executeCommand",
+            json!({"command": command, "arguments": [argument]}),
+        )
+        .await
+    }
+
+    /// `initialize` with work done progress support, then `initialized`.
+    pub async fn initialize(&self, options: Value) -> Result<Value, RpcError> {
+        let result = self
+            .request(
+                "initialize",
+                json!({
+                    "processId": null,
+                    "rootUri": null,
+                    "capabilities": {"window": {"workDoneProgress": true, "showMessage": {}}},
+                    "initializationOptions": options,
+                }),
+            )
+            .await?;
+        let _ = self.notify("initialized", json!({})).await;
+        Ok(result)
+    }
+
+    pub async fn shutdown_and_exit(&self) {
+        let _ = self.request("shutdown", Value::Null).await;
+        let _ = self.notify("exit", Value::Null).await;
+    }
+
+    pub fn received(&self) -> Vec<Received> {
+        self.received
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Waits until a message from the server satisfies `matches`, looking at those already
+    /// received too.
+    pub async fn wait_for(
+        &self,
+        timeout: Duration,
+        matches: impl Fn(&Received) -> bool,
+    ) -> Option<Received> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.arrived.notified();
+            if let Some(r) = self.received().into_iter().find(|r| matches(r)) {
+                return Some(r);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return None;
+            }
+        }
+    }
+}

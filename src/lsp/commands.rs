@@ -1,0 +1,307 @@
+//! `workspace/executeCommand`: parse the one argument object, call the service, answer.
+
+use std::future::Future;
+use std::sync::atomic::Ordering;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::ls_types::*;
+
+use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::{self as p, *};
+use crate::sandbox::{self, SandboxOptions};
+use crate::service::{SANDBOX, SignInParams};
+use crate::tokens::ListQuery;
+
+/// JSON-RPC's code for bad params; the LSP's "request failed" for the rest.
+const INVALID_PARAMS: i64 = -32602;
+const REQUEST_FAILED: i64 = -32803;
+const INTERNAL: i64 = -32603;
+
+fn to_rpc(e: Error) -> jsonrpc::Error {
+    let code = match e.kind {
+        ErrorKind::InvalidParams => INVALID_PARAMS,
+        ErrorKind::Internal => INTERNAL,
+        _ => REQUEST_FAILED,
+    };
+    jsonrpc::Error {
+        code: jsonrpc::ErrorCode::from(code),
+        message: e.message.into(),
+        data: Some(json!({ "kind": e.kind })),
+    }
+}
+
+/// serde names the field at fault; string values are cut out of its message, since a token
+/// pasted into the wrong field must not come back in an error.
+fn params_error(command: &str, e: serde_json::Error) -> Error {
+    let text = e.to_string();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("string \"") {
+        out.push_str(&rest[..start + 7]);
+        let after = &rest[start + 8..];
+        match after.find('"') {
+            Some(end) => {
+                out.push_str("\"…\"");
+                rest = &after[end + 1..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    Error::invalid(format!("Invalid parameters for {command}: {out}."))
+}
+
+fn parse<T: DeserializeOwned>(command: &str, arg: Value) -> Result<T> {
+    serde_json::from_value(arg).map_err(|e| params_error(command, e))
+}
+
+fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
+}
+
+pub async fn execute(inner: &Inner, params: ExecuteCommandParams) -> jsonrpc::Result<Value> {
+    let command = params.command.clone();
+    let mut args = params.arguments.into_iter();
+    let arg = args.next().unwrap_or_else(|| json!({}));
+    if args.next().is_some() || !arg.is_object() {
+        return Err(to_rpc(Error::invalid(format!(
+            "{command} takes exactly one argument, an object."
+        ))));
+    }
+    let token = params.work_done_progress_params.work_done_token;
+    let result = dispatch(inner, &command, arg, token).await;
+    match &result {
+        Ok(_) => tracing::debug!(%command, "done"),
+        Err(e) => {
+            tracing::info!(%command, kind = e.kind.as_str(), "failed: {}", e.message);
+            inner
+                .client
+                .log_message(
+                    MessageType::INFO,
+                    format!("{command} failed: {}", e.message),
+                )
+                .await;
+        }
+    }
+    result.map_err(to_rpc)
+}
+
+async fn dispatch(
+    inner: &Inner,
+    command: &str,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    if !p::COMMANDS.contains(&command) {
+        return Err(Error::invalid(format!("Unknown command '{command}'.")));
+    }
+    ensure_sandbox(inner, command, &arg).await?;
+    let service = inner.service();
+    match command {
+        p::SIGN_IN => {
+            let mut params: SignInParams = parse(command, arg)?;
+            if params.server_url.trim() == SANDBOX && params.token.is_empty() {
+                // The embedded sandbox signs in with its own bootstrap token.
+                if let Some(sb) = inner.sandbox.lock().await.as_ref() {
+                    params.token = sb.bootstrap_token();
+                }
+            }
+            let verify = params.verify_ssl.or(inner.options().verify_ssl);
+            params.verify_ssl = verify;
+            let project = params.project_id.or(inner.options().project_id);
+            params.project_id = project;
+            let result = progress(
+                inner,
+                token,
+                "Signing in to ELITEA",
+                service.sign_in(params),
+            )
+            .await?;
+            let value = to_value(&result)?;
+            send_status(inner).await;
+            Ok(value)
+        }
+        p::SIGN_OUT => {
+            let params: SignOutParams = parse(command, arg)?;
+            service.sign_out(params.server_url.as_deref()).await?;
+            to_value(&EmptyResult {})
+        }
+        p::STATUS => {
+            let _: EmptyParams = parse(command, arg)?;
+            let status = progress(
+                inner,
+                token,
+                "Checking ELITEA status",
+                service.status(vec![]),
+            )
+            .await?;
+            to_value(&status)
+        }
+        p::LIST_TOKENS => {
+            let query: ListQuery = parse(command, arg)?;
+            let page = progress(
+                inner,
+                token,
+                "Listing ELITEA tokens",
+                service.list_tokens(&query),
+            )
+            .await?;
+            to_value(&page)
+        }
+        p::GENERATE_TOKEN => {
+            let params: GenerateTokenParams = parse(command, arg)?;
+            let made = progress(
+                inner,
+                token,
+                "Generating an ELITEA token",
+                service.generate_token(&params.name, params.expiration),
+            )
+            .await?;
+            if let Some(w) = &made.warning {
+                inner.client.show_message(MessageType::WARNING, w).await;
+            }
+            to_value(&made)
+        }
+        p::DELETE_TOKEN => {
+            let params: DeleteTokenParams = parse(command, arg)?;
+            let deleted = progress(
+                inner,
+                token,
+                "Deleting an ELITEA token",
+                service.delete_token(&params.uuid, &params.confirm_name),
+            )
+            .await?;
+            to_value(&DeleteTokenResult { deleted })
+        }
+        p::LIST_MODELS => {
+            let params: ListModelsParams = parse(command, arg)?;
+            let models = progress(
+                inner,
+                token,
+                "Reading ELITEA models",
+                service.list_models(params.project_id),
+            )
+            .await?;
+            to_value(&models)
+        }
+        p::SELECT_MODEL => {
+            let params: SelectModelParams = parse(command, arg)?;
+            let selected = progress(
+                inner,
+                token,
+                "Selecting an ELITEA model",
+                service.select_model(params.project_id, &params.name),
+            )
+            .await?;
+            to_value(&SelectModelResult { selected })
+        }
+        _ => Err(Error::new(
+            ErrorKind::Unavailable,
+            format!("{command} is not available in this build yet."),
+        )),
+    }
+}
+
+/// The embedded sandbox runs inside the language server when the user asks for it (sign in
+/// to `sandbox`) or was signed in to it before a restart.
+async fn ensure_sandbox(inner: &Inner, command: &str, arg: &Value) -> Result<()> {
+    let wants = if command == p::SIGN_IN {
+        arg.get("serverUrl").and_then(Value::as_str).map(str::trim) == Some(SANDBOX)
+    } else {
+        inner.service().current_server().ok().flatten().as_deref() == Some(SANDBOX)
+    };
+    if !wants {
+        return Ok(());
+    }
+    let mut guard = inner.sandbox.lock().await;
+    if guard.is_none() {
+        let handle = sandbox::start(SandboxOptions {
+            data: Some(crate::paths::data_dir().join("sandbox.json")),
+            ..SandboxOptions::default()
+        })
+        .await?;
+        inner.service().set_sandbox_url(handle.url());
+        *guard = Some(handle);
+    }
+    Ok(())
+}
+
+/// Reports work done progress around `work` when the client supports it. The token is the
+/// client's own when it sent one, else one the server asks the client to create.
+async fn progress<T>(
+    inner: &Inner,
+    token: Option<ProgressToken>,
+    title: &str,
+    work: impl Future<Output = T>,
+) -> T {
+    if !inner.progress_supported.load(Ordering::Relaxed) {
+        return work.await;
+    }
+    let token = match token {
+        Some(t) => Some(t),
+        None => {
+            let t = ProgressToken::String(format!("elitea-{}", uuid::Uuid::new_v4()));
+            match tokio::time::timeout(
+                CLIENT_REQUEST_TIMEOUT,
+                inner.client.create_work_done_progress(t.clone()),
+            )
+            .await
+            {
+                Ok(Ok(())) => Some(t),
+                _ => None,
+            }
+        }
+    };
+    let Some(token) = token else {
+        return work.await;
+    };
+    let ongoing = inner.client.progress(token, title).begin().await;
+    let out = work.await;
+    ongoing.finish().await;
+    out
+}
+
+/// Sends `elitea/tokenStatus` with the tokens in use.
+pub async fn send_status(inner: &Inner) {
+    inner
+        .client
+        .send_notification::<TokenStatus>(TokenStatusParams {
+            tokens_in_use: vec![],
+        })
+        .await;
+}
+
+pub async fn after_start(inner: &Inner) {
+    send_status(inner).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_errors_name_the_field_and_hide_strings() {
+        let e = parse::<GenerateTokenParams>(
+            "elitea.generateToken",
+            json!({"expiration": {"measure": "never"}}),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("missing field `name`"), "{e}");
+        let e = parse::<ListModelsParams>(
+            "elitea.listModels",
+            json!({"projectId": "eyJhbGciOiJIUzUxMiJ9.secret.sig"}),
+        )
+        .unwrap_err();
+        assert!(!e.message.contains("secret"), "{e}");
+        assert!(
+            e.message.contains("projectId") || e.message.contains("invalid type"),
+            "{e}"
+        );
+    }
+}

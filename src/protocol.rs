@@ -1,0 +1,184 @@
+//! The editor protocol's names and objects (`shared/protocol.md`). The shims, the tests and
+//! outside clients depend on them; `schemas/` is generated from these types.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::service::{SelectedModel, TokenInUse};
+use crate::tokens::{Expiration, TokenRow};
+
+pub const SIGN_IN: &str = "elitea.signIn";
+pub const SIGN_OUT: &str = "elitea.signOut";
+pub const STATUS: &str = "elitea.status";
+pub const LIST_TOKENS: &str = "elitea.listTokens";
+pub const GENERATE_TOKEN: &str = "elitea.generateToken";
+pub const DELETE_TOKEN: &str = "elitea.deleteToken";
+pub const LIST_MODELS: &str = "elitea.listModels";
+pub const SELECT_MODEL: &str = "elitea.selectModel";
+pub const PREVIEW_SETTINGS: &str = "elitea.previewSettings";
+pub const APPLY_SETTINGS: &str = "elitea.applySettings";
+pub const ROTATE_TOKEN: &str = "elitea.rotateToken";
+
+pub const COMMANDS: [&str; 11] = [
+    SIGN_IN,
+    SIGN_OUT,
+    STATUS,
+    LIST_TOKENS,
+    GENERATE_TOKEN,
+    DELETE_TOKEN,
+    LIST_MODELS,
+    SELECT_MODEL,
+    PREVIEW_SETTINGS,
+    APPLY_SETTINGS,
+    ROTATE_TOKEN,
+];
+
+/// The custom notification the shims show in their status bars.
+pub const TOKEN_STATUS: &str = "elitea/tokenStatus";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignOutParams {
+    /// The server to sign out of; the current one when omitted.
+    #[serde(default)]
+    pub server_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmptyParams {}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+pub struct EmptyResult {}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GenerateTokenParams {
+    /// `^[A-Za-z0-9_-]{1,768}$`, not taken by another of your tokens.
+    pub name: String,
+    pub expiration: Expiration,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeleteTokenParams {
+    pub uuid: String,
+    /// The token's name, typed by the user; must match exactly.
+    pub confirm_name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeleteTokenResult {
+    pub deleted: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListModelsParams {
+    #[serde(default)]
+    pub project_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SelectModelParams {
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SelectModelResult {
+    pub selected: SelectedModel,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenStatusParams {
+    pub tokens_in_use: Vec<TokenInUse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorData {
+    pub kind: crate::error::ErrorKind,
+}
+
+/// Options the editor passes in `initialize`, and later under the `elitea` section of
+/// `workspace/didChangeConfiguration`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializationOptions {
+    #[serde(default)]
+    pub server_url: Option<String>,
+    #[serde(default)]
+    pub project_id: Option<i64>,
+    #[serde(default)]
+    pub verify_ssl: Option<bool>,
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub public_project_id: Option<i64>,
+    #[serde(default)]
+    pub vscode_user_settings_path: Option<String>,
+    #[serde(default)]
+    pub jetbrains_project_path: Option<String>,
+    #[serde(default)]
+    pub workspace_folders: Option<Vec<String>>,
+    /// `keyring` (default) or `file`, the explicit insecure opt-in.
+    #[serde(default)]
+    pub secrets_store: Option<crate::secrets::StoreChoice>,
+}
+
+/// Every params and result object, by the file name its schema is written to.
+pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
+    use crate::service::{GeneratedToken, ModelsResult, SignInParams, SignInResult, StatusResult};
+    use crate::tokens::{ListQuery, Page};
+    vec![
+        ("signIn.params", schemars::schema_for!(SignInParams)),
+        ("signIn.result", schemars::schema_for!(SignInResult)),
+        ("signOut.params", schemars::schema_for!(SignOutParams)),
+        ("signOut.result", schemars::schema_for!(EmptyResult)),
+        ("status.params", schemars::schema_for!(EmptyParams)),
+        ("status.result", schemars::schema_for!(StatusResult)),
+        ("listTokens.params", schemars::schema_for!(ListQuery)),
+        ("listTokens.result", schemars::schema_for!(Page<TokenRow>)),
+        (
+            "generateToken.params",
+            schemars::schema_for!(GenerateTokenParams),
+        ),
+        (
+            "generateToken.result",
+            schemars::schema_for!(GeneratedToken),
+        ),
+        (
+            "deleteToken.params",
+            schemars::schema_for!(DeleteTokenParams),
+        ),
+        (
+            "deleteToken.result",
+            schemars::schema_for!(DeleteTokenResult),
+        ),
+        ("listModels.params", schemars::schema_for!(ListModelsParams)),
+        ("listModels.result", schemars::schema_for!(ModelsResult)),
+        (
+            "selectModel.params",
+            schemars::schema_for!(SelectModelParams),
+        ),
+        (
+            "selectModel.result",
+            schemars::schema_for!(SelectModelResult),
+        ),
+        (
+            "tokenStatus.params",
+            schemars::schema_for!(TokenStatusParams),
+        ),
+        (
+            "initializationOptions",
+            schemars::schema_for!(InitializationOptions),
+        ),
+        ("error.data", schemars::schema_for!(ErrorData)),
+    ]
+}
