@@ -16,6 +16,19 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
             EnvFilter::try_new(level.unwrap_or("warn")).map_err(|e| format!("--log-level: {e}"))?
         }
     };
+    // Whatever the level asked for, these stay at info: tower-lsp-server traces every LSP
+    // message whole (a sign-in carries a token), and the HTTP stack's traces are noise.
+    let mut filter = filter;
+    for directive in [
+        "tower_lsp_server=info",
+        "hyper=info",
+        "hyper_util=info",
+        "reqwest=info",
+        "rustls=info",
+        "h2=info",
+    ] {
+        filter = filter.add_directive(directive.parse().map_err(|e| format!("{directive}: {e}"))?);
+    }
     let stderr = std::io::stderr;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)

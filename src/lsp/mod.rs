@@ -3,6 +3,7 @@
 
 pub mod client;
 mod commands;
+mod framing;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -215,8 +216,8 @@ fn merge(base: Value, update: Value) -> Value {
 /// Serves LSP on `input`/`output` until `exit` or end of input.
 pub async fn serve<I, O>(input: I, output: O, config: LspConfig)
 where
-    I: AsyncRead + Unpin,
-    O: AsyncWrite,
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
 {
     let (service, socket) = LspService::build(|client| Backend {
         inner: Arc::new(Inner {
@@ -229,10 +230,18 @@ where
         }),
     })
     .finish();
-    Server::new(input, output, socket)
+    let out: framing::SharedOut = Arc::new(tokio::sync::Mutex::new(Box::new(output)));
+    let (to_server, server_in) = tokio::io::duplex(1 << 16);
+    let (server_out, from_server) = tokio::io::duplex(1 << 16);
+    let guard = tokio::spawn(framing::guard_input(input, to_server, out.clone()));
+    let pump = tokio::spawn(framing::pump_output(from_server, out));
+    Server::new(server_in, server_out, socket)
         .concurrency_level(CONCURRENCY)
         .serve(service)
         .await;
+    // `exit` ends the server while stdin may stay open: stop reading it, flush what is left.
+    guard.abort();
+    let _ = pump.await;
 }
 
 /// `elitea-tokens lsp`: stdio, then out. Work still running in the background (a slow call,

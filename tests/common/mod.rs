@@ -100,3 +100,124 @@ impl CliRun {
         }
     }
 }
+
+/// Checks `value` against `schemas/<name>.json`, the committed schema of a protocol object.
+pub fn assert_matches_schema(name: &str, value: &serde_json::Value) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("schemas")
+        .join(format!("{name}.json"));
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    let url = format!("file:///schemas/{name}.json");
+    compiler.add_resource(&url, schema).unwrap();
+    let index = compiler.compile(&url, &mut schemas).unwrap();
+    if let Err(e) = schemas.validate(value, index) {
+        panic!("{name}: {value} does not match its schema: {e:#}");
+    }
+}
+
+pub mod lsp {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use elitea_tokens::clock::SharedClock;
+    use elitea_tokens::lsp::client::{Answer, LspClient, default_answer};
+    use elitea_tokens::lsp::{LspConfig, serve};
+    use elitea_tokens::secrets::{MemoryStore, SecretStore};
+    use elitea_tokens::service::ProfileStore;
+
+    /// The language server in this process, on in-memory pipes.
+    pub struct InProcess {
+        pub client: LspClient,
+        pub server: tokio::task::JoinHandle<()>,
+    }
+
+    pub fn in_process_with(
+        secrets: Arc<dyn SecretStore>,
+        clock: SharedClock,
+        answer: Answer,
+    ) -> InProcess {
+        let (client_io, server_io) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server_io);
+        let (client_read, client_write) = tokio::io::split(client_io);
+        let config = LspConfig {
+            clock,
+            secrets: Some(secrets),
+            profiles: ProfileStore::in_memory(),
+        };
+        let server = tokio::spawn(serve(server_read, server_write, config));
+        InProcess {
+            client: LspClient::start(client_read, client_write, answer),
+            server,
+        }
+    }
+
+    pub fn in_process() -> InProcess {
+        in_process_with(
+            Arc::new(MemoryStore::default()),
+            elitea_tokens::clock::system(),
+            default_answer(),
+        )
+    }
+
+    /// The real binary, `elitea-tokens lsp`, on its stdio.
+    pub struct Child {
+        pub client: LspClient,
+        pub process: tokio::process::Child,
+        pub data: tempfile::TempDir,
+        pub stderr: Arc<std::sync::Mutex<String>>,
+    }
+
+    pub fn spawn(args: &[&str], env: &[(&str, &str)], answer: Answer) -> Child {
+        use tokio::io::AsyncReadExt;
+        let data = tempfile::tempdir().unwrap();
+        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_elitea-tokens"));
+        cmd.args(args)
+            .arg("lsp")
+            .env("ELITEA_TOKENS_DATA_DIR", data.path())
+            .env_remove("RUST_LOG")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut process = cmd.spawn().expect("the language server starts");
+        let (stdin, stdout) = (
+            process.stdin.take().unwrap(),
+            process.stdout.take().unwrap(),
+        );
+        let mut err = process.stderr.take().unwrap();
+        let stderr = Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = stderr.clone();
+        tokio::spawn(async move {
+            let mut buf = vec![0; 8192];
+            while let Ok(n) = err.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        Child {
+            client: LspClient::start(stdout, stdin, answer),
+            process,
+            data,
+            stderr,
+        }
+    }
+
+    impl Child {
+        /// Waits for the process to end; `None` if it is still running after `limit`.
+        pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+            tokio::time::timeout(limit, self.process.wait())
+                .await
+                .ok()
+                .and_then(Result::ok)
+        }
+    }
+}
