@@ -47,3 +47,27 @@ impl Clock for ManualClock {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+/// Wall time that moves with tokio's clock: with tokio's time paused in a test, a simulated
+/// day passes in an instant and every timer still fires at its moment.
+#[derive(Debug)]
+pub struct TokioClock {
+    start_wall: DateTime<Utc>,
+    start: tokio::time::Instant,
+}
+
+impl TokioClock {
+    pub fn starting_at(at: DateTime<Utc>) -> Arc<Self> {
+        Arc::new(TokioClock {
+            start_wall: at,
+            start: tokio::time::Instant::now(),
+        })
+    }
+}
+
+impl Clock for TokioClock {
+    fn now(&self) -> DateTime<Utc> {
+        let elapsed = tokio::time::Instant::now() - self.start;
+        self.start_wall + Duration::from_std(elapsed).unwrap_or(Duration::zero())
+    }
+}

@@ -14,6 +14,8 @@ pub mod protocol;
 pub mod sandbox;
 pub mod secrets;
 pub mod service;
+pub mod settings;
 pub mod tokens;
+pub mod watch;
 
 pub use error::{Error, ErrorKind, Result};

@@ -106,6 +106,50 @@ pub struct ErrorData {
     pub kind: crate::error::ErrorKind,
 }
 
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PreviewSettingsParams {
+    pub uuid: String,
+    pub ide: crate::settings::Ide,
+    /// `legacy` (default, what most installs read) or `current`.
+    #[serde(default)]
+    pub schema: Option<crate::settings::Schema>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ApplySettingsParams {
+    pub uuid: String,
+    pub ide: crate::settings::Ide,
+    pub target: crate::service::Target,
+    #[serde(default)]
+    pub schema: Option<crate::settings::Schema>,
+    /// Write the token into a file that git tracks or does not ignore.
+    #[serde(default)]
+    pub allow_tracked_file: bool,
+    /// Write the settings without the token when its value is not known.
+    #[serde(default)]
+    pub without_token: bool,
+    /// Put `llmAuthToken` into the JetBrains XML (only old plugin versions read it).
+    #[serde(default)]
+    pub include_token_in_xml: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotateTokenParams {
+    pub uuid: String,
+    /// The replacement's expiration; by default the old one's.
+    #[serde(default)]
+    pub expiration: Option<Expiration>,
+    /// The replacement's name; `<old>-<yyyymmdd>` by default.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Delete the old token once the new one works; when omitted, the user is asked.
+    #[serde(default)]
+    pub delete_old: Option<bool>,
+}
+
 /// Options the editor passes in `initialize`, and later under the `elitea` section of
 /// `workspace/didChangeConfiguration`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -170,6 +214,30 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         (
             "selectModel.result",
             schemars::schema_for!(SelectModelResult),
+        ),
+        (
+            "previewSettings.params",
+            schemars::schema_for!(PreviewSettingsParams),
+        ),
+        (
+            "previewSettings.result",
+            schemars::schema_for!(crate::service::PreviewResult),
+        ),
+        (
+            "applySettings.params",
+            schemars::schema_for!(ApplySettingsParams),
+        ),
+        (
+            "applySettings.result",
+            schemars::schema_for!(crate::service::ApplyResult),
+        ),
+        (
+            "rotateToken.params",
+            schemars::schema_for!(RotateTokenParams),
+        ),
+        (
+            "rotateToken.result",
+            schemars::schema_for!(crate::service::RotateResult),
         ),
         (
             "tokenStatus.params",

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::lsp::{in_process, in_process_with};
 use elitea_tokens::lsp::client::{LspClient, RpcError, default_answer};
-use elitea_tokens::sandbox::{self, SandboxOptions};
+use elitea_tokens::sandbox;
 use elitea_tokens::secrets::{MemoryStore, SecretKey, SecretStore, SecretString};
 use elitea_tokens::{Error, ErrorKind};
 use serde_json::{Value, json};

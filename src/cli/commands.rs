@@ -7,7 +7,11 @@ use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::{self, Denial, SandboxHandle, SandboxOptions};
 use crate::secrets::{self, SecretString, StoreChoice};
-use crate::service::{ProfileStore, SANDBOX, Service, ServiceConfig, SignInParams};
+use crate::service::{
+    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, SANDBOX, Service, ServiceConfig,
+    SignInParams, Target, TargetKind, candidate_files,
+};
+use crate::settings::{Ide, Schema};
 use crate::tokens::{Expiration, ListQuery, Order, SortBy};
 
 pub async fn run(cli: Cli) -> Result<()> {
@@ -72,6 +76,43 @@ fn write_schemas(out: &std::path::Path) -> Result<()> {
             .map_err(|e| Error::internal(format!("{}: {e}", path.display())))?;
     }
     Ok(())
+}
+
+fn ide_of(ide: super::IdeArg) -> Ide {
+    match ide {
+        super::IdeArg::Vscode => Ide::Vscode,
+        super::IdeArg::Jetbrains => Ide::Jetbrains,
+    }
+}
+
+fn schema_of(schema: Option<super::SchemaArg>) -> Schema {
+    match schema {
+        Some(super::SchemaArg::Current) => Schema::Current,
+        _ => Schema::Legacy,
+    }
+}
+
+/// From a terminal, the workspace and the JetBrains project are the current folder.
+fn editor_paths() -> EditorPaths {
+    let here = std::env::current_dir().ok();
+    EditorPaths {
+        vscode_user_settings: std::env::var_os("ELITEA_VSCODE_USER_SETTINGS").map(Into::into),
+        workspace_folders: here.clone().into_iter().collect(),
+        jetbrains_project: here,
+    }
+}
+
+/// Asks on a terminal; keeps the old token when nobody can answer.
+fn confirm_delete(old: &str) -> bool {
+    if !std::io::stdin().is_terminal() {
+        eprintln!("Keeping '{old}' (pass --delete-old to delete it).");
+        return false;
+    }
+    eprint!("The replacement works. Delete the old token '{old}' now? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    matches!(line.trim(), "y" | "Y" | "yes")
 }
 
 struct Context {
@@ -348,6 +389,169 @@ impl Context {
                     println!("Deleted '{name}'.");
                     Ok(())
                 }
+            }
+            Command::Preview { token, ide, schema } => {
+                let row = self.service.find_token(&token).await?;
+                let preview = spin(
+                    self.spin(),
+                    "Rendering…",
+                    self.service
+                        .preview_settings(&row.uuid, ide_of(ide), schema_of(schema)),
+                )
+                .await?;
+                if let Some(note) = &preview.note {
+                    eprintln!("note: {note}");
+                }
+                if self.json {
+                    return print_json(&preview);
+                }
+                eprintln!("# {} ({})", preview.relative_path, preview.language);
+                print!("{}", preview.content);
+                if !preview.content.ends_with('\n') {
+                    println!();
+                }
+                Ok(())
+            }
+            Command::Apply {
+                token,
+                ide,
+                target,
+                schema,
+                allow_tracked_file,
+                without_token,
+                include_token_in_xml,
+            } => {
+                let row = self.service.find_token(&token).await?;
+                let target = match target.as_str() {
+                    "user" => Target {
+                        kind: TargetKind::User,
+                        path: None,
+                    },
+                    "workspace" => Target {
+                        kind: TargetKind::Workspace,
+                        path: None,
+                    },
+                    path => Target {
+                        kind: TargetKind::File,
+                        path: Some(path.to_string()),
+                    },
+                };
+                let options = ApplyOptions {
+                    without_token,
+                    allow_tracked_file,
+                    include_token_in_xml,
+                };
+                let applied = spin(
+                    self.spin(),
+                    "Writing settings…",
+                    self.service.apply_settings(
+                        &row.uuid,
+                        ide_of(ide),
+                        schema_of(schema),
+                        &target,
+                        &editor_paths(),
+                        &options,
+                    ),
+                )
+                .await?;
+                if self.json {
+                    return print_json(&applied);
+                }
+                if applied.changed_keys.is_empty() {
+                    println!(
+                        "{} already holds these settings; nothing was written.",
+                        applied.path
+                    );
+                } else {
+                    println!(
+                        "Wrote {} setting(s) to {}.",
+                        applied.changed_keys.len(),
+                        applied.path
+                    );
+                    if let Some(b) = &applied.backup_path {
+                        println!("The previous content is in {b}.");
+                    }
+                }
+                if !applied.token_included {
+                    eprintln!("note: the token itself was not written.");
+                }
+                Ok(())
+            }
+            Command::Status => {
+                let files = candidate_files(&self.service, &editor_paths());
+                let status = spin(self.spin(), "Checking…", async {
+                    let in_use = self.service.tokens_in_use(&files).await;
+                    self.service.status(in_use).await
+                })
+                .await?;
+                if self.json {
+                    return print_json(&status);
+                }
+                for w in &status.warnings {
+                    eprintln!("warning: {w}");
+                }
+                match (&status.server_url, &status.user) {
+                    (Some(url), Some(u)) => println!(
+                        "Signed in to {url} as {}.",
+                        u.email.as_deref().unwrap_or("?")
+                    ),
+                    _ => println!("Not signed in."),
+                }
+                if status.tokens_in_use.is_empty() {
+                    println!("No ELITEA token is in use in the settings files.");
+                }
+                let fancy = output::fancy();
+                for t in &status.tokens_in_use {
+                    let row = crate::tokens::TokenRow {
+                        uuid: t.uuid.clone(),
+                        name: t.name.clone(),
+                        masked: String::new(),
+                        expires: t.expires,
+                        status: t.status.clone(),
+                        value_known: false,
+                    };
+                    let state = if t.revoked {
+                        "✗ revoked (deleted on the server)".to_string()
+                    } else {
+                        output::status_cell(&row, fancy)
+                    };
+                    println!("{:<24} {state}", t.name.as_deref().unwrap_or(&t.uuid));
+                    for f in &t.files {
+                        println!("    in {f}");
+                    }
+                }
+                Ok(())
+            }
+            Command::Rotate {
+                token,
+                expires,
+                name,
+                delete_old,
+                keep_old,
+            } => {
+                let row = self.service.find_token(&token).await?;
+                let options = RotateOptions {
+                    expiration: expires.map(|e| e.parse()).transpose()?,
+                    name,
+                    delete_old: if delete_old {
+                        Some(true)
+                    } else if keep_old {
+                        Some(false)
+                    } else {
+                        None
+                    },
+                };
+                let result = self
+                    .service
+                    .rotate_token(&row.uuid, options, &editor_paths(), |old| async move {
+                        confirm_delete(&old)
+                    })
+                    .await?;
+                if self.json {
+                    return print_json(&result);
+                }
+                println!("{}", result.message);
+                Ok(())
             }
             Command::Sandbox { .. }
             | Command::Demo

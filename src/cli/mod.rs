@@ -45,6 +45,18 @@ pub enum SortArg {
     Expiration,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum IdeArg {
+    Vscode,
+    Jetbrains,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaArg {
+    Legacy,
+    Current,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Sign in: the token is read from stdin or a hidden prompt, and checked before it is kept.
@@ -103,6 +115,58 @@ pub enum Command {
         /// The token's name, typed for scripts instead of at the prompt.
         #[arg(long)]
         confirm: Option<String>,
+    },
+    /// Show the IDE settings file for a token (VSCode settings.json or JetBrains XML). It holds
+    /// the token's real value when it is known: redirect it to a file to download it.
+    Preview {
+        /// The token's name or uuid.
+        token: String,
+        #[arg(long, value_enum, default_value = "vscode")]
+        ide: IdeArg,
+        #[arg(long, value_enum)]
+        schema: Option<SchemaArg>,
+    },
+    /// Write the settings for a token into the live file, keeping everything else in it.
+    Apply {
+        /// The token's name or uuid.
+        token: String,
+        #[arg(long, value_enum, default_value = "vscode")]
+        ide: IdeArg,
+        /// `user` (VSCode user settings), `workspace` (this folder's .vscode/settings.json or
+        /// .idea/alita.xml), or a file path.
+        #[arg(long, default_value = "user")]
+        target: String,
+        #[arg(long, value_enum)]
+        schema: Option<SchemaArg>,
+        /// Write the token into a file git tracks or does not ignore.
+        #[arg(long)]
+        allow_tracked_file: bool,
+        /// Write the settings without the token when its value is not known here.
+        #[arg(long)]
+        without_token: bool,
+        /// Put llmAuthToken into the JetBrains XML (only old plugin versions read it).
+        #[arg(long)]
+        include_token_in_xml: bool,
+    },
+    /// Signed-in state and the tokens in use in settings files, with their expiry.
+    Status,
+    /// Replace a token: a new one, written wherever the old one is in use, checked, and the
+    /// old one deleted.
+    Rotate {
+        /// The token's name or uuid.
+        token: String,
+        /// The new token's expiration; by default the old one's.
+        #[arg(long)]
+        expires: Option<String>,
+        /// The new token's name; `<old>-<yyyymmdd>` by default.
+        #[arg(long)]
+        name: Option<String>,
+        /// Delete the old token without asking.
+        #[arg(long, conflicts_with = "keep_old")]
+        delete_old: bool,
+        /// Keep the old token without asking.
+        #[arg(long)]
+        keep_old: bool,
     },
     /// Serve an embedded ELITEA on 127.0.0.1 that behaves as the real server does.
     Sandbox {

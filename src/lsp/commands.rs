@@ -9,12 +9,19 @@ use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::ls_types::*;
 
+use std::sync::{Arc, Weak};
+
 use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{self as p, *};
 use crate::sandbox::{self, SandboxOptions};
-use crate::service::{SANDBOX, SignInParams};
+use crate::service::{
+    ApplyOptions, RotateOptions, SANDBOX, Service, SignInParams, TokenInUse, candidate_files,
+};
+use crate::settings::Schema;
 use crate::tokens::ListQuery;
+use crate::watch::schedule::Threshold;
+use crate::watch::{self, BoxFuture, Warning, WatchSink};
 
 /// JSON-RPC's code for bad params; the LSP's "request failed" for the rest.
 const INVALID_PARAMS: i64 = -32602;
@@ -124,22 +131,22 @@ async fn dispatch(
             )
             .await?;
             let value = to_value(&result)?;
-            send_status(inner).await;
+            inner.poke_watcher();
             Ok(value)
         }
         p::SIGN_OUT => {
             let params: SignOutParams = parse(command, arg)?;
             service.sign_out(params.server_url.as_deref()).await?;
+            inner.poke_watcher();
             to_value(&EmptyResult {})
         }
         p::STATUS => {
             let _: EmptyParams = parse(command, arg)?;
-            let status = progress(
-                inner,
-                token,
-                "Checking ELITEA status",
-                service.status(vec![]),
-            )
+            let files = candidate_files(&service, &inner.editor_paths());
+            let status = progress(inner, token, "Checking ELITEA status", async {
+                let in_use = service.tokens_in_use(&files).await;
+                service.status(in_use).await
+            })
             .await?;
             to_value(&status)
         }
@@ -166,6 +173,7 @@ async fn dispatch(
             if let Some(w) = &made.warning {
                 inner.client.show_message(MessageType::WARNING, w).await;
             }
+            inner.poke_watcher();
             to_value(&made)
         }
         p::DELETE_TOKEN => {
@@ -177,6 +185,7 @@ async fn dispatch(
                 service.delete_token(&params.uuid, &params.confirm_name),
             )
             .await?;
+            inner.poke_watcher();
             to_value(&DeleteTokenResult { deleted })
         }
         p::LIST_MODELS => {
@@ -201,12 +210,131 @@ async fn dispatch(
             .await?;
             to_value(&SelectModelResult { selected })
         }
-        _ => Err(Error::new(
-            ErrorKind::Unavailable,
-            format!("{command} is not available in this build yet."),
-        )),
+        p::PREVIEW_SETTINGS => {
+            let params: PreviewSettingsParams = parse(command, arg)?;
+            let schema = params.schema.unwrap_or_else(|| default_schema(inner));
+            let preview = progress(
+                inner,
+                token,
+                "Rendering ELITEA settings",
+                service.preview_settings(&params.uuid, params.ide, schema),
+            )
+            .await?;
+            to_value(&preview)
+        }
+        p::APPLY_SETTINGS => {
+            let params: ApplySettingsParams = parse(command, arg)?;
+            let schema = params.schema.unwrap_or_else(|| default_schema(inner));
+            let options = ApplyOptions {
+                without_token: params.without_token,
+                allow_tracked_file: params.allow_tracked_file,
+                include_token_in_xml: params.include_token_in_xml,
+            };
+            let applied = progress(
+                inner,
+                token,
+                "Writing ELITEA settings",
+                service.apply_settings(
+                    &params.uuid,
+                    params.ide,
+                    schema,
+                    &params.target,
+                    &inner.editor_paths(),
+                    &options,
+                ),
+            )
+            .await?;
+            inner.poke_watcher();
+            to_value(&applied)
+        }
+        p::ROTATE_TOKEN => {
+            let params: RotateTokenParams = parse(command, arg)?;
+            let result = progress(
+                inner,
+                token,
+                "Rotating an ELITEA token",
+                rotate(inner, &service, params),
+            )
+            .await?;
+            to_value(&result)
+        }
+        _ => Err(Error::internal(format!("{command} has no handler."))),
     }
 }
+
+fn default_schema(inner: &Inner) -> Schema {
+    match inner.options().schema.as_deref() {
+        Some("current") => Schema::Current,
+        _ => Schema::Legacy,
+    }
+}
+
+/// Asks the user, with a timeout long enough for a person to read and decide.
+async fn ask(
+    inner: &Inner,
+    typ: MessageType,
+    message: String,
+    actions: Vec<MessageActionItem>,
+) -> Option<String> {
+    let asked = inner
+        .client
+        .show_message_request(typ, message, Some(actions));
+    match tokio::time::timeout(USER_ANSWER_TIMEOUT, asked).await {
+        Ok(Ok(Some(item))) => Some(item.title),
+        _ => None,
+    }
+}
+
+fn action(title: &str, command: Option<&str>) -> MessageActionItem {
+    let mut properties = std::collections::HashMap::new();
+    if let Some(c) = command {
+        // Shims map the chosen action to their own command with this.
+        properties.insert(
+            "command".to_string(),
+            MessageActionItemProperty::String(c.to_string()),
+        );
+    }
+    MessageActionItem {
+        title: title.to_string(),
+        properties,
+    }
+}
+
+pub(crate) async fn rotate(
+    inner: &Inner,
+    service: &Service,
+    params: RotateTokenParams,
+) -> Result<crate::service::RotateResult> {
+    let options = RotateOptions {
+        expiration: params.expiration,
+        name: params.name,
+        delete_old: params.delete_old,
+    };
+    let editor = inner.editor_paths();
+    let result = service
+        .rotate_token(&params.uuid, options, &editor, |old_name| async move {
+            let answer = ask(
+                inner,
+                MessageType::INFO,
+                format!("The replacement works. Delete the old token '{old_name}' now? Anything else that still uses it will stop working."),
+                vec![action(DELETE_OLD, None), action(KEEP_OLD, None)],
+            )
+            .await;
+            answer.as_deref() == Some(DELETE_OLD)
+        })
+        .await;
+    inner.poke_watcher();
+    result
+}
+
+const DELETE_OLD: &str = "Delete old token";
+const KEEP_OLD: &str = "Keep it";
+pub const ROTATE_NOW: &str = "Rotate now";
+pub const SHOW_TOKENS: &str = "Show tokens";
+pub const REMIND_TOMORROW: &str = "Remind me tomorrow";
+
+/// A person may take a while to answer a warning; the request waits that long, in its own task.
+const USER_ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The embedded sandbox runs inside the language server when the user asks for it (sign in
 /// to `sandbox`) or was signed in to it before a restart.
@@ -267,18 +395,85 @@ async fn progress<T>(
     out
 }
 
-/// Sends `elitea/tokenStatus` with the tokens in use.
-pub async fn send_status(inner: &Inner) {
-    inner
-        .client
-        .send_notification::<TokenStatus>(TokenStatusParams {
-            tokens_in_use: vec![],
-        })
-        .await;
+/// The watcher's news, as LSP messages.
+struct LspSink {
+    inner: Weak<Inner>,
 }
 
-pub async fn after_start(inner: &Inner) {
-    send_status(inner).await;
+impl WatchSink for LspSink {
+    fn status(&self, tokens: Vec<TokenInUse>) -> BoxFuture {
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            if let Some(inner) = inner.upgrade() {
+                inner
+                    .client
+                    .send_notification::<TokenStatus>(TokenStatusParams {
+                        tokens_in_use: tokens,
+                    })
+                    .await;
+            }
+        })
+    }
+
+    fn warn(&self, warning: Warning) -> BoxFuture {
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            let Some(inner) = inner.upgrade() else { return };
+            let typ = if warning.threshold == Threshold::Expired {
+                MessageType::ERROR
+            } else {
+                MessageType::WARNING
+            };
+            let actions = vec![
+                action(ROTATE_NOW, Some(p::ROTATE_TOKEN)),
+                action(SHOW_TOKENS, Some("elitea.showTokens")),
+                action(REMIND_TOMORROW, None),
+            ];
+            let answer = ask(&inner, typ, warning.message.clone(), actions).await;
+            let uuid = warning.token.uuid.clone();
+            let service = inner.service();
+            match answer.as_deref() {
+                Some(ROTATE_NOW) => {
+                    let params = RotateTokenParams {
+                        uuid,
+                        expiration: None,
+                        name: None,
+                        delete_old: Some(true),
+                    };
+                    match rotate(&inner, &service, params).await {
+                        Ok(r) => {
+                            inner
+                                .client
+                                .show_message(MessageType::INFO, r.message)
+                                .await
+                        }
+                        Err(e) => {
+                            inner
+                                .client
+                                .show_message(MessageType::ERROR, e.message)
+                                .await
+                        }
+                    }
+                }
+                Some(REMIND_TOMORROW) => {
+                    let mut state = service.warn_state();
+                    state.snooze(&uuid, service.clock().now());
+                    service.save_warn_state(&state);
+                    inner.poke_watcher();
+                }
+                // "Show tokens" is the shim's to do; no answer leaves it be.
+                _ => {}
+            }
+        })
+    }
+}
+
+pub fn after_start(inner: &Arc<Inner>) {
+    let sink = Arc::new(LspSink {
+        inner: Arc::downgrade(inner),
+    });
+    let watcher = watch::start(inner.service(), inner.editor.clone(), sink);
+    let _ = inner.watcher.set(watcher);
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ use crate::clock::{self, SharedClock};
 use crate::protocol::{self, InitializationOptions, TokenStatusParams};
 use crate::sandbox::SandboxHandle;
 use crate::secrets::{self, SecretStore};
-use crate::service::{ProfileStore, Service, ServiceConfig};
+use crate::service::{EditorPaths, ProfileStore, Service, ServiceConfig};
+use crate::watch::Watcher;
 
 /// Enough for 64 slow commands at once with room to spare: a lower limit deadlocks when
 /// handlers wait on answers from the client, which arrive through the same queue.
@@ -43,6 +44,8 @@ pub struct LspConfig {
     /// `None`: the OS keyring, or the file store when the editor opts in.
     pub secrets: Option<Arc<dyn SecretStore>>,
     pub profiles: ProfileStore,
+    /// Where state files go (applied files, warnings said).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl Default for LspConfig {
@@ -51,6 +54,7 @@ impl Default for LspConfig {
             clock: clock::system(),
             secrets: None,
             profiles: ProfileStore::in_data_dir(),
+            data_dir: crate::paths::data_dir(),
         }
     }
 }
@@ -62,6 +66,8 @@ pub(crate) struct Inner {
     pub service: OnceLock<Arc<Service>>,
     pub sandbox: tokio::sync::Mutex<Option<SandboxHandle>>,
     pub progress_supported: AtomicBool,
+    pub editor: Arc<RwLock<EditorPaths>>,
+    pub watcher: OnceLock<Watcher>,
 }
 
 impl Inner {
@@ -87,6 +93,7 @@ impl Inner {
                 if let Some(p) = options.public_project_id {
                     config.public_project_id = p;
                 }
+                config.data_dir = self.config.data_dir.clone();
                 Arc::new(Service::new(config))
             })
             .clone()
@@ -98,6 +105,40 @@ impl Inner {
             .unwrap_or_else(|e| e.into_inner())
             .clone()
     }
+
+    /// Tells the watcher to look again: tokens or files changed.
+    pub fn poke_watcher(&self) {
+        if let Some(w) = self.watcher.get() {
+            w.poke();
+        }
+    }
+
+    pub fn editor_paths(&self) -> EditorPaths {
+        self.editor
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set_options(&self, o: InitializationOptions) {
+        *self.editor.write().unwrap_or_else(|e| e.into_inner()) = EditorPaths {
+            vscode_user_settings: o.vscode_user_settings_path.clone().map(Into::into),
+            workspace_folders: o
+                .workspace_folders
+                .clone()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| {
+                    f.strip_prefix("file://")
+                        .map(str::to_string)
+                        .unwrap_or(f)
+                        .into()
+                })
+                .collect(),
+            jetbrains_project: o.jetbrains_project_path.clone().map(Into::into),
+        };
+        *self.options.write().unwrap_or_else(|e| e.into_inner()) = o;
+    }
 }
 
 pub struct Backend {
@@ -108,13 +149,7 @@ impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> jsonrpc::Result<InitializeResult> {
         if let Some(options) = params.initialization_options {
             match serde_json::from_value::<InitializationOptions>(options) {
-                Ok(o) => {
-                    *self
-                        .inner
-                        .options
-                        .write()
-                        .unwrap_or_else(|e| e.into_inner()) = o
-                }
+                Ok(o) => self.inner.set_options(o),
                 Err(e) => tracing::warn!("initializationOptions ignored: {e}"),
             }
         }
@@ -146,10 +181,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        let inner = self.inner.clone();
-        tokio::spawn(async move {
-            commands::after_start(&inner).await;
-        });
+        commands::after_start(&self.inner);
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
@@ -174,11 +206,8 @@ impl LanguageServer for Backend {
                 if let (Some(service), Some(p)) = (self.inner.service.get(), o.public_project_id) {
                     service.set_public_project_id(p);
                 }
-                *self
-                    .inner
-                    .options
-                    .write()
-                    .unwrap_or_else(|e| e.into_inner()) = o;
+                self.inner.set_options(o);
+                self.inner.poke_watcher();
             }
             Err(e) => {
                 self.inner
@@ -227,6 +256,8 @@ where
             service: OnceLock::new(),
             sandbox: tokio::sync::Mutex::new(None),
             progress_supported: AtomicBool::new(false),
+            editor: Arc::default(),
+            watcher: OnceLock::new(),
         }),
     })
     .finish();

@@ -2,7 +2,10 @@
 
 mod models;
 mod profile;
+mod rotate;
 mod secrets_io;
+mod settings;
+mod state;
 mod status;
 
 use std::collections::HashMap;
@@ -19,7 +22,13 @@ use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
 pub use models::{ModelInfo, ModelsResult, SettingsTarget, pick_default_model};
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
+pub use rotate::{RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
+pub use settings::{
+    ApplyOptions, ApplyResult, EditorPaths, PreviewResult, Target, TargetKind,
+    replace_token_in_file, scan_files, token_values, vscode_user_settings,
+};
+pub use state::AppliedFile;
 pub use status::{StatusResult, TokenInUse};
 
 /// The server key of the embedded sandbox.
@@ -116,6 +125,8 @@ pub struct ServiceConfig {
     pub timeouts: Timeouts,
     /// Settings are never offered for the Public project.
     pub public_project_id: i64,
+    /// Where the state files live (applied files, expiry warnings said, ...).
+    pub data_dir: std::path::PathBuf,
 }
 
 impl ServiceConfig {
@@ -126,6 +137,7 @@ impl ServiceConfig {
             profiles,
             timeouts: Timeouts::default(),
             public_project_id: 1,
+            data_dir: crate::paths::data_dir(),
         }
     }
 }
@@ -146,6 +158,7 @@ pub struct Service {
     timeouts: Timeouts,
     public_project_id: Mutex<i64>,
     runtime: Mutex<Runtime>,
+    data_dir: std::path::PathBuf,
 }
 
 fn not_signed_in() -> Error {
@@ -164,6 +177,7 @@ impl Service {
             timeouts: config.timeouts,
             public_project_id: Mutex::new(config.public_project_id),
             runtime: Mutex::new(Runtime::default()),
+            data_dir: config.data_dir,
         }
     }
 
@@ -450,6 +464,7 @@ impl Service {
             )),
         };
         let row = TokenRow::from_record(&created, self.clock.now(), warning.is_none());
+        self.record_generated(&row.uuid, &expiration.to_string());
         tracing::info!(uuid = %row.uuid, "token generated");
         Ok(GeneratedToken {
             row,

@@ -131,6 +131,8 @@ pub mod lsp {
     pub struct InProcess {
         pub client: LspClient,
         pub server: tokio::task::JoinHandle<()>,
+        /// The server's data folder (state files).
+        pub data: tempfile::TempDir,
     }
 
     pub fn in_process_with(
@@ -141,15 +143,18 @@ pub mod lsp {
         let (client_io, server_io) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_io);
         let (client_read, client_write) = tokio::io::split(client_io);
+        let data = tempfile::tempdir().unwrap();
         let config = LspConfig {
             clock,
             secrets: Some(secrets),
             profiles: ProfileStore::in_memory(),
+            data_dir: data.path().to_path_buf(),
         };
         let server = tokio::spawn(serve(server_read, server_write, config));
         InProcess {
             client: LspClient::start(client_read, client_write, answer),
             server,
+            data,
         }
     }
 

@@ -1,0 +1,478 @@
+//! Preview and apply IDE settings for a token, and find the tokens in use in settings files.
+
+use std::path::{Path, PathBuf};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{Service, TokenInUse};
+use crate::error::{Error, ErrorKind, Result};
+use crate::secrets::SecretString;
+use crate::settings::{self, Ide, RenderInput, Schema};
+use crate::tokens::{self, TokenRow, expiry_status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetKind {
+    /// VSCode's user settings.json.
+    User,
+    /// A workspace (`.vscode/settings.json`) or a JetBrains project (`.idea/...`); `path` is
+    /// the folder, else the first workspace folder the editor passed.
+    Workspace,
+    /// The file at `path`.
+    File,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Target {
+    pub kind: TargetKind,
+    #[serde(default)]
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewResult {
+    pub file_name: String,
+    /// Where the file goes inside a project: `.vscode/settings.json`, `.idea/alita.xml`, ...
+    pub relative_path: String,
+    pub language: String,
+    pub content: String,
+    pub token_included: bool,
+    /// Why the token is left out, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyResult {
+    pub path: String,
+    pub changed_keys: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_path: Option<String>,
+    pub token_included: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Write settings without the token when its value is not known.
+    pub without_token: bool,
+    /// Write the token into a file git tracks or does not ignore.
+    pub allow_tracked_file: bool,
+    /// Put `llmAuthToken` into the JetBrains XML, for old plugin versions.
+    pub include_token_in_xml: bool,
+}
+
+/// Where the editor runs: set by the shims, used to resolve targets.
+#[derive(Debug, Clone, Default)]
+pub struct EditorPaths {
+    pub vscode_user_settings: Option<PathBuf>,
+    pub workspace_folders: Vec<PathBuf>,
+    pub jetbrains_project: Option<PathBuf>,
+}
+
+/// The keys that carry a token in VSCode's settings.json, both schemas.
+pub const VSCODE_TOKEN_KEYS: [&str; 3] = [
+    "alitacode.authToken",
+    "alitacode.LLMAuthToken",
+    "eliteacode.LLMAuthToken",
+];
+/// The JetBrains components that may carry one, in `llmAuthToken`.
+pub const JETBRAINS_COMPONENTS: [&str; 2] = ["AlitaSettings", "EliteASettings"];
+
+/// VSCode's user settings.json for this platform. The editor's own word wins; then a portable
+/// install; then the first flavour that exists (Code, Insiders, VSCodium, code-server); then
+/// Code's usual place.
+pub fn vscode_user_settings(given: Option<&Path>) -> PathBuf {
+    if let Some(p) = given {
+        return p.to_path_buf();
+    }
+    if let Some(portable) = std::env::var_os("VSCODE_PORTABLE").filter(|v| !v.is_empty()) {
+        return PathBuf::from(portable).join("user-data/User/settings.json");
+    }
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let config = if cfg!(windows) {
+        std::env::var_os("APPDATA")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+    } else if cfg!(target_os = "macos") {
+        home.join("Library/Application Support")
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join(".config"))
+    };
+    let code_server = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".local/share"))
+        .join("code-server/User/settings.json");
+    let candidates = [
+        config.join("Code/User/settings.json"),
+        config.join("Code - Insiders/User/settings.json"),
+        config.join("VSCodium/User/settings.json"),
+        code_server,
+    ];
+    candidates
+        .iter()
+        .find(|p| p.parent().is_some_and(Path::is_dir))
+        .cloned()
+        .unwrap_or_else(|| candidates[0].clone())
+}
+
+/// Whether git would carry `path` to others: it is inside a work tree and not ignored.
+/// `Ok(false)` when git is missing or the file is outside any repository.
+fn tracked_by_git(path: &Path) -> bool {
+    let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
+        return false;
+    };
+    let inside = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stderr(std::process::Stdio::null())
+        .output();
+    if !matches!(inside, Ok(o) if o.status.success() && o.stdout.starts_with(b"true")) {
+        return false;
+    }
+    let ignored = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "-q", "--"])
+        .arg(path)
+        .status();
+    !matches!(ignored, Ok(s) if s.success())
+}
+
+impl Service {
+    async fn render_input(
+        &self,
+        uuid: &str,
+        include_token_in_xml: bool,
+    ) -> Result<(TokenRow, RenderInput)> {
+        let target = self.settings_target().await?;
+        let session = self.session().await?;
+        let row = self.find_token(uuid).await?;
+        if row.uuid != uuid {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("You have no token with id '{uuid}'."),
+            ));
+        }
+        let token = self.token_value(uuid).await?;
+        Ok((
+            row,
+            RenderInput {
+                server_url: target.server_url,
+                model_name: target.model.name,
+                project_id: target.project_id,
+                token,
+                verify_ssl: session.verify_tls,
+                include_token_in_xml,
+            },
+        ))
+    }
+
+    pub async fn preview_settings(
+        &self,
+        uuid: &str,
+        ide: Ide,
+        schema: Schema,
+    ) -> Result<PreviewResult> {
+        let (row, input) = self.render_input(uuid, false).await?;
+        let known = input.token.is_some();
+        let r = settings::render(ide, schema, &input);
+        let note = (ide == Ide::Vscode && !known).then(|| {
+            format!(
+                "The value of '{}' is not known here (it was made elsewhere, and the server shows a value only once), so the token keys are left out. Rotate the token to get one whose value is kept.",
+                row.display_name()
+            )
+        });
+        Ok(PreviewResult {
+            file_name: r.file_name.to_string(),
+            relative_path: r.relative_path.to_string(),
+            language: r.language.to_string(),
+            content: r.content,
+            token_included: r.token_included,
+            note,
+        })
+    }
+
+    /// The file a target names.
+    pub fn resolve_target(
+        &self,
+        ide: Ide,
+        schema: Schema,
+        target: &Target,
+        editor: &EditorPaths,
+    ) -> Result<PathBuf> {
+        let given = target
+            .path
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from);
+        let rel = |schema| match (ide, schema) {
+            (Ide::Vscode, _) => ".vscode/settings.json",
+            (Ide::Jetbrains, Schema::Legacy) => ".idea/alita.xml",
+            (Ide::Jetbrains, Schema::Current) => ".idea/elitea.xml",
+        };
+        match (target.kind, ide) {
+            (TargetKind::User, Ide::Vscode) => Ok(vscode_user_settings(
+                given.as_deref().or(editor.vscode_user_settings.as_deref()),
+            )),
+            (TargetKind::User, Ide::Jetbrains) => Err(Error::invalid(
+                "JetBrains settings belong to a project: use the workspace target with the project folder.",
+            )),
+            (TargetKind::Workspace, _) => {
+                let folder = given
+                    .or_else(|| {
+                        (ide == Ide::Jetbrains)
+                            .then(|| editor.jetbrains_project.clone())
+                            .flatten()
+                    })
+                    .or_else(|| editor.workspace_folders.first().cloned())
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "No workspace folder is open: name the folder in target.path.",
+                        )
+                    })?;
+                Ok(folder.join(rel(schema)))
+            }
+            (TargetKind::File, _) => {
+                given.ok_or_else(|| Error::invalid("The file target needs target.path."))
+            }
+        }
+    }
+
+    /// Merges the settings for token `uuid` into the target file, keeping every byte we do not
+    /// own. The token written is the real value from the keyring, never a masked one.
+    pub async fn apply_settings(
+        &self,
+        uuid: &str,
+        ide: Ide,
+        schema: Schema,
+        target: &Target,
+        editor: &EditorPaths,
+        options: &ApplyOptions,
+    ) -> Result<ApplyResult> {
+        let path = self.resolve_target(ide, schema, target, editor)?;
+        let (row, mut input) = self
+            .render_input(uuid, options.include_token_in_xml)
+            .await?;
+        let needs_token = ide == Ide::Vscode || options.include_token_in_xml;
+        if needs_token && input.token.is_none() && !options.without_token {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!(
+                    "The value of '{}' is not known here: the server shows a value only once, and it was made elsewhere. Rotate the token to get a new one whose value is kept, or apply the settings without the token.",
+                    row.display_name()
+                ),
+            ));
+        }
+        if options.without_token {
+            input.token = None;
+        }
+        let token_included = needs_token && input.token.is_some();
+        if token_included && target.kind != TargetKind::User && !options.allow_tracked_file {
+            let check = path.clone();
+            let tracked = tokio::task::spawn_blocking(move || tracked_by_git(&check))
+                .await
+                .unwrap_or(false);
+            if tracked {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    format!(
+                        "{} is in a git repository and not ignored: the token would be committed and shared. Add it to .gitignore, or confirm (allowTrackedFile) to write it anyway.",
+                        path.display()
+                    ),
+                ));
+            }
+        }
+        let outcome = write_settings(&path, ide, schema, &input).await?;
+        self.record_applied(&outcome.0, ide, schema)?;
+        tracing::info!(path = %outcome.0.display(), keys = outcome.1.len(), "settings applied");
+        Ok(ApplyResult {
+            path: outcome.0.display().to_string(),
+            changed_keys: outcome.1,
+            backup_path: outcome.2.map(|p| p.display().to_string()),
+            token_included,
+        })
+    }
+
+    /// Tokens written in `files`, read from their JWT payloads (so this works offline), named
+    /// and cross-checked with the server's list when signed in: a token the server no longer
+    /// has is reported as revoked.
+    pub async fn tokens_in_use(&self, files: &[PathBuf]) -> Vec<TokenInUse> {
+        let files = files.to_vec();
+        let found = tokio::task::spawn_blocking(move || scan_files(&files))
+            .await
+            .unwrap_or_default();
+        if found.is_empty() {
+            return vec![];
+        }
+        let now = self.clock().now();
+        let listed = match self.session().await {
+            Ok(s) => {
+                let server = s.url();
+                // Only tokens of the server signed in to can be checked against its list.
+                match s.client.list_tokens().await {
+                    Ok(list) => Some((server, list)),
+                    Err(_) => None,
+                }
+            }
+            Err(_) => None,
+        };
+        let mut out: Vec<TokenInUse> = vec![];
+        for (uuid, expires, path) in found {
+            if let Some(t) = out.iter_mut().find(|t| t.uuid == uuid) {
+                if !t.files.contains(&path) {
+                    t.files.push(path);
+                }
+                continue;
+            }
+            let (name, revoked) = match &listed {
+                Some((_, list)) => match list.iter().find(|r| r.uuid == uuid) {
+                    Some(r) => (r.name.clone(), false),
+                    None => (None, true),
+                },
+                None => (None, false),
+            };
+            let mut status = expiry_status(expires, now);
+            if revoked {
+                status.label = "Revoked".into();
+            }
+            out.push(TokenInUse {
+                uuid,
+                name,
+                expires,
+                status,
+                files: vec![path],
+                revoked,
+            });
+        }
+        out
+    }
+}
+
+type Found = (String, Option<chrono::DateTime<chrono::Utc>>, String);
+
+/// (uuid, expiry, file) for every ELITEA token value in `files`.
+pub fn scan_files(files: &[PathBuf]) -> Vec<Found> {
+    let mut out = vec![];
+    for path in files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        for value in token_values(path, &text) {
+            if let Some(c) = tokens::read_claims(&value) {
+                out.push((c.uuid, c.expires, path.display().to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// The token values a settings file holds, by its kind (JSON or XML).
+pub fn token_values(path: &Path, text: &str) -> Vec<String> {
+    let is_xml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    if is_xml {
+        JETBRAINS_COMPONENTS
+            .iter()
+            .filter_map(|c| settings::read_xml_options(text, c).ok())
+            .flatten()
+            .filter(|(k, _)| k == "llmAuthToken")
+            .map(|(_, v)| v)
+            .collect()
+    } else {
+        settings::read_json_keys(text, &VSCODE_TOKEN_KEYS)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, v)| v.as_str().map(str::to_string))
+            .collect()
+    }
+}
+
+/// Renders and merges on a blocking thread: (file written, changed keys, backup).
+async fn write_settings(
+    path: &Path,
+    ide: Ide,
+    schema: Schema,
+    input: &RenderInput,
+) -> Result<(PathBuf, Vec<String>, Option<PathBuf>)> {
+    let path = path.to_path_buf();
+    let input = input.clone();
+    tokio::task::spawn_blocking(move || {
+        let outcome = match ide {
+            Ide::Vscode => {
+                let entries = settings::vscode_entries(schema, &input);
+                settings::apply_file(&path, |text| settings::merge_json(text, &entries))?
+            }
+            Ide::Jetbrains => {
+                let entries = settings::jetbrains_entries(schema, &input);
+                let component = settings::jetbrains_component(schema);
+                settings::apply_file(&path, |text| settings::merge_xml(text, component, &entries))?
+            }
+        };
+        Ok((outcome.path, outcome.changed_keys, outcome.backup_path))
+    })
+    .await
+    .map_err(|e| Error::internal(format!("the settings write failed: {e}")))?
+}
+
+/// Replaces the token value `old` with `new` wherever `path` holds it, keeping every other byte.
+/// Returns whether the file changed.
+pub fn replace_token_in_file(path: &Path, old_uuid: &str, new: &SecretString) -> Result<bool> {
+    let is_xml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let holds_old = |v: &str| tokens::read_claims(v).is_some_and(|c| c.uuid == old_uuid);
+    let outcome = if is_xml {
+        settings::apply_file(path, |text| {
+            let mut merged = settings::Merged {
+                text: text.to_string(),
+                changed_keys: vec![],
+            };
+            for component in JETBRAINS_COMPONENTS {
+                let options =
+                    settings::read_xml_options(&merged.text, component).unwrap_or_default();
+                if options
+                    .iter()
+                    .any(|(k, v)| k == "llmAuthToken" && holds_old(v))
+                {
+                    let m = settings::merge_xml(
+                        &merged.text,
+                        component,
+                        &[("llmAuthToken".to_string(), new.expose().to_string())],
+                    )?;
+                    merged.changed_keys.extend(m.changed_keys);
+                    merged.text = m.text;
+                }
+            }
+            Ok(merged)
+        })?
+    } else {
+        settings::apply_file(path, |text| {
+            let current = settings::read_json_keys(text, &VSCODE_TOKEN_KEYS)?;
+            let entries: Vec<(String, serde_json::Value)> = current
+                .into_iter()
+                .filter(|(_, v)| v.as_str().is_some_and(holds_old))
+                .map(|(k, _)| (k, serde_json::Value::String(new.expose().to_string())))
+                .collect();
+            if entries.is_empty() {
+                return Ok(settings::Merged {
+                    text: text.to_string(),
+                    changed_keys: vec![],
+                });
+            }
+            settings::merge_json(text, &entries)
+        })?
+    };
+    Ok(!outcome.changed_keys.is_empty())
+}

@@ -1,0 +1,174 @@
+//! Watching the tokens in use: a task that knows which settings files hold which tokens,
+//! sends their state when it changes, and raises each expiry warning once, at its moment.
+//! It sleeps until the next warning is due (at most `MAX_SLEEP`, since a suspended machine's
+//! monotonic timers stand still), and wakes early when a watched file changes or a command
+//! changed something. When it wakes it reads the wall clock, so sleep, suspend and clock
+//! changes neither skip nor repeat a warning.
+
+pub mod files;
+pub mod schedule;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::Notify;
+
+use crate::service::{EditorPaths, Service, TokenInUse, candidate_files};
+use crate::tokens::StatusKind;
+use schedule::{Due, Threshold};
+
+/// The longest the watcher sleeps: how late a warning can come after a suspend.
+pub const MAX_SLEEP: Duration = Duration::from_secs(6 * 3600);
+/// Editors save in bursts; one look after the burst is enough.
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// A warning to raise.
+#[derive(Debug, Clone)]
+pub struct Warning {
+    pub token: TokenInUse,
+    pub threshold: Threshold,
+    pub message: String,
+}
+
+pub type BoxFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Where the watcher's news goes: the language server sends LSP messages.
+pub trait WatchSink: Send + Sync + 'static {
+    fn status(&self, tokens: Vec<TokenInUse>) -> BoxFuture;
+    fn warn(&self, warning: Warning) -> BoxFuture;
+}
+
+pub struct Watcher {
+    wake: Arc<Notify>,
+    timer_wakeups: Arc<AtomicUsize>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+impl Watcher {
+    /// Look again now (a command changed the tokens or the files).
+    pub fn poke(&self) {
+        self.wake.notify_one();
+    }
+
+    /// How many times the timer (not a file change or a poke) woke the watcher.
+    pub fn timer_wakeups(&self) -> usize {
+        self.timer_wakeups.load(Ordering::SeqCst)
+    }
+}
+
+fn short_file(files: &[String]) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            std::path::Path::new(f)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| f.clone())
+        })
+        .collect();
+    names.join(", ")
+}
+
+pub fn warning_message(token: &TokenInUse, threshold: Threshold) -> String {
+    let name = token.name.as_deref().unwrap_or("(unnamed)");
+    let files = short_file(&token.files);
+    match threshold {
+        Threshold::Expired => format!(
+            "The ELITEA token '{name}' used in {files} has expired. Rotate it to keep the ELITEA plugin working."
+        ),
+        _ => format!(
+            "The ELITEA token '{name}' used in {files} expires {}.",
+            token.status.label
+        ),
+    }
+}
+
+/// The state the shims show, compared to decide whether to send it again.
+type Fingerprint = Vec<(String, StatusKind, bool, Vec<String>)>;
+
+fn fingerprint(tokens: &[TokenInUse]) -> Fingerprint {
+    tokens
+        .iter()
+        .map(|t| (t.uuid.clone(), t.status.kind, t.revoked, t.files.clone()))
+        .collect()
+}
+
+/// Starts watching. `editor` is read at every look, so configuration changes take effect.
+pub fn start(
+    service: Arc<Service>,
+    editor: Arc<RwLock<EditorPaths>>,
+    sink: Arc<dyn WatchSink>,
+) -> Watcher {
+    let wake = Arc::new(Notify::new());
+    let timer_wakeups = Arc::new(AtomicUsize::new(0));
+    let task = {
+        let (wake, timer_wakeups) = (wake.clone(), timer_wakeups.clone());
+        tokio::spawn(async move {
+            let mut files_watch = files::FileWatch::new(wake.clone());
+            let mut last: Option<Fingerprint> = None;
+            loop {
+                let editor_now = editor.read().unwrap_or_else(|e| e.into_inner()).clone();
+                let candidates: Vec<PathBuf> = candidate_files(&service, &editor_now);
+                files_watch.watch(&candidates);
+                let tokens = service.tokens_in_use(&candidates).await;
+                let print = fingerprint(&tokens);
+                if last.as_ref() != Some(&print) {
+                    sink.status(tokens.clone()).await;
+                    last = Some(print);
+                }
+                let now = service.clock().now();
+                let dated: Vec<(String, DateTime<Utc>)> = tokens
+                    .iter()
+                    .filter(|t| !t.revoked)
+                    .filter_map(|t| t.expires.map(|e| (t.uuid.clone(), e)))
+                    .collect();
+                let mut state = service.warn_state();
+                let due: Vec<Due> = state.take_due(now, &dated);
+                let next = state.next_due(now, &dated);
+                state.retain(&tokens.iter().map(|t| t.uuid.clone()).collect::<Vec<_>>());
+                if !due.is_empty() {
+                    service.save_warn_state(&state);
+                }
+                for d in due {
+                    if let Some(token) = tokens.iter().find(|t| t.uuid == d.uuid) {
+                        let warning = Warning {
+                            message: warning_message(token, d.threshold),
+                            token: token.clone(),
+                            threshold: d.threshold,
+                        };
+                        // A warning waits on the user; the watcher goes on meanwhile.
+                        tokio::spawn(sink.warn(warning));
+                    }
+                }
+                let sleep = next
+                    .map(|n| (n - now).to_std().unwrap_or(Duration::ZERO))
+                    .unwrap_or(MAX_SLEEP)
+                    .min(MAX_SLEEP);
+                tokio::select! {
+                    _ = tokio::time::sleep(sleep) => {
+                        timer_wakeups.fetch_add(1, Ordering::SeqCst);
+                    }
+                    _ = wake.notified() => {
+                        tokio::time::sleep(DEBOUNCE).await;
+                    }
+                }
+            }
+        })
+    };
+    Watcher {
+        wake,
+        timer_wakeups,
+        task,
+    }
+}
