@@ -162,10 +162,15 @@ impl Service {
         let old_name = old.name.clone().unwrap_or_else(|| "token".into());
         let expiration = match options.expiration {
             Some(e) => e,
+            // How the product made it; a token that never expires stays so; else 30 days.
             None => self
                 .generated_with(uuid)
                 .and_then(|s| s.parse().ok())
-                .unwrap_or_default(),
+                .unwrap_or(if old.expires.is_none() {
+                    Expiration::NEVER
+                } else {
+                    Expiration::default()
+                }),
         };
         let taken: Vec<Option<String>> = all.iter().map(|r| r.name.clone()).collect();
         let name = match options.name {

@@ -197,6 +197,16 @@ pub fn merge_json(text: &str, entries: &[(String, Value)]) -> Result<Merged> {
     if entries.is_empty() {
         return Ok(Merged::unchanged(text));
     }
+    // A key asked for twice would edit the same bytes twice; the later value wins, as it
+    // would in the file.
+    let mut unique: Vec<(String, Value)> = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        match unique.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value.clone(),
+            None => unique.push((key.clone(), value.clone())),
+        }
+    }
+    let entries = unique.as_slice();
     let newline = detect_newline(body);
     let Some(root) = parsed.root else {
         return Ok(Merged {
@@ -458,6 +468,15 @@ mod tests {
         let m = merge_json(text, &e(&[("k", json!("new")), ("n", json!(2))])).unwrap();
         assert_eq!(m.text, "{\n  \"a\": 1,\n  \"k\": \"new\",\n  \"n\": 2\n}\n");
         assert_eq!(m.changed_keys, ["k", "n"]);
+    }
+
+    #[test]
+    fn a_key_asked_for_twice_gets_the_later_value() {
+        let m = merge_json("{\"k\": 0}", &e(&[("k", json!(1)), ("k", json!(2))])).unwrap();
+        assert_eq!(m.text, "{\"k\": 2}");
+        assert_eq!(m.changed_keys, ["k"]);
+        let m = merge_json("{}", &e(&[("k", json!(1)), ("k", json!(2))])).unwrap();
+        assert_eq!(m.text, "{\n  \"k\": 2\n}");
     }
 
     #[test]

@@ -274,11 +274,19 @@ fn project_element(component: &str, options: &[(String, String)], newline: &str)
     )
 }
 
+/// `options` in IntelliJ's order (a case-sensitive string comparison), each name once: for a
+/// name given twice the later value wins, as it would in the file.
 fn sorted(options: &[(String, String)]) -> Vec<(String, String)> {
     let mut options = options.to_vec();
-    // IntelliJ orders options by a case-sensitive string comparison.
     options.sort_by(|a, b| a.0.cmp(&b.0));
-    options
+    let mut unique: Vec<(String, String)> = Vec::with_capacity(options.len());
+    for option in options {
+        match unique.last_mut() {
+            Some(last) if last.0 == option.0 => *last = option,
+            _ => unique.push(option),
+        }
+    }
+    unique
 }
 
 /// Sets our component's `<option name=... value=.../>` entries in the project file `text`.
@@ -597,6 +605,15 @@ mod tests {
              value=\"5\" />\n\t</component>\n</project>"
         );
         assert_eq!(m.changed_keys, ["a", "b", "c", "e"]);
+    }
+
+    #[test]
+    fn an_option_asked_for_twice_gets_the_later_value() {
+        let text = "<project>\n  <component name=\"C\">\n    <option name=\"a\" value=\"0\" />\n  \
+                    </component>\n</project>";
+        let m = merge_xml(text, "C", &o(&[("a", "1"), ("a", "2")])).unwrap();
+        assert_eq!(m.text, text.replace("\"0\"", "\"2\""));
+        assert_eq!(m.changed_keys, ["a"]);
     }
 
     #[test]

@@ -5,8 +5,19 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use notify::{RecursiveMode, Watcher as _};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+use notify::{EventKind, RecursiveMode, Watcher as _};
 use tokio::sync::Notify;
+
+fn changes_content(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) | EventKind::Any | EventKind::Other => false,
+    }
+}
 
 pub struct FileWatch {
     watcher: Option<notify::RecommendedWatcher>,
@@ -20,6 +31,11 @@ impl FileWatch {
         let wanted = files.clone();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
             let Ok(event) = event else { return };
+            // Reading a file is an event too (inotify reports opens and closes): the watcher
+            // reads the files it watches, so only changes may wake it, or it would wake itself.
+            if !changes_content(&event.kind) {
+                return;
+            }
             let wanted = wanted.lock().unwrap_or_else(|e| e.into_inner());
             if event.paths.iter().any(|p| wanted.contains(p)) {
                 wake.notify_one();
@@ -63,5 +79,31 @@ impl FileWatch {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{CreateKind, DataChange};
+
+    #[test]
+    fn reads_do_not_count_as_changes() {
+        assert!(!changes_content(&EventKind::Access(AccessKind::Open(
+            AccessMode::Read
+        ))));
+        assert!(!changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(!changes_content(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::AccessTime
+        ))));
+        assert!(changes_content(&EventKind::Modify(ModifyKind::Data(
+            DataChange::Any
+        ))));
+        assert!(changes_content(&EventKind::Create(CreateKind::File)));
+        assert!(changes_content(&EventKind::Access(AccessKind::Close(
+            AccessMode::Write
+        ))));
     }
 }

@@ -1,0 +1,355 @@
+//! Rotation against the sandbox, and its failure at each step: the files go back to what they
+//! were, no replacement is left behind, the old token still works, and the message says so.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use elitea_tokens::sandbox::{Fault, FaultRule, SandboxHandle};
+use elitea_tokens::secrets::MemoryStore;
+use elitea_tokens::service::{
+    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig, SignInParams,
+    Target, TargetKind,
+};
+use elitea_tokens::settings::{Ide, Schema};
+use elitea_tokens::tokens::read_claims;
+use reqwest::Method;
+
+struct Setup {
+    sb: SandboxHandle,
+    service: Service,
+    dir: tempfile::TempDir,
+    editor: EditorPaths,
+    old_uuid: String,
+}
+
+impl Setup {
+    fn user_settings(&self) -> PathBuf {
+        self.dir.path().join("user/settings.json")
+    }
+}
+
+/// Signed in, a token `dev` generated and applied to the user settings and a workspace.
+async fn setup() -> Setup {
+    let sb = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServiceConfig::new(
+        elitea_tokens::clock::system(),
+        Arc::new(MemoryStore::default()),
+        ProfileStore::in_memory(),
+    );
+    config.data_dir = dir.path().join("data");
+    let service = Service::new(config);
+    service
+        .sign_in(SignInParams {
+            server_url: sb.url(),
+            token: sb.bootstrap_token(),
+            project_id: None,
+            verify_ssl: None,
+        })
+        .await
+        .unwrap();
+    let made = service
+        .generate_token("dev", "2w".parse().unwrap())
+        .await
+        .unwrap();
+    std::fs::create_dir_all(dir.path().join("user")).unwrap();
+    std::fs::write(
+        dir.path().join("user/settings.json"),
+        "{\n  // mine\n  \"editor.tabSize\": 2\n}\n",
+    )
+    .unwrap();
+    let workspace = dir.path().join("ws");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let editor = EditorPaths {
+        vscode_user_settings: Some(dir.path().join("user/settings.json")),
+        workspace_folders: vec![workspace.clone()],
+        jetbrains_project: None,
+    };
+    for kind in [TargetKind::User, TargetKind::Workspace] {
+        service
+            .apply_settings(
+                &made.row.uuid,
+                Ide::Vscode,
+                Schema::Legacy,
+                &Target { kind, path: None },
+                &editor,
+                &ApplyOptions::default(),
+            )
+            .await
+            .unwrap();
+    }
+    Setup {
+        sb,
+        service,
+        old_uuid: made.row.uuid,
+        dir,
+        editor,
+    }
+}
+
+fn uuids_in(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    elitea_tokens::service::token_values(path, &text)
+        .iter()
+        .filter_map(|v| read_claims(v).map(|c| c.uuid))
+        .collect()
+}
+
+#[tokio::test]
+async fn rotation_replaces_everywhere_and_deletes_the_old() {
+    let s = setup().await;
+    let ws = s.dir.path().join("ws/.vscode/settings.json");
+    let result = s
+        .service
+        .rotate_token(
+            &s.old_uuid,
+            RotateOptions {
+                delete_old: Some(true),
+                ..RotateOptions::default()
+            },
+            &s.editor,
+            |_| async { unreachable!("deleteOld was given") },
+        )
+        .await
+        .unwrap();
+    common::assert_matches_schema(
+        "rotateToken.result",
+        &serde_json::to_value(&result).unwrap(),
+    );
+    assert_eq!(result.applied_to.len(), 2, "{result:?}");
+    assert!(result.deleted);
+    assert_eq!(
+        result.new.name.as_deref(),
+        Some(format!("dev-{}", chrono::Utc::now().format("%Y%m%d")).as_str())
+    );
+    // Same expiration as the old one: two weeks.
+    let left = result.new.expires.unwrap() - chrono::Utc::now();
+    assert!(left > chrono::Duration::days(13) && left <= chrono::Duration::days(14));
+    for file in [s.user_settings(), ws] {
+        let found = uuids_in(&file);
+        assert_eq!(found.len(), 3, "the three token keys");
+        assert!(found.iter().all(|u| *u == result.new.uuid), "{file:?}");
+        assert!(
+            std::fs::read_to_string(&file)
+                .unwrap()
+                .contains("\"editor.tabSize\": 2")
+                || file.ends_with(".vscode/settings.json")
+        );
+    }
+    assert!(
+        s.sb.tokens().iter().all(|t| t.uuid != s.old_uuid),
+        "the old token is deleted"
+    );
+    // The comment in the user's file is still there.
+    assert!(
+        std::fs::read_to_string(s.user_settings())
+            .unwrap()
+            .contains("// mine")
+    );
+}
+
+#[tokio::test]
+async fn keeping_the_old_token_when_the_user_says_so() {
+    let s = setup().await;
+    let result = s
+        .service
+        .rotate_token(
+            &s.old_uuid,
+            RotateOptions::default(),
+            &s.editor,
+            |name| async move {
+                assert_eq!(name, "dev");
+                false
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!result.deleted);
+    assert!(s.sb.tokens().iter().any(|t| t.uuid == s.old_uuid));
+    assert!(result.message.contains("was kept"), "{}", result.message);
+}
+
+struct Snapshot(Vec<(PathBuf, Vec<u8>)>);
+
+impl Snapshot {
+    fn of(files: &[PathBuf]) -> Self {
+        Snapshot(
+            files
+                .iter()
+                .map(|f| (f.clone(), std::fs::read(f).unwrap()))
+                .collect(),
+        )
+    }
+
+    fn assert_unchanged(&self) {
+        for (f, bytes) in &self.0 {
+            assert_eq!(
+                &std::fs::read(f).unwrap(),
+                bytes,
+                "{} was not put back",
+                f.display()
+            );
+        }
+    }
+}
+
+async fn assert_failed_cleanly(
+    s: &Setup,
+    before: &Snapshot,
+    tokens_before: usize,
+    err: elitea_tokens::Error,
+    says: &str,
+) {
+    before.assert_unchanged();
+    assert_eq!(
+        s.sb.tokens().len(),
+        tokens_before,
+        "no replacement left behind: {err}"
+    );
+    assert!(
+        s.sb.tokens().iter().any(|t| t.uuid == s.old_uuid),
+        "the old token is still there"
+    );
+    assert!(err.message.contains(says), "{err}");
+    assert!(err.message.contains("'dev' still works"), "{err}");
+    // And the old token still works.
+    let value = s.service.token_value(&s.old_uuid).await.unwrap().unwrap();
+    assert!(
+        common::client(&s.sb.url(), &value)
+            .current_user()
+            .await
+            .is_ok()
+    );
+}
+
+fn delete_old() -> RotateOptions {
+    RotateOptions {
+        delete_old: Some(true),
+        ..RotateOptions::default()
+    }
+}
+
+#[tokio::test]
+async fn create_fails() {
+    let s = setup().await;
+    let before = Snapshot::of(&[
+        s.user_settings(),
+        s.dir.path().join("ws/.vscode/settings.json"),
+    ]);
+    let n = s.sb.tokens().len();
+    s.sb.add_fault(FaultRule::new(
+        Method::POST,
+        "/api/v2/auth/token/",
+        Fault::Fail(400),
+    ));
+    let err = s
+        .service
+        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap_err();
+    assert_failed_cleanly(&s, &before, n, err, "Could not create the replacement").await;
+}
+
+/// Makes a folder immutable (even root cannot create files in it) for the life of the guard.
+struct Immutable(PathBuf);
+
+impl Immutable {
+    fn set(dir: &Path) -> Option<Self> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(dir)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn a_file_cannot_be_written() {
+    let s = setup().await;
+    let ws_dir = s.dir.path().join("ws/.vscode");
+    let before = Snapshot::of(&[s.user_settings(), ws_dir.join("settings.json")]);
+    let n = s.sb.tokens().len();
+    // The user settings are written first; the workspace file's folder refuses the temp file.
+    let _guard = Immutable::set(&ws_dir).expect("chattr +i works on this file system (ext4)");
+    let err = s
+        .service
+        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap_err();
+    assert_failed_cleanly(&s, &before, n, err, "could not be written").await;
+}
+
+#[tokio::test]
+async fn the_new_token_is_rejected() {
+    let s = setup().await;
+    let before = Snapshot::of(&[
+        s.user_settings(),
+        s.dir.path().join("ws/.vscode/settings.json"),
+    ]);
+    let n = s.sb.tokens().len();
+    s.sb.add_fault(FaultRule::new(
+        Method::GET,
+        "/api/v2/auth/user/",
+        Fault::Fail(403),
+    ));
+    let err = s
+        .service
+        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap_err();
+    assert_failed_cleanly(&s, &before, n, err, "was not accepted").await;
+}
+
+#[tokio::test]
+async fn delete_fails() {
+    let s = setup().await;
+    let before = Snapshot::of(&[
+        s.user_settings(),
+        s.dir.path().join("ws/.vscode/settings.json"),
+    ]);
+    let n = s.sb.tokens().len();
+    s.sb.add_fault(FaultRule::new(
+        Method::DELETE,
+        &s.old_uuid,
+        Fault::Fail(500),
+    ));
+    let err = s
+        .service
+        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap_err();
+    assert_failed_cleanly(&s, &before, n, err, "could not be deleted").await;
+}
+
+#[tokio::test]
+async fn rotating_the_sign_in_token_moves_the_credential() {
+    let s = setup().await;
+    let boot =
+        s.sb.tokens()
+            .into_iter()
+            .find(|t| t.name.as_deref() == Some("bootstrap"))
+            .unwrap();
+    let result = s
+        .service
+        .rotate_token(&boot.uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap();
+    assert!(result.deleted);
+    // Still signed in, with the replacement.
+    let page = s.service.list_tokens(&Default::default()).await.unwrap();
+    assert!(page.items.iter().any(|r| r.uuid == result.new.uuid));
+    // A token that never expired is replaced by one that never expires.
+    assert_eq!(result.new.expires, None);
+}
