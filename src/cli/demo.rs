@@ -154,6 +154,17 @@ pub async fn run() -> Result<(), Error> {
         .map_err(failed)?;
     rows(&page);
     let uuid = made["uuid"].as_str().unwrap_or_default().to_string();
+    let preview = demo
+        .call(
+            "Preview the JetBrains settings for 'VSCode-Dev' (.idea/alita.xml, legacy schema)",
+            "elitea.previewSettings",
+            json!({ "uuid": uuid, "ide": "jetbrains" }),
+        )
+        .await
+        .map_err(failed)?;
+    for line in preview["content"].as_str().unwrap_or("").lines() {
+        println!("      {line}");
+    }
     let _ = demo
         .call(
             "Delete 'VSCode-Dev', typing 'vscode-dev'",

@@ -126,9 +126,10 @@ pub fn vscode_user_settings(given: Option<&Path>) -> PathBuf {
 }
 
 /// Whether git would carry `path` to others: it is inside a work tree and not ignored.
-/// `Ok(false)` when git is missing or the file is outside any repository.
+/// False when git is missing or the file is outside any repository.
 fn tracked_by_git(path: &Path) -> bool {
-    let Some(dir) = path.parent().filter(|d| d.is_dir()) else {
+    // The file, or even its folder, may not exist yet: ask from the nearest folder that does.
+    let Some(dir) = path.ancestors().skip(1).find(|d| d.is_dir()) else {
         return false;
     };
     let inside = std::process::Command::new("git")
