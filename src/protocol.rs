@@ -171,6 +171,12 @@ pub struct InitializationOptions {
     pub jetbrains_project_path: Option<String>,
     #[serde(default)]
     pub workspace_folders: Option<Vec<String>>,
+    /// Seconds to wait for a connection to the ELITEA server (10).
+    #[serde(default)]
+    pub connect_timeout_seconds: Option<u64>,
+    /// Seconds to wait for an answer from the ELITEA server (30).
+    #[serde(default)]
+    pub request_timeout_seconds: Option<u64>,
     /// `keyring` (default) or `file`, the explicit insecure opt-in.
     #[serde(default)]
     pub secrets_store: Option<crate::secrets::StoreChoice>,

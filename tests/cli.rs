@@ -31,6 +31,7 @@ async fn login_good_and_bad() {
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     let j = out.json();
+    common::assert_matches_schema("signIn.result", &j);
     assert_eq!(j["user"]["email"], "dev@example.com");
     assert_eq!(j["serverUrl"], sb.url());
 
@@ -55,6 +56,7 @@ async fn login_good_and_bad() {
     let out = cli.run(&["--json", "whoami"], None).await;
     assert_eq!(out.code, 0, "{out:?}");
     let j = out.json();
+    common::assert_matches_schema("status.result", &j);
     assert_eq!(j["signedIn"], true);
     assert_eq!(j["settingsAvailable"], true);
     assert!(
@@ -86,6 +88,7 @@ async fn generate_every_expiration_form() {
             .await;
         assert_eq!(out.code, 0, "{out:?}");
         let j = out.json();
+        common::assert_matches_schema("generateToken.result", &j);
         assert_eq!(j["name"], name);
         assert_eq!(j["valueKnown"], true);
         let value = j["token"].as_str().unwrap();
@@ -132,6 +135,9 @@ async fn list_search_sort_and_pages() {
     }
     let out = cli.run(&["--json", "list"], None).await;
     let j = out.json();
+    common::assert_matches_schema("listTokens.result", &j);
+    let models = cli.run(&["--json", "models"], None).await;
+    common::assert_matches_schema("listModels.result", &models.json());
     assert_eq!(
         (j["total"].as_u64(), j["items"].as_array().unwrap().len()),
         (Some(12), 10)
@@ -252,6 +258,7 @@ async fn delete_wrong_then_right() {
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(out.json()["deleted"], uuid.as_str());
+    common::assert_matches_schema("deleteToken.result", &out.json());
     assert!(!sb.tokens().iter().any(|t| t.uuid == uuid));
     // Its kept value went with it.
     let secrets = std::fs::read_to_string(cli.data.path().join("secrets.json")).unwrap();

@@ -287,3 +287,74 @@ async fn jetbrains_project_apply() {
     let text = std::fs::read_to_string(project.path().join(".idea/alita.xml")).unwrap();
     assert!(text.contains(made["token"].as_str().unwrap()));
 }
+
+/// A token deleted on the server while still written in a settings file is reported revoked;
+/// one written for another server is left alone.
+#[tokio::test]
+async fn revoked_and_foreign_tokens_in_use() {
+    let sb = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("settings.json");
+    let lsp = ready(
+        &sb,
+        json!({"vscodeUserSettingsPath": user, "workspaceFolders": [dir.path().join("other")]}),
+    )
+    .await;
+    let made = generate(&lsp, "gone").await;
+    lsp.client
+        .execute(
+            "elitea.applySettings",
+            json!({"uuid": made["uuid"], "ide": "vscode", "target": {"kind": "user"}}),
+        )
+        .await
+        .unwrap();
+    // Another server's token, in another file the watcher reads.
+    let foreign = dir.path().join("other/.vscode/settings.json");
+    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    let theirs = sb.forge("99999999-9999-4999-8999-999999999999", None);
+    std::fs::write(
+        &foreign,
+        format!("{{\"eliteacode.LLMServerUrl\": \"https://elsewhere.example\", \"eliteacode.LLMAuthToken\": \"{}\"}}", theirs.expose()),
+    )
+    .unwrap();
+    let status = lsp
+        .client
+        .execute("elitea.status", json!({}))
+        .await
+        .unwrap();
+    common::assert_matches_schema("status.result", &status);
+    let in_use = status["tokensInUse"].as_array().unwrap();
+    assert_eq!(in_use.len(), 2, "{status}");
+    let mine = in_use.iter().find(|t| t["uuid"] == made["uuid"]).unwrap();
+    assert_eq!(
+        (mine["name"].as_str(), mine["revoked"].as_bool()),
+        (Some("gone"), Some(false))
+    );
+    let other = in_use.iter().find(|t| t["uuid"] != made["uuid"]).unwrap();
+    assert_eq!(
+        other["revoked"], false,
+        "another server's token is not judged"
+    );
+
+    lsp.client
+        .execute(
+            "elitea.deleteToken",
+            json!({"uuid": made["uuid"], "confirmName": "gone"}),
+        )
+        .await
+        .unwrap();
+    let status = lsp
+        .client
+        .execute("elitea.status", json!({}))
+        .await
+        .unwrap();
+    let mine = status["tokensInUse"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["uuid"] == made["uuid"])
+        .unwrap()
+        .clone();
+    assert_eq!(mine["revoked"], true);
+    assert_eq!(mine["status"]["label"], "Revoked");
+}

@@ -9,7 +9,7 @@ use crate::sandbox::{self, Denial, SandboxHandle, SandboxOptions};
 use crate::secrets::{self, SecretString, StoreChoice};
 use crate::service::{
     ApplyOptions, EditorPaths, ProfileStore, RotateOptions, SANDBOX, Service, ServiceConfig,
-    SignInParams, Target, TargetKind, candidate_files,
+    SignInParams, Target, TargetKind, Timeouts, candidate_files,
 };
 use crate::settings::{Ide, Schema};
 use crate::tokens::{Expiration, ListQuery, Order, SortBy};
@@ -25,8 +25,17 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Demo => super::demo::run().await,
         Command::Schemas { out } => write_schemas(&out),
         command => {
-            let ctx =
-                Context::open(cli.server.as_deref(), cli.insecure_file_store, cli.json).await?;
+            let timeouts = Timeouts {
+                connect: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
+                request: std::time::Duration::from_secs(cli.request_timeout.max(1)),
+            };
+            let ctx = Context::open(
+                cli.server.as_deref(),
+                cli.insecure_file_store,
+                cli.json,
+                timeouts,
+            )
+            .await?;
             let result = ctx.run(command).await;
             if let Some(sb) = ctx.sandbox {
                 sb.shutdown().await;
@@ -157,7 +166,12 @@ fn read_confirmation(name: &str) -> Result<String> {
 }
 
 impl Context {
-    async fn open(server: Option<&str>, insecure_file_store: bool, json: bool) -> Result<Context> {
+    async fn open(
+        server: Option<&str>,
+        insecure_file_store: bool,
+        json: bool,
+        timeouts: Timeouts,
+    ) -> Result<Context> {
         let choice = if insecure_file_store
             || std::env::var("ELITEA_TOKENS_SECRETS_STORE").as_deref() == Ok("file")
         {
@@ -165,11 +179,13 @@ impl Context {
         } else {
             StoreChoice::Keyring
         };
-        let service = Service::new(ServiceConfig::new(
+        let mut config = ServiceConfig::new(
             clock::system(),
             secrets::open(choice),
             ProfileStore::in_data_dir(),
-        ));
+        );
+        config.timeouts = timeouts;
+        let service = Service::new(config);
         let mut sandbox = None;
         if server.map(str::trim) == Some(SANDBOX) {
             let handle = sandbox::start(SandboxOptions {

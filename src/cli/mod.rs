@@ -29,6 +29,12 @@ pub struct Cli {
     /// Keep secrets in a private plain file (mode 0600) instead of the OS keyring.
     #[arg(long, global = true)]
     pub insecure_file_store: bool,
+    /// Seconds to wait for a connection to the ELITEA server.
+    #[arg(long, global = true, default_value_t = 10)]
+    pub connect_timeout: u64,
+    /// Seconds to wait for an answer from the ELITEA server.
+    #[arg(long, global = true, default_value_t = 30)]
+    pub request_timeout: u64,
     /// Log level for stderr (error, warn, info, debug, trace); RUST_LOG wins when set.
     #[arg(long, global = true)]
     pub log_level: Option<String>,

@@ -94,6 +94,12 @@ impl Inner {
                     config.public_project_id = p;
                 }
                 config.data_dir = self.config.data_dir.clone();
+                if let Some(s) = options.connect_timeout_seconds {
+                    config.timeouts.connect = Duration::from_secs(s.max(1));
+                }
+                if let Some(s) = options.request_timeout_seconds {
+                    config.timeouts.request = Duration::from_secs(s.max(1));
+                }
                 Arc::new(Service::new(config))
             })
             .clone()

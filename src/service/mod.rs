@@ -25,7 +25,7 @@ pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use rotate::{RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
 pub use settings::{
-    ApplyOptions, ApplyResult, EditorPaths, PreviewResult, Target, TargetKind,
+    ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
     replace_token_in_file, scan_files, token_values, vscode_user_settings,
 };
 pub use state::AppliedFile;

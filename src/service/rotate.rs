@@ -207,8 +207,8 @@ impl Service {
             tokio::task::spawn_blocking(move || {
                 scan_files(&files)
                     .into_iter()
-                    .filter(|(u, _, _)| *u == old_uuid)
-                    .map(|(_, _, p)| PathBuf::from(p))
+                    .filter(|f| f.uuid == old_uuid)
+                    .map(|f| PathBuf::from(f.file))
                     .collect::<Vec<_>>()
             })
             .await

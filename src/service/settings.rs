@@ -320,7 +320,6 @@ impl Service {
         let listed = match self.session().await {
             Ok(s) => {
                 let server = s.url();
-                // Only tokens of the server signed in to can be checked against its list.
                 match s.client.list_tokens().await {
                     Ok(list) => Some((server, list)),
                     Err(_) => None,
@@ -329,19 +328,29 @@ impl Service {
             Err(_) => None,
         };
         let mut out: Vec<TokenInUse> = vec![];
-        for (uuid, expires, path) in found {
+        for found in found {
+            let FoundToken {
+                uuid,
+                expires,
+                file: path,
+                server,
+            } = found;
             if let Some(t) = out.iter_mut().find(|t| t.uuid == uuid) {
                 if !t.files.contains(&path) {
                     t.files.push(path);
                 }
                 continue;
             }
+            // Only a token of the server signed in to can be checked against its list; one
+            // written for another server is neither named nor called revoked.
             let (name, revoked) = match &listed {
-                Some((_, list)) => match list.iter().find(|r| r.uuid == uuid) {
-                    Some(r) => (r.name.clone(), false),
-                    None => (None, true),
-                },
-                None => (None, false),
+                Some((url, list)) if server.as_deref().is_none_or(|s| s == url.as_str()) => {
+                    match list.iter().find(|r| r.uuid == uuid) {
+                        Some(r) => (r.name.clone(), false),
+                        None => (None, server.is_some()),
+                    }
+                }
+                _ => (None, false),
             };
             let mut status = expiry_status(expires, now);
             if revoked {
@@ -360,22 +369,57 @@ impl Service {
     }
 }
 
-type Found = (String, Option<chrono::DateTime<chrono::Utc>>, String);
+/// A token found in a settings file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundToken {
+    pub uuid: String,
+    pub expires: Option<chrono::DateTime<chrono::Utc>>,
+    pub file: String,
+    /// The ELITEA server the file points the plugin at, when it says.
+    pub server: Option<String>,
+}
 
-/// (uuid, expiry, file) for every ELITEA token value in `files`.
-pub fn scan_files(files: &[PathBuf]) -> Vec<Found> {
+/// Every ELITEA token value in `files`.
+pub fn scan_files(files: &[PathBuf]) -> Vec<FoundToken> {
     let mut out = vec![];
     for path in files {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
+        let server = server_in(path, &text);
         for value in token_values(path, &text) {
             if let Some(c) = tokens::read_claims(&value) {
-                out.push((c.uuid, c.expires, path.display().to_string()));
+                out.push(FoundToken {
+                    uuid: c.uuid,
+                    expires: c.expires,
+                    file: path.display().to_string(),
+                    server: server.clone(),
+                });
             }
         }
     }
     out
+}
+
+/// The server URL a settings file names, without a trailing slash.
+fn server_in(path: &Path, text: &str) -> Option<String> {
+    let is_xml = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let url = if is_xml {
+        JETBRAINS_COMPONENTS
+            .iter()
+            .filter_map(|c| settings::read_xml_options(text, c).ok())
+            .flatten()
+            .find(|(k, _)| k == "llmServerUrl")
+            .map(|(_, v)| v)
+    } else {
+        settings::read_json_keys(text, &["eliteacode.LLMServerUrl", "alitacode.LLMServerUrl"])
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|(_, v)| v.as_str().map(str::to_string))
+    };
+    url.map(|u| u.trim().trim_end_matches('/').to_string())
 }
 
 /// The token values a settings file holds, by its kind (JSON or XML).
