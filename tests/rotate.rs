@@ -195,13 +195,20 @@ impl Snapshot {
     }
 }
 
-async fn assert_failed_cleanly(
-    s: &Setup,
-    before: &Snapshot,
-    tokens_before: usize,
-    err: elitea_tokens::Error,
-    says: &str,
-) {
+/// Rotates with a fault armed, and checks that it failed cleanly: every file byte for byte as
+/// before, no replacement left behind, the old token still there and working, and a message
+/// that says what happened.
+async fn rotation_fails_cleanly(s: &Setup, says: &str) {
+    let before = Snapshot::of(&[
+        s.user_settings(),
+        s.dir.path().join("ws/.vscode/settings.json"),
+    ]);
+    let tokens_before = s.sb.tokens().len();
+    let err = s
+        .service
+        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
+        .await
+        .unwrap_err();
     before.assert_unchanged();
     assert_eq!(
         s.sb.tokens().len(),
@@ -214,13 +221,13 @@ async fn assert_failed_cleanly(
     );
     assert!(err.message.contains(says), "{err}");
     assert!(err.message.contains("'dev' still works"), "{err}");
-    // And the old token still works.
     let value = s.service.token_value(&s.old_uuid).await.unwrap().unwrap();
     assert!(
         common::client(&s.sb.url(), &value)
             .current_user()
             .await
-            .is_ok()
+            .is_ok(),
+        "the old token works"
     );
 }
 
@@ -234,22 +241,12 @@ fn delete_old() -> RotateOptions {
 #[tokio::test]
 async fn create_fails() {
     let s = setup().await;
-    let before = Snapshot::of(&[
-        s.user_settings(),
-        s.dir.path().join("ws/.vscode/settings.json"),
-    ]);
-    let n = s.sb.tokens().len();
     s.sb.add_fault(FaultRule::new(
         Method::POST,
         "/api/v2/auth/token/",
         Fault::Fail(400),
     ));
-    let err = s
-        .service
-        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
-        .await
-        .unwrap_err();
-    assert_failed_cleanly(&s, &before, n, err, "Could not create the replacement").await;
+    rotation_fails_cleanly(&s, "Could not create the replacement").await;
 }
 
 /// Makes a folder immutable (even root cannot create files in it) for the life of the guard.
@@ -278,59 +275,32 @@ impl Drop for Immutable {
 #[tokio::test]
 async fn a_file_cannot_be_written() {
     let s = setup().await;
-    let ws_dir = s.dir.path().join("ws/.vscode");
-    let before = Snapshot::of(&[s.user_settings(), ws_dir.join("settings.json")]);
-    let n = s.sb.tokens().len();
     // The user settings are written first; the workspace file's folder refuses the temp file.
-    let _guard = Immutable::set(&ws_dir).expect("chattr +i works on this file system (ext4)");
-    let err = s
-        .service
-        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
-        .await
-        .unwrap_err();
-    assert_failed_cleanly(&s, &before, n, err, "could not be written").await;
+    let _guard = Immutable::set(&s.dir.path().join("ws/.vscode"))
+        .expect("chattr +i works on this file system (ext4)");
+    rotation_fails_cleanly(&s, "could not be written").await;
 }
 
 #[tokio::test]
 async fn the_new_token_is_rejected() {
     let s = setup().await;
-    let before = Snapshot::of(&[
-        s.user_settings(),
-        s.dir.path().join("ws/.vscode/settings.json"),
-    ]);
-    let n = s.sb.tokens().len();
     s.sb.add_fault(FaultRule::new(
         Method::GET,
         "/api/v2/auth/user/",
         Fault::Fail(403),
     ));
-    let err = s
-        .service
-        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
-        .await
-        .unwrap_err();
-    assert_failed_cleanly(&s, &before, n, err, "was not accepted").await;
+    rotation_fails_cleanly(&s, "was not accepted").await;
 }
 
 #[tokio::test]
 async fn delete_fails() {
     let s = setup().await;
-    let before = Snapshot::of(&[
-        s.user_settings(),
-        s.dir.path().join("ws/.vscode/settings.json"),
-    ]);
-    let n = s.sb.tokens().len();
     s.sb.add_fault(FaultRule::new(
         Method::DELETE,
         &s.old_uuid,
         Fault::Fail(500),
     ));
-    let err = s
-        .service
-        .rotate_token(&s.old_uuid, delete_old(), &s.editor, |_| async { true })
-        .await
-        .unwrap_err();
-    assert_failed_cleanly(&s, &before, n, err, "could not be deleted").await;
+    rotation_fails_cleanly(&s, "could not be deleted").await;
 }
 
 #[tokio::test]

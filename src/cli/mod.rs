@@ -212,9 +212,6 @@ pub fn main() -> i32 {
             return 2;
         }
     };
-    if let Command::Lsp { .. } = cli.command {
-        return crate::lsp::run_stdio();
-    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -226,9 +223,21 @@ pub fn main() -> i32 {
         }
     };
     let json = cli.json;
-    let result = runtime.block_on(commands::run(cli));
-    // Keyring calls may still sit in blocking threads; do not wait for them at exit.
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    let result = match cli.command {
+        Command::Lsp { .. } => {
+            let config = crate::lsp::LspConfig::default();
+            runtime.block_on(crate::lsp::serve(
+                tokio::io::stdin(),
+                tokio::io::stdout(),
+                config,
+            ));
+            Ok(())
+        }
+        _ => runtime.block_on(commands::run(cli)),
+    };
+    // Work may still sit in blocking threads (a keyring prompt, a slow call); the process
+    // ends without waiting for it, so that an editor is never kept waiting.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     match result {
         Ok(()) => 0,
         Err(e) => {

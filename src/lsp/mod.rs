@@ -280,25 +280,3 @@ where
     guard.abort();
     let _ = pump.await;
 }
-
-/// `elitea-tokens lsp`: stdio, then out. Work still running in the background (a slow call,
-/// a keyring prompt) must not keep the editor waiting for the process to end.
-pub fn run_stdio() -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: could not start the async runtime: {e}");
-            return 1;
-        }
-    };
-    runtime.block_on(serve(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        LspConfig::default(),
-    ));
-    runtime.shutdown_timeout(Duration::from_millis(200));
-    0
-}
