@@ -17,3 +17,6 @@ cargo test --all-targets --locked
 
 echo "== keyring tests against a real Secret Service"
 bash tests/with-keyring.sh cargo test --locked --test keyring -- --ignored
+
+echo "== JetBrains: the typed client against the real server, and the plugin checks"
+bash editors/jetbrains/ci.sh

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# CI for the JetBrains part (editors/jetbrains), on a clean Debian machine as root:
+#   1. the language server binary: `cargo build` at the repository root (debug);
+#   2. client/: `mvn -B -q verify`: the typed client compiled, its unit tests, the schema
+#      match, and the integration tests that launch the real `elitea-tokens lsp` against the
+#      sandbox (the plugin checks excluded here, they are phase 3);
+#   3. the plugin checks (plugin.xml, action -> command mapping, no LSP outside client/,
+#      Kotlin syntax of the plugin sources, Gradle build files): JUnit tests of client/, run
+#      on their own.
+# The plugin itself (plugin/) is not compiled: the IntelliJ Platform SDK and LSP4IJ are not on
+# Maven Central, and nothing else can be downloaded here.
+# Each phase's time is printed; the last line is the test count.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+client="$here/client"
+total_start=$SECONDS
+declare -a timings=()
+
+phase() {
+  echo
+  echo "== $1"
+  phase_name="$1"
+  phase_start=$SECONDS
+}
+
+phase_done() {
+  local took=$((SECONDS - phase_start))
+  timings+=("$(printf '%-58s %4ss' "$phase_name" "$took")")
+  echo "-- $phase_name: ${took}s"
+}
+
+# ---------------------------------------------------------------- 0. tools
+phase "tools (JDK 17+, Maven, git, cargo)"
+need_apt=()
+java_major() {
+  java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1
+}
+if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
+  if apt-cache show openjdk-17-jdk-headless >/dev/null 2>&1; then need_apt+=(openjdk-17-jdk-headless); else need_apt+=(default-jdk-headless); fi
+fi
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v git >/dev/null || need_apt+=(git)
+command -v cc >/dev/null || need_apt+=(build-essential)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing: ${need_apt[*]} (run as root, or install them)" >&2
+    exit 1
+  fi
+  apt-get update -qq
+  # The JDK's name is only known once the lists are there.
+  if [[ " ${need_apt[*]} " == *" default-jdk-headless "* ]] && apt-cache show openjdk-17-jdk-headless >/dev/null 2>&1; then
+    need_apt=("${need_apt[@]/default-jdk-headless/openjdk-17-jdk-headless}")
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
+fi
+if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (rustup) to build elitea-tokens" >&2
+  exit 1
+fi
+# (head closes the pipe early: not a failure)
+java -version 2>&1 | head -n 1 || true
+mvn -v 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | head -n 1 || true
+cargo --version
+phase_done
+
+# ---------------------------------------------------------------- 1. the server binary
+phase "cargo build (elitea-tokens, debug)"
+(cd "$root" && cargo build --quiet --bin elitea-tokens)
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/elitea-tokens"
+if [ ! -x "$bin" ]; then
+  echo "no binary at $bin" >&2
+  exit 1
+fi
+echo "$bin"
+phase_done
+
+# The tests find the server the way the plugin does: the environment variable first.
+export ELITEA_TOKENS_SERVER_PATH="$bin"
+mvn_args=(-B -q "-Delitea.server=$bin")
+# Debian's Maven prints colour resets even in batch mode; the exit status is mvn's (pipefail).
+mvn_run() { (cd "$client" && mvn "${mvn_args[@]}" "$@" 2>&1) | sed -u 's/\x1b\[[0-9;]*m//g'; }
+
+# ---------------------------------------------------------------- 2. client
+phase "client: mvn verify (compile, unit, schemas, integration)"
+rm -rf "$client/target/surefire-reports"
+status=0
+mvn_run verify -DexcludedGroups=plugin-checks || status=$?
+phase_done
+
+# ---------------------------------------------------------------- 3. plugin checks
+phase "plugin checks (plugin.xml, actions, API use, syntax)"
+if [ -d "$client/target/test-classes/ai" ]; then
+  checks=0
+  mvn_run surefire:test -Dgroups=plugin-checks || checks=$?
+  [ "$status" != 0 ] || status=$checks
+else
+  echo "skipped: the client's tests did not compile"
+  [ "$status" != 0 ] || status=1
+fi
+phase_done
+
+# ---------------------------------------------------------------- summary
+echo
+echo "== times"
+for t in "${timings[@]}"; do echo "   $t"; done
+printf '   %-58s %4ss\n' "total" "$((SECONDS - total_start))"
+
+tests=0; failures=0; errors=0; skipped=0
+shopt -s nullglob
+for report in "$client"/target/surefire-reports/TEST-*.xml; do
+  line="$(grep -m1 -o '<testsuite [^>]*>' "$report" || true)"
+  get() { local n; n="$(echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")"; echo "${n:-0}"; }
+  tests=$((tests + $(get tests))); failures=$((failures + $(get failures)))
+  errors=$((errors + $(get errors))); skipped=$((skipped + $(get skipped)))
+done
+failed=$((failures + errors))
+passed=$((tests - failed - skipped))
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
+echo
+echo "jetbrains: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,144 @@
+package ai.elitea.tokens.client
+
+import com.google.gson.JsonObject
+import org.eclipse.lsp4j.ExecuteCommandParams
+import org.eclipse.lsp4j.jsonrpc.ResponseErrorException
+import org.eclipse.lsp4j.services.LanguageServer
+import java.util.concurrent.CancellationException
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.CompletionException
+import java.util.concurrent.ExecutionException
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+
+/**
+ * A command failed. [message] is the server's sentence, written for the user; [kind] is its
+ * `data.kind` (null when the failure did not come from the server's command handling, e.g. the
+ * process died or the answer had the wrong shape).
+ */
+class EliteaException(
+    val command: String,
+    val kind: ErrorKind?,
+    message: String,
+    val code: Int? = null,
+    cause: Throwable? = null,
+) : RuntimeException(message, cause) {
+
+    companion object {
+        /** What a failed call became: the server's error, or what stopped the call. */
+        fun from(command: String, error: Throwable): EliteaException {
+            val what = command.ifBlank { "the request" }
+            var e: Throwable = error
+            while ((e is CompletionException || e is ExecutionException) && e.cause != null) e = e.cause!!
+            return when (e) {
+                is EliteaException -> e
+                is ResponseErrorException -> {
+                    val err = e.responseError
+                    EliteaException(command, kindOf(err.data), err.message ?: "$what failed.", err.code, e)
+                }
+                is ProtocolException ->
+                    EliteaException(command, null, "The language server's answer to $what was not understood: ${e.message}", null, e)
+                is CancellationException ->
+                    EliteaException(command, null, "${what.replaceFirstChar { it.uppercase() }} was cancelled.", null, e)
+                is TimeoutException ->
+                    EliteaException(command, null, "The language server did not answer $what in time.", null, e)
+                else ->
+                    EliteaException(command, null, "${what.replaceFirstChar { it.uppercase() }} failed: ${e.message ?: e.javaClass.simpleName}", null, e)
+            }
+        }
+
+        fun kindOf(data: Any?): ErrorKind? {
+            val json = Json.toElement(data)
+            val kind = (json as? JsonObject)?.get("kind")?.takeIf { it.isJsonPrimitive }?.asString ?: return null
+            return ErrorKind.entries.firstOrNull { Json.wireName(it) == kind }
+        }
+    }
+}
+
+/**
+ * The typed calls of the protocol: one method per command, each sending exactly one argument
+ * object through `workspace/executeCommand` and decoding the answer. Every call the JetBrains
+ * plugin makes to the server goes through here.
+ *
+ * [server] is LSP4J's proxy of the language server: the one LSP4IJ started (plugin) or one
+ * launched by [EliteaServerProcess]. Futures complete exceptionally with [EliteaException].
+ */
+class EliteaApi(private val server: LanguageServer) {
+
+    fun signIn(params: SignInParams): CompletableFuture<SignInResult> =
+        call(Commands.SIGN_IN, params, SignInResult::class.java)
+
+    fun signOut(params: SignOutParams = SignOutParams()): CompletableFuture<EmptyResult> =
+        call(Commands.SIGN_OUT, params, EmptyResult::class.java)
+
+    fun status(params: EmptyParams = EmptyParams()): CompletableFuture<StatusResult> =
+        call(Commands.STATUS, params, StatusResult::class.java)
+
+    fun listTokens(params: ListTokensParams = ListTokensParams()): CompletableFuture<TokenPage> =
+        call(Commands.LIST_TOKENS, params, TokenPage::class.java)
+
+    fun generateToken(params: GenerateTokenParams): CompletableFuture<GeneratedToken> =
+        call(Commands.GENERATE_TOKEN, params, GeneratedToken::class.java)
+
+    fun deleteToken(params: DeleteTokenParams): CompletableFuture<DeleteTokenResult> =
+        call(Commands.DELETE_TOKEN, params, DeleteTokenResult::class.java)
+
+    fun listModels(params: ListModelsParams = ListModelsParams()): CompletableFuture<ModelsResult> =
+        call(Commands.LIST_MODELS, params, ModelsResult::class.java)
+
+    fun selectModel(params: SelectModelParams): CompletableFuture<SelectModelResult> =
+        call(Commands.SELECT_MODEL, params, SelectModelResult::class.java)
+
+    fun previewSettings(params: PreviewSettingsParams): CompletableFuture<PreviewSettingsResult> =
+        call(Commands.PREVIEW_SETTINGS, params, PreviewSettingsResult::class.java)
+
+    fun applySettings(params: ApplySettingsParams): CompletableFuture<ApplySettingsResult> =
+        call(Commands.APPLY_SETTINGS, params, ApplySettingsResult::class.java)
+
+    fun rotateToken(params: RotateTokenParams): CompletableFuture<RotateTokenResult> =
+        call(Commands.ROTATE_TOKEN, params, RotateTokenResult::class.java)
+
+    /** Later changes of the options, as `workspace/didChangeConfiguration` (section `elitea`). */
+    fun changeConfiguration(options: InitializationOptions) {
+        val settings = mapOf("elitea" to Json.toPlain(Json.encode(options)))
+        server.workspaceService.didChangeConfiguration(org.eclipse.lsp4j.DidChangeConfigurationParams(settings))
+    }
+
+    private fun <T : Any> call(command: String, params: Any, result: Class<T>): CompletableFuture<T> {
+        val out = CompletableFuture<T>()
+        val sent = try {
+            server.workspaceService.executeCommand(ExecuteCommandParams(command, listOf(Json.toPlain(Json.encode(params)))))
+        } catch (e: Exception) {
+            out.completeExceptionally(EliteaException.from(command, e))
+            return out
+        }
+        sent.whenComplete { value, error ->
+            if (error != null) {
+                out.completeExceptionally(EliteaException.from(command, error))
+                return@whenComplete
+            }
+            try {
+                out.complete(Json.decode(Json.toElement(value), result))
+            } catch (e: Exception) {
+                out.completeExceptionally(EliteaException.from(command, e))
+            }
+        }
+        // Cancelling the answer cancels the request (LSP4J sends $/cancelRequest).
+        out.whenComplete { _, e -> if (e is CancellationException) sent.cancel(true) }
+        return out
+    }
+
+    companion object {
+        /** Waits for a call; throws its [EliteaException] itself, not wrapped. */
+        fun <T> await(future: CompletableFuture<T>, timeout: Long = 60, unit: TimeUnit = TimeUnit.SECONDS): T {
+            try {
+                return future.get(timeout, unit)
+            } catch (e: ExecutionException) {
+                throw EliteaException.from("", e)
+            } catch (e: TimeoutException) {
+                future.cancel(true)
+                throw EliteaException.from("", e)
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package ai.elitea.tokens.client
+
+import org.eclipse.lsp4j.ClientCapabilities
+import org.eclipse.lsp4j.ClientInfo
+import org.eclipse.lsp4j.InitializeParams
+import org.eclipse.lsp4j.InitializeResult
+import org.eclipse.lsp4j.InitializedParams
+import org.eclipse.lsp4j.WindowClientCapabilities
+import org.eclipse.lsp4j.WindowShowMessageRequestCapabilities
+import org.eclipse.lsp4j.WorkspaceClientCapabilities
+import org.eclipse.lsp4j.WorkspaceFolder
+import org.eclipse.lsp4j.jsonrpc.Launcher
+import org.eclipse.lsp4j.launch.LSPLauncher
+import org.eclipse.lsp4j.services.LanguageServer
+import java.nio.file.Path
+import java.util.concurrent.ExecutorService
+import java.util.concurrent.Executors
+import java.util.concurrent.Future
+import java.util.concurrent.TimeUnit
+
+/** What the JetBrains side tells the server about itself in `initialize`. */
+object EliteaClientCapabilities {
+    const val CLIENT_NAME = "elitea-jetbrains"
+
+    fun create(): ClientCapabilities = ClientCapabilities().apply {
+        window = WindowClientCapabilities().apply {
+            workDoneProgress = true
+            showMessage = WindowShowMessageRequestCapabilities()
+        }
+        workspace = WorkspaceClientCapabilities().apply {
+            configuration = false
+            workspaceFolders = true
+        }
+    }
+
+    fun initializeParams(options: InitializationOptions, workspace: Path?): InitializeParams =
+        InitializeParams().apply {
+            processId = ProcessHandle.current().pid().toInt()
+            clientInfo = ClientInfo(CLIENT_NAME, "0.1.0")
+            capabilities = create()
+            initializationOptions = Json.toPlain(Json.encode(options))
+            if (workspace != null) {
+                workspaceFolders = listOf(WorkspaceFolder(workspace.toUri().toString(), workspace.fileName?.toString() ?: "project"))
+            }
+        }
+}
+
+/**
+ * `elitea-tokens lsp` as a child process, spoken to with LSP4J: for hosts that do not have
+ * LSP4IJ (the tests, tools). The plugin lets LSP4IJ start the process instead, with the same
+ * command line ([ServerBinary.command]) and `initializationOptions`.
+ */
+class EliteaServerProcess private constructor(
+    val process: Process,
+    val server: LanguageServer,
+    val client: EliteaLanguageClient,
+    val initializeResult: InitializeResult,
+    private val listening: Future<Void>,
+    private val executor: ExecutorService,
+) : AutoCloseable {
+
+    val api = EliteaApi(server)
+
+    /** The commands the server listed in `initialize`. */
+    val commands: List<String> get() = initializeResult.capabilities.executeCommandProvider?.commands.orEmpty()
+
+    /** `shutdown`, `exit`, and the process's end (killed when it does not end in time). */
+    fun shutdown(timeoutSeconds: Long = 10): Int? {
+        try {
+            if (process.isAlive) {
+                server.shutdown().get(timeoutSeconds, TimeUnit.SECONDS)
+                server.exit()
+            }
+        } catch (_: Exception) {
+            // The process is stopped below either way.
+        }
+        val ended = process.waitFor(timeoutSeconds, TimeUnit.SECONDS)
+        if (!ended) {
+            process.destroyForcibly()
+            process.waitFor(timeoutSeconds, TimeUnit.SECONDS)
+        }
+        listening.cancel(true)
+        executor.shutdownNow()
+        return if (ended) process.exitValue() else null
+    }
+
+    override fun close() {
+        shutdown()
+    }
+
+    companion object {
+        /**
+         * Starts [binary] `lsp`, sends `initialize` with [options] and `initialized`.
+         * [env] is added to this process's environment; stderr goes to [stderr] (discarded when null).
+         */
+        fun start(
+            binary: Path,
+            options: InitializationOptions,
+            client: EliteaLanguageClient = EliteaLanguageClient(),
+            env: Map<String, String> = emptyMap(),
+            workspace: Path? = null,
+            stderr: Path? = null,
+            logLevel: String? = null,
+            timeoutSeconds: Long = 30,
+        ): EliteaServerProcess {
+            val pb = ProcessBuilder(ServerBinary.command(binary, logLevel))
+            pb.environment().putAll(env)
+            pb.redirectError(if (stderr != null) ProcessBuilder.Redirect.appendTo(stderr.toFile()) else ProcessBuilder.Redirect.DISCARD)
+            if (workspace != null) pb.directory(workspace.toFile())
+            val process = pb.start()
+            val executor = Executors.newCachedThreadPool { r -> Thread(r, "elitea-lsp").apply { isDaemon = true } }
+            try {
+                val launcher: Launcher<LanguageServer> = LSPLauncher.Builder<LanguageServer>()
+                    .setLocalService(client)
+                    .setRemoteInterface(LanguageServer::class.java)
+                    .setInput(process.inputStream)
+                    .setOutput(process.outputStream)
+                    .setExecutorService(executor)
+                    .create()
+                val listening = launcher.startListening()
+                val server = launcher.remoteProxy
+                val result = server.initialize(EliteaClientCapabilities.initializeParams(options, workspace))
+                    .get(timeoutSeconds, TimeUnit.SECONDS)
+                server.initialized(InitializedParams())
+                return EliteaServerProcess(process, server, client, result, listening, executor)
+            } catch (e: Exception) {
+                process.destroyForcibly()
+                executor.shutdownNow()
+                throw e
+            }
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package ai.elitea.tokens.client
+
+import org.eclipse.lsp4j.ConfigurationParams
+import org.eclipse.lsp4j.MessageActionItem
+import org.eclipse.lsp4j.MessageParams
+import org.eclipse.lsp4j.ProgressParams
+import org.eclipse.lsp4j.PublishDiagnosticsParams
+import org.eclipse.lsp4j.ShowMessageRequestParams
+import org.eclipse.lsp4j.WorkDoneProgressCreateParams
+import org.eclipse.lsp4j.jsonrpc.services.JsonNotification
+import org.eclipse.lsp4j.services.LanguageClient
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.ConcurrentLinkedQueue
+import java.util.concurrent.CopyOnWriteArrayList
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
+
+/**
+ * The server's own notification. A language client object implements this interface next to
+ * LSP4J's `LanguageClient` (the plugin's LSP4IJ client does, and so does
+ * [EliteaLanguageClient]); LSP4J finds the annotation on the interface.
+ */
+interface EliteaClientNotifications {
+    /**
+     * `elitea/tokenStatus`: hand the params to a [TokenStatusTracker]. They are taken as they
+     * come (a JsonElement or the map Gson made), so that no Gson class crosses class loaders.
+     */
+    @JsonNotification(Commands.TOKEN_STATUS_NOTIFICATION)
+    fun tokenStatus(params: Any?)
+}
+
+/** The tokens in use as last reported by the server, and who wants to know when they change. */
+class TokenStatusTracker {
+    @Volatile
+    var current: List<TokenInUse> = emptyList()
+        private set
+
+    private val count = AtomicInteger()
+
+    /** How many reports arrived; tests and the status bar use it to tell a first report. */
+    val received: Int get() = count.get()
+
+    private val listeners = CopyOnWriteArrayList<(List<TokenInUse>) -> Unit>()
+
+    fun addListener(listener: (List<TokenInUse>) -> Unit): AutoCloseable {
+        listeners += listener
+        return AutoCloseable { listeners -= listener }
+    }
+
+    /** Decodes `elitea/tokenStatus` params; a malformed one is dropped (and reported to [onError]). */
+    fun accept(params: Any?, onError: (ProtocolException) -> Unit = {}) {
+        val decoded = try {
+            Json.decode<TokenStatusParams>(Json.toElement(params))
+        } catch (e: ProtocolException) {
+            onError(e)
+            return
+        }
+        update(decoded.tokensInUse)
+    }
+
+    /** Also fed by `elitea.status`, whose answer carries the same list. Listeners hear of changes only. */
+    fun update(tokens: List<TokenInUse>) {
+        val changed = count.getAndIncrement() == 0 || tokens != current
+        current = tokens
+        if (changed) for (l in listeners) l(tokens)
+    }
+
+    /** The one line a status bar shows: `ELITEA ✓`, `ELITEA ⚠ 1`, `ELITEA ✗ 2`. */
+    fun summary(): StatusSummary = StatusSummary.of(current)
+}
+
+/** What the status bar widget shows for the tokens in use. */
+data class StatusSummary(val kind: StatusKind?, val text: String, val tooltip: String) {
+    companion object {
+        fun of(tokens: List<TokenInUse>): StatusSummary {
+            if (tokens.isEmpty()) {
+                return StatusSummary(null, "ELITEA", "No ELITEA token is written in a settings file.")
+            }
+            val worst = tokens.maxBy { severity(it) }
+            val kind = if (worst.isRevoked) StatusKind.EXPIRED else worst.status.kind
+            val bad = tokens.count { severity(it) >= severity(StatusKind.WARNING) }
+            val text = if (bad == 0) "ELITEA ${StatusMarks.mark(kind)}" else "ELITEA ${StatusMarks.mark(kind)} $bad"
+            val tooltip = tokens.joinToString("\n") { t ->
+                val state = if (t.isRevoked) "deleted on the server" else t.status.label
+                "${StatusMarks.mark(if (t.isRevoked) StatusKind.EXPIRED else t.status.kind)} ${t.name ?: t.uuid}: $state (${t.files.joinToString(", ")})"
+            }
+            return StatusSummary(kind, text, tooltip)
+        }
+
+        private fun severity(t: TokenInUse): Int = if (t.isRevoked) 3 else severity(t.status.kind)
+
+        private fun severity(kind: StatusKind): Int = when (kind) {
+            StatusKind.NEVER, StatusKind.OK -> 0
+            StatusKind.WARNING -> 2
+            StatusKind.EXPIRED -> 3
+        }
+    }
+}
+
+/** The marks every view puts before an expiry: ✓, ⚠, ✗. */
+object StatusMarks {
+    fun mark(kind: StatusKind): String = when (kind) {
+        StatusKind.NEVER, StatusKind.OK -> "✓"
+        StatusKind.WARNING -> "⚠"
+        StatusKind.EXPIRED -> "✗"
+    }
+
+    /** `✓ in 30 days`, `⚠ in 3 hours`, `✗ Expired`, `✓ Never`. */
+    fun describe(status: ExpiryStatus): String = "${mark(status.kind)} ${status.label}"
+}
+
+/**
+ * An LSP4J language client for hosts without LSP4IJ: the tests, a command-line tool. It records
+ * what the server says, keeps the tokens in use, accepts progress, and hands expiry warnings
+ * to [onShowMessageRequest] (the default answers none of the actions).
+ */
+open class EliteaLanguageClient : LanguageClient, EliteaClientNotifications {
+    val tokens = TokenStatusTracker()
+    val logMessages = ConcurrentLinkedQueue<MessageParams>()
+    val shownMessages = ConcurrentLinkedQueue<MessageParams>()
+    val messageRequests = ConcurrentLinkedQueue<ShowMessageRequestParams>()
+    val progress = ConcurrentLinkedQueue<ProgressParams>()
+    val malformed = ConcurrentLinkedQueue<String>()
+
+    @Volatile
+    var onShowMessageRequest: (ShowMessageRequestParams) -> CompletableFuture<MessageActionItem?> =
+        { CompletableFuture.completedFuture(null) }
+
+    override fun tokenStatus(params: Any?) {
+        tokens.accept(params) { malformed += "${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}" }
+    }
+
+    override fun showMessageRequest(requestParams: ShowMessageRequestParams): CompletableFuture<MessageActionItem?> {
+        messageRequests += requestParams
+        return onShowMessageRequest(requestParams)
+    }
+
+    override fun showMessage(messageParams: MessageParams) {
+        shownMessages += messageParams
+    }
+
+    override fun logMessage(message: MessageParams) {
+        logMessages += message
+    }
+
+    override fun telemetryEvent(`object`: Any?) {}
+
+    override fun publishDiagnostics(diagnostics: PublishDiagnosticsParams) {}
+
+    override fun createProgress(params: WorkDoneProgressCreateParams): CompletableFuture<Void?> =
+        CompletableFuture.completedFuture(null)
+
+    override fun notifyProgress(params: ProgressParams) {
+        progress += params
+    }
+
+    override fun configuration(configurationParams: ConfigurationParams): CompletableFuture<List<Any?>> =
+        CompletableFuture.completedFuture(configurationParams.items.map { null })
+
+    /** Every message text the server sent on its own, for checks that no secret is in one. */
+    fun allMessageTexts(): List<String> =
+        logMessages.map { it.message } + shownMessages.map { it.message } + messageRequests.map { it.message }
+
+    /** Waits until [condition] holds for the tokens in use (or the time is up); returns them. */
+    fun awaitTokens(timeoutSeconds: Long, condition: (List<TokenInUse>) -> Boolean): List<TokenInUse>? {
+        val end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds)
+        while (System.nanoTime() < end) {
+            val now = tokens.current
+            if (tokens.received > 0 && condition(now)) return now
+            Thread.sleep(50)
+        }
+        return null
+    }
+
+    /** Waits for a `window/showMessageRequest` matching [condition]. */
+    fun awaitMessageRequest(timeoutSeconds: Long, condition: (ShowMessageRequestParams) -> Boolean = { true }): ShowMessageRequestParams? {
+        val end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds)
+        while (System.nanoTime() < end) {
+            messageRequests.firstOrNull(condition)?.let { return it }
+            Thread.sleep(50)
+        }
+        return null
+    }
+}

@@ -1,0 +1,411 @@
+// The editor protocol of `elitea-tokens lsp` (shared/protocol.md), as Kotlin data classes.
+//
+// Property names are the wire names; `schemas/` (generated from the server's Rust types) is
+// the reference, and SchemaMatchTest fails when these classes drift from it. Rules the
+// decoder (Json.kt) relies on:
+//  - a property the schema requires is non-null and has no default;
+//  - an optional one is nullable with `= null` (or a list with a default), never a primitive
+//    with a default, so that a missing required number or boolean is an error, not a zero.
+package ai.elitea.tokens.client
+
+import com.google.gson.annotations.SerializedName
+
+/** The command names: fixed by the protocol, the server lists the same in `initialize`. */
+object Commands {
+    const val SIGN_IN = "elitea.signIn"
+    const val SIGN_OUT = "elitea.signOut"
+    const val STATUS = "elitea.status"
+    const val LIST_TOKENS = "elitea.listTokens"
+    const val GENERATE_TOKEN = "elitea.generateToken"
+    const val DELETE_TOKEN = "elitea.deleteToken"
+    const val LIST_MODELS = "elitea.listModels"
+    const val SELECT_MODEL = "elitea.selectModel"
+    const val PREVIEW_SETTINGS = "elitea.previewSettings"
+    const val APPLY_SETTINGS = "elitea.applySettings"
+    const val ROTATE_TOKEN = "elitea.rotateToken"
+
+    val ALL: List<String> = listOf(
+        SIGN_IN, SIGN_OUT, STATUS, LIST_TOKENS, GENERATE_TOKEN, DELETE_TOKEN,
+        LIST_MODELS, SELECT_MODEL, PREVIEW_SETTINGS, APPLY_SETTINGS, ROTATE_TOKEN,
+    )
+
+    /** The server's own notification for the status bar. */
+    const val TOKEN_STATUS_NOTIFICATION = "elitea/tokenStatus"
+}
+
+// ---------------------------------------------------------------- enums
+
+enum class StatusKind {
+    @SerializedName("never") NEVER,
+    @SerializedName("ok") OK,
+    @SerializedName("warning") WARNING,
+    @SerializedName("expired") EXPIRED,
+}
+
+enum class Measure {
+    @SerializedName("never") NEVER,
+    @SerializedName("days") DAYS,
+    @SerializedName("weeks") WEEKS,
+    @SerializedName("hours") HOURS,
+    @SerializedName("minutes") MINUTES,
+}
+
+enum class SortBy {
+    @SerializedName("name") NAME,
+    @SerializedName("expiration") EXPIRATION,
+}
+
+enum class SortOrder {
+    @SerializedName("asc") ASC,
+    @SerializedName("desc") DESC,
+}
+
+enum class Ide {
+    @SerializedName("vscode") VSCODE,
+    @SerializedName("jetbrains") JETBRAINS,
+}
+
+/** Which generation of the ELITEA IDE plugins the settings are for; the server defaults to legacy. */
+enum class SettingsSchema {
+    @SerializedName("legacy") LEGACY,
+    @SerializedName("current") CURRENT,
+}
+
+enum class TargetKind {
+    @SerializedName("user") USER,
+    @SerializedName("workspace") WORKSPACE,
+    @SerializedName("file") FILE,
+}
+
+enum class StoreChoice {
+    @SerializedName("keyring") KEYRING,
+    @SerializedName("file") FILE,
+}
+
+/** `data.kind` of every error the server answers. */
+enum class ErrorKind {
+    @SerializedName("invalidParams") INVALID_PARAMS,
+    @SerializedName("notSignedIn") NOT_SIGNED_IN,
+    @SerializedName("credentialRejected") CREDENTIAL_REJECTED,
+    @SerializedName("notFound") NOT_FOUND,
+    @SerializedName("conflict") CONFLICT,
+    @SerializedName("unavailable") UNAVAILABLE,
+    @SerializedName("settingsUnavailable") SETTINGS_UNAVAILABLE,
+    @SerializedName("fileUnreadable") FILE_UNREADABLE,
+    @SerializedName("fileChanged") FILE_CHANGED,
+    @SerializedName("keyringUnavailable") KEYRING_UNAVAILABLE,
+    @SerializedName("internal") INTERNAL,
+}
+
+// ---------------------------------------------------------------- shared objects
+
+data class UserInfo(
+    val id: Long,
+    val email: String? = null,
+    val name: String? = null,
+)
+
+data class SelectedModel(
+    val name: String,
+    val projectId: Long,
+)
+
+data class ExpiryStatus(
+    val kind: StatusKind,
+    /** `Never`, `in 30 days`, `in 12 hours`, `Expired`, ... */
+    val label: String,
+)
+
+/** A token as every view shows it. */
+data class TokenRow(
+    val uuid: String,
+    val name: String? = null,
+    /** `...` plus the last four characters. */
+    val masked: String,
+    /** RFC 3339, or null for a token that never expires. */
+    val expires: String? = null,
+    val status: ExpiryStatus,
+    /** Whether the full value is held in the keyring, so settings written for it authenticate. */
+    val valueKnown: Boolean,
+)
+
+/** A token found in a live settings file (read from its JWT payload, so it works offline). */
+data class TokenInUse(
+    val uuid: String,
+    val name: String? = null,
+    val expires: String? = null,
+    val status: ExpiryStatus,
+    val files: List<String>,
+    /** Deleted on the server while still written in a settings file. */
+    val revoked: Boolean? = null,
+) {
+    val isRevoked: Boolean get() = revoked == true
+}
+
+/** Never, or a whole number of days, weeks, hours or minutes. */
+data class Expiration(
+    val measure: Measure,
+    val value: Long? = null,
+) {
+    companion object {
+        const val DEFAULT_DAYS = 30L
+
+        /** What every view offers first: 30 days. */
+        val DEFAULT = Expiration(Measure.DAYS, DEFAULT_DAYS)
+        val NEVER = Expiration(Measure.NEVER, null)
+
+        /** `value` is ignored for [Measure.NEVER]. */
+        fun of(measure: Measure, value: Long?): Expiration =
+            if (measure == Measure.NEVER) NEVER else Expiration(measure, value)
+    }
+}
+
+// ---------------------------------------------------------------- commands
+
+/** `elitea.signIn`. `serverUrl` may be `sandbox` (the embedded sandbox; an empty token then). */
+data class SignInParams(
+    val serverUrl: String,
+    val token: String,
+    val projectId: Long? = null,
+    val verifySsl: Boolean? = null,
+) {
+    override fun toString() =
+        "SignInParams(serverUrl=$serverUrl, token=<${token.length} chars>, projectId=$projectId, verifySsl=$verifySsl)"
+}
+
+data class SignInResult(
+    val user: UserInfo,
+    val serverUrl: String,
+    val projectId: Long? = null,
+)
+
+/** `elitea.signOut`: the current server when `serverUrl` is null. */
+data class SignOutParams(
+    val serverUrl: String? = null,
+)
+
+/** `{}`: the params of `elitea.status`. */
+class EmptyParams {
+    override fun equals(other: Any?) = other is EmptyParams
+    override fun hashCode() = 0
+    override fun toString() = "{}"
+}
+
+/** `{}`: the result of `elitea.signOut`. */
+class EmptyResult {
+    override fun equals(other: Any?) = other is EmptyResult
+    override fun hashCode() = 0
+    override fun toString() = "{}"
+}
+
+data class StatusResult(
+    val signedIn: Boolean,
+    val serverUrl: String? = null,
+    val user: UserInfo? = null,
+    val projectId: Long? = null,
+    val model: SelectedModel? = null,
+    val settingsAvailable: Boolean,
+    val settingsUnavailableReason: String? = null,
+    val tokensInUse: List<TokenInUse>,
+    /** False when TLS verification is off for this server. */
+    val verifySsl: Boolean? = null,
+    /** Where secrets are kept. */
+    val secretsStore: String,
+    /** Things the user should know: TLS verification off, secrets in a plain file. */
+    val warnings: List<String>,
+)
+
+/** `elitea.listTokens`: search, sort and paging, done by the server (ELITEA has none). */
+data class ListTokensParams(
+    val search: String? = null,
+    val sortBy: SortBy? = null,
+    val order: SortOrder? = null,
+    /** 5, 10, 50 or 100. */
+    val pageSize: Int? = null,
+    /** 0-based. */
+    val page: Int? = null,
+)
+
+data class TokenPage(
+    val total: Long,
+    val page: Int,
+    val pageSize: Int,
+    val items: List<TokenRow>,
+)
+
+data class GenerateTokenParams(
+    /** `^[A-Za-z0-9_-]{1,768}$`, not taken by another of your tokens. */
+    val name: String,
+    val expiration: Expiration,
+)
+
+/** A generated token: its row, and the full value, shown this once. */
+data class GeneratedToken(
+    val uuid: String,
+    val name: String? = null,
+    val masked: String,
+    val expires: String? = null,
+    val status: ExpiryStatus,
+    val valueKnown: Boolean,
+    val token: String,
+    /** Set when the value could not be kept in the keyring. */
+    val warning: String? = null,
+) {
+    val row: TokenRow get() = TokenRow(uuid, name, masked, expires, status, valueKnown)
+
+    override fun toString() =
+        "GeneratedToken(uuid=$uuid, name=$name, masked=$masked, expires=$expires, status=$status, " +
+            "valueKnown=$valueKnown, token=<hidden>, warning=$warning)"
+}
+
+data class DeleteTokenParams(
+    val uuid: String,
+    /** The token's name, typed by the user; must match exactly. */
+    val confirmName: String,
+)
+
+data class DeleteTokenResult(
+    val deleted: String,
+)
+
+data class ListModelsParams(
+    val projectId: Long? = null,
+)
+
+data class ModelInfo(
+    val name: String,
+    val displayName: String,
+    val projectId: Long,
+    val default: Boolean,
+    val shared: Boolean,
+)
+
+data class ModelsResult(
+    val items: List<ModelInfo>,
+    val selected: SelectedModel? = null,
+)
+
+data class SelectModelParams(
+    val projectId: Long? = null,
+    val name: String,
+)
+
+data class SelectModelResult(
+    val selected: SelectedModel,
+)
+
+data class PreviewSettingsParams(
+    val uuid: String,
+    val ide: Ide,
+    val schema: SettingsSchema? = null,
+)
+
+data class PreviewSettingsResult(
+    /** `settings.json`, `alita.xml` or `elitea.xml`. */
+    val fileName: String,
+    /** Where the file goes inside a project: `.vscode/settings.json`, `.idea/alita.xml`, ... */
+    val relativePath: String,
+    /** `json` or `xml`, for highlighting. */
+    val language: String,
+    val content: String,
+    val tokenIncluded: Boolean,
+    /** Why the token is left out, when it is. */
+    val note: String? = null,
+) {
+    val isXml: Boolean get() = language.equals("xml", ignoreCase = true)
+
+    override fun toString() =
+        "PreviewSettingsResult(fileName=$fileName, relativePath=$relativePath, language=$language, " +
+            "content=<${content.length} chars>, tokenIncluded=$tokenIncluded, note=$note)"
+}
+
+/** Where settings are written: the user's settings, this project's, or one file. */
+data class SettingsTarget(
+    val kind: TargetKind,
+    val path: String? = null,
+) {
+    companion object {
+        val USER = SettingsTarget(TargetKind.USER)
+        val WORKSPACE = SettingsTarget(TargetKind.WORKSPACE)
+        fun file(path: String) = SettingsTarget(TargetKind.FILE, path)
+    }
+}
+
+data class ApplySettingsParams(
+    val uuid: String,
+    val ide: Ide,
+    val target: SettingsTarget,
+    val schema: SettingsSchema? = null,
+    /**
+     * The JetBrains files carry no token: only old ELITEA plugin versions read `llmAuthToken`,
+     * and it is written only when the user asks for it (true). Left out (null) otherwise.
+     */
+    val includeTokenInXml: Boolean? = null,
+    /** Write the settings without the token when its value is not known here. */
+    val withoutToken: Boolean? = null,
+    /**
+     * Write a token into a file that git tracks or does not ignore; the server refuses
+     * (`conflict`) until the user confirms.
+     */
+    val allowTrackedFile: Boolean? = null,
+)
+
+data class ApplySettingsResult(
+    val path: String,
+    /** Our keys whose value changed; empty when the file was already right. */
+    val changedKeys: List<String>,
+    /** The previous content, kept beside the file. */
+    val backupPath: String? = null,
+    val tokenIncluded: Boolean,
+)
+
+data class RotateTokenParams(
+    val uuid: String,
+    /** The replacement's expiration; the old one's when null. */
+    val expiration: Expiration? = null,
+    /** The replacement's name; `<old>-<yyyymmdd>` when null. */
+    val name: String? = null,
+    /** Delete the old token once the new one works; when null the server asks the user. */
+    val deleteOld: Boolean? = null,
+)
+
+data class RotateTokenResult(
+    val old: String,
+    val new: TokenRow,
+    /** The settings files the new value was written into (wherever the old one was in use). */
+    val appliedTo: List<String>,
+    val deleted: Boolean,
+    /** What happened, in a sentence for the user. */
+    val message: String,
+)
+
+// ---------------------------------------------------------------- server to editor
+
+/** `elitea/tokenStatus`. */
+data class TokenStatusParams(
+    val tokensInUse: List<TokenInUse>,
+)
+
+/** `data` of a JSON-RPC error answered by a command. */
+data class ErrorData(
+    val kind: ErrorKind,
+)
+
+/** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */
+data class InitializationOptions(
+    val serverUrl: String? = null,
+    val projectId: Long? = null,
+    val verifySsl: Boolean? = null,
+    /** `legacy` or `current`. */
+    val schema: String? = null,
+    val publicProjectId: Long? = null,
+    val vscodeUserSettingsPath: String? = null,
+    val jetbrainsProjectPath: String? = null,
+    val workspaceFolders: List<String>? = null,
+    /** Seconds to wait for a connection to the ELITEA server (10 when omitted). */
+    val connectTimeoutSeconds: Long? = null,
+    /** Seconds to wait for an answer from the ELITEA server (30 when omitted). */
+    val requestTimeoutSeconds: Long? = null,
+    /** `keyring` (the default) or `file`, the explicit insecure opt-in. */
+    val secretsStore: StoreChoice? = null,
+)

@@ -1,0 +1,31 @@
+package ai.elitea.tokens.plugin.actions
+
+import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.plugin.EliteaProjectService
+import ai.elitea.tokens.plugin.Notifier
+import ai.elitea.tokens.plugin.ui.RotateTokenDialog
+import ai.elitea.tokens.plugin.ui.TokenPicker
+import com.intellij.openapi.actionSystem.AnActionEvent
+import com.intellij.openapi.project.Project
+
+/**
+ * Tools | ELITEA | Rotate Token: `elitea.rotateToken`, a new token written wherever the old one
+ * is in use, checked, and the old one deleted (unless the user keeps it).
+ */
+class RotateTokenAction : EliteaAction() {
+    override fun perform(project: Project, e: AnActionEvent) =
+        TokenPicker.pick(project, e, "Rotate ELITEA Token") { rotate(project, it) }
+
+    companion object {
+        fun rotate(project: Project, row: TokenRow) {
+            val dialog = RotateTokenDialog(project, row)
+            if (!dialog.showAndGet()) return
+            val service = EliteaProjectService.getInstance(project)
+            service.call({ it.rotateToken(dialog.params()) }) { result ->
+                val files = if (result.appliedTo.isEmpty()) "" else "\nWritten to: " + result.appliedTo.joinToString(", ")
+                Notifier.info(project, result.message + files)
+                service.tokensChanged()
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package ai.elitea.tokens.plugin.ui
+
+import ai.elitea.tokens.client.Ide
+import ai.elitea.tokens.client.PreviewSettingsResult
+import ai.elitea.tokens.client.SettingsSchema
+import ai.elitea.tokens.client.SettingsTarget
+import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.plugin.Notifier
+import ai.elitea.tokens.plugin.actions.ApplySettingsAction
+import ai.elitea.tokens.plugin.actions.PreviewSettingsAction
+import com.intellij.openapi.fileChooser.FileChooserFactory
+import com.intellij.openapi.fileChooser.FileSaverDescriptor
+import com.intellij.openapi.fileEditor.FileEditor
+import com.intellij.openapi.fileEditor.FileEditorManager
+import com.intellij.openapi.fileTypes.FileTypeManager
+import com.intellij.openapi.ide.CopyPasteManager
+import com.intellij.openapi.project.DumbAware
+import com.intellij.openapi.project.Project
+import com.intellij.openapi.project.guessProjectDir
+import com.intellij.openapi.util.Key
+import com.intellij.openapi.vfs.VirtualFile
+import com.intellij.testFramework.LightVirtualFile
+import com.intellij.ui.EditorNotificationPanel
+import com.intellij.ui.EditorNotificationProvider
+import java.awt.datatransfer.StringSelection
+import java.util.function.Function
+import javax.swing.JComponent
+
+/** What a preview tab shows: the settings file of [token] for [ide], as the server rendered it. */
+data class PreviewInfo(
+    val token: TokenRow,
+    val ide: Ide,
+    val schema: SettingsSchema,
+    val result: PreviewSettingsResult,
+)
+
+/** The preview: a read-only editor tab with the XML or JSON (highlighted as such). */
+object SettingsPreview {
+    val KEY: Key<PreviewInfo> = Key.create("ai.elitea.tokens.preview")
+
+    fun open(project: Project, info: PreviewInfo) {
+        val type = FileTypeManager.getInstance().getFileTypeByExtension(if (info.result.isXml) "xml" else "json")
+        val file = LightVirtualFile(info.result.fileName, type, info.result.content)
+        file.isWritable = false
+        file.putUserData(KEY, info)
+        FileEditorManager.getInstance(project).openFile(file, true)
+    }
+
+    /** Save: into a file the user picks, merged by the server (everything else in it kept). */
+    fun save(project: Project, info: PreviewInfo) {
+        val extension = if (info.result.isXml) "xml" else "json"
+        val descriptor = FileSaverDescriptor(
+            "Save ELITEA Settings",
+            "If the file exists, the ELITEA keys are merged into it and everything else is kept.",
+            extension,
+        )
+        val chosen = FileChooserFactory.getInstance().createSaveFileDialog(descriptor, project)
+            .save(project.guessProjectDir(), info.result.fileName) ?: return
+        ApplySettingsAction.applyTo(project, info.token, info.ide, SettingsTarget.file(chosen.file.absolutePath), info.schema)
+    }
+
+    fun copy(project: Project, info: PreviewInfo) {
+        CopyPasteManager.getInstance().setContents(StringSelection(info.result.content))
+        val secret = if (info.result.tokenIncluded) " It holds the token: paste it only where it belongs." else ""
+        Notifier.info(project, "Copied ${info.result.fileName} to the clipboard.$secret")
+    }
+}
+
+/** The bar above a preview tab: JetBrains / VSCode switch, Copy, Save. */
+class PreviewNotificationProvider : EditorNotificationProvider, DumbAware {
+    override fun collectNotificationData(project: Project, file: VirtualFile): Function<in FileEditor, out JComponent?>? {
+        val info = file.getUserData(SettingsPreview.KEY) ?: return null
+        return Function { editor ->
+            EditorNotificationPanel(editor, EditorNotificationPanel.Status.Info).apply {
+                val name = info.token.name ?: info.token.uuid
+                val what = if (info.ide == Ide.JETBRAINS) "JetBrains ${info.result.relativePath}" else "VSCode ${info.result.relativePath}"
+                val token = if (info.result.tokenIncluded) "with the token" else "without the token"
+                text = "ELITEA settings for '$name': $what, $token." + (info.result.note?.let { " $it" } ?: "")
+                val other = if (info.ide == Ide.JETBRAINS) Ide.VSCODE else Ide.JETBRAINS
+                createActionLabel(if (other == Ide.VSCODE) "Show VSCode" else "Show JetBrains") {
+                    PreviewSettingsAction.preview(project, info.token, other, info.schema) {
+                        FileEditorManager.getInstance(project).closeFile(file)
+                    }
+                }
+                createActionLabel("Copy") { SettingsPreview.copy(project, info) }
+                createActionLabel("Save…") { SettingsPreview.save(project, info) }
+            }
+        }
+    }
+}
