@@ -13,8 +13,8 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 use serde_json::Value;
 
-use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_col, line_indent};
-use crate::error::{Error, ErrorKind, Result};
+use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_indent};
+use crate::error::{Error, Result};
 
 /// The indent of a file that shows none of its own.
 const DEFAULT_INDENT: &str = "  ";
@@ -80,14 +80,7 @@ fn parse(text: &str) -> Result<Parsed<'_>> {
 }
 
 fn unreadable(text: &str, offset: usize, what: &str) -> Error {
-    let (line, col) = line_col(text, offset);
-    Error::new(
-        ErrorKind::FileUnreadable,
-        format!(
-            "The settings file is not valid JSON ({what} at line {line}, column {col}); it was \
-             left unchanged. Fix it, then try again."
-        ),
-    )
+    super::unreadable(text, offset, "JSON", what)
 }
 
 fn value_range(v: &ast::Value<'_>) -> (usize, usize) {

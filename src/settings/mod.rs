@@ -75,6 +75,24 @@ pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A file that does not parse: where, in words a user can act on. The file is never quoted,
+/// since it may hold a token.
+pub(crate) fn unreadable(
+    text: &str,
+    offset: usize,
+    format: &str,
+    what: &str,
+) -> crate::error::Error {
+    let (line, col) = line_col(text, offset);
+    crate::error::Error::new(
+        crate::error::ErrorKind::FileUnreadable,
+        format!(
+            "The settings file is not valid {format} ({what} at line {line}, column {col}); it was \
+             left unchanged. Fix it, then try again."
+        ),
+    )
+}
+
 /// The newline the file already uses (the first one found), `\n` for a file without any.
 pub(crate) fn detect_newline(text: &str) -> &'static str {
     match text.find('\n') {

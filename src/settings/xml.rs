@@ -15,8 +15,8 @@ use quick_xml::name::QName;
 use quick_xml::reader::Reader;
 use quick_xml::writer::Writer;
 
-use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_col, line_indent};
-use crate::error::{Error, ErrorKind, Result};
+use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_indent};
+use crate::error::{Error, Result};
 
 const DEFAULT_INDENT: &str = "  ";
 const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
@@ -64,14 +64,7 @@ impl Document {
 }
 
 fn unreadable(text: &str, offset: usize, what: &str) -> Error {
-    let (line, col) = line_col(text, offset);
-    Error::new(
-        ErrorKind::FileUnreadable,
-        format!(
-            "The settings file is not valid XML ({what} at line {line}, column {col}); it was \
-             left unchanged. Fix it, then try again."
-        ),
-    )
+    super::unreadable(text, offset, "XML", what)
 }
 
 /// A description of a quick-xml error that cannot quote the file: its own messages repeat
