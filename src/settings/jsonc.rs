@@ -442,6 +442,7 @@ pub fn read_json_keys(text: &str, keys: &[&str]) -> Result<Vec<(String, Value)>>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use serde_json::json;
 
     fn e(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {

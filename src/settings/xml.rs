@@ -557,6 +557,7 @@ pub fn read_xml_options(text: &str, component: &str) -> Result<Vec<(String, Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     fn o(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs
