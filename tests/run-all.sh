@@ -20,3 +20,6 @@ bash tests/with-keyring.sh cargo test --locked --test keyring -- --ignored
 
 echo "== JetBrains: the typed client against the real server, and the plugin checks"
 bash editors/jetbrains/ci.sh
+
+echo "== VSCode: the extension built, packaged, unit-tested, and driven end to end in code-server"
+bash editors/vscode/ci.sh

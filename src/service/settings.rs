@@ -288,7 +288,7 @@ impl Service {
                 return Err(Error::new(
                     ErrorKind::Conflict,
                     format!(
-                        "{} is in a git repository and not ignored: the token would be committed and shared. Add it to .gitignore, or confirm (allowTrackedFile) to write it anyway.",
+                        "{} is in a git repository and not ignored: the token would be committed and shared. Add it to .gitignore, or confirm that the token may be written there.",
                         path.display()
                     ),
                 ));

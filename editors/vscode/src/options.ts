@@ -1,0 +1,87 @@
+// What the extension tells the language server at start-up (`initializationOptions`) and on
+// every change (`workspace/didChangeConfiguration`, section `elitea`). No `vscode` import.
+
+import * as path from "node:path";
+
+import type { InitializationOptions, SettingsSchema } from "./protocol";
+
+/** The `elitea.*` settings, as read from the configuration. */
+export interface EliteaSettings {
+  serverUrl?: string;
+  projectId?: number | null;
+  verifySsl?: boolean;
+  settingsSchema?: string;
+  secretsStore?: string;
+}
+
+/**
+ * The user settings.json of the VSCode that runs the extension. `globalStorageUri` is
+ * `<userDataDir>/User/globalStorage/<extension id>`, and settings.json sits in `User`.
+ */
+export function userSettingsPath(globalStoragePath: string | undefined): string | undefined {
+  if (!globalStoragePath) {
+    return undefined;
+  }
+  const storage = path.dirname(globalStoragePath);
+  if (path.basename(storage) !== "globalStorage") {
+    return undefined;
+  }
+  return path.join(path.dirname(storage), "settings.json");
+}
+
+/**
+ * Every option, `null` when unset: the server merges a change into what it has, so an option
+ * the user cleared must be sent as `null` to be forgotten.
+ */
+export function buildOptions(
+  settings: EliteaSettings,
+  vscodeUserSettingsPath: string | undefined,
+  workspaceFolders: string[],
+): InitializationOptions {
+  const url = settings.serverUrl?.trim();
+  const project =
+    typeof settings.projectId === "number" && Number.isInteger(settings.projectId) ? settings.projectId : null;
+  const schema =
+    settings.settingsSchema === "legacy" || settings.settingsSchema === "current"
+      ? (settings.settingsSchema as SettingsSchema)
+      : null;
+  const store = settings.secretsStore === "keyring" || settings.secretsStore === "file" ? settings.secretsStore : null;
+  return {
+    serverUrl: url ? url : null,
+    projectId: project,
+    verifySsl: typeof settings.verifySsl === "boolean" ? settings.verifySsl : null,
+    schema,
+    secretsStore: store,
+    vscodeUserSettingsPath: vscodeUserSettingsPath ?? null,
+    workspaceFolders,
+  };
+}
+
+/** Settings whose change needs a new server process (the rest are sent to the running one). */
+export const RESTART_SETTINGS = ["elitea.server.path", "elitea.logLevel", "elitea.secrets.store"] as const;
+
+export const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"] as const;
+
+/** The command line of the server: `lsp --log-level LEVEL`. */
+export function serverArgs(logLevel: string | undefined): string[] {
+  const level = (LOG_LEVELS as readonly string[]).includes(logLevel ?? "") ? logLevel! : "info";
+  return ["lsp", "--log-level", level];
+}
+
+export type LogLevel = "trace" | "debug" | "info" | "warn" | "error";
+
+/**
+ * One line of the server's stderr (tracing's format: `2026-11-28T13:08:04.996Z  INFO message`,
+ * colours off) as a level and a message, so that the log channel shows it at its own level
+ * without a second timestamp. Lines of another shape are kept whole, at info.
+ */
+export function parseServerLogLine(line: string): { level: LogLevel; message: string } {
+  // Colour codes, should a build ignore NO_COLOR.
+  const clean = line.replace(/\u001b\[[0-9;]*m/g, "");
+  const m = /^\s*\d{4}-\d{2}-\d{2}T[0-9:.]+Z?\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s+(.*)$/.exec(clean);
+  if (!m) {
+    return { level: "info", message: clean };
+  }
+  const level = m[1]!.toLowerCase() as LogLevel;
+  return { level, message: m[2]! };
+}

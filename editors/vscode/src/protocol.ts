@@ -1,0 +1,304 @@
+// The editor protocol (shared/protocol.md), as the shim sees it. The shapes follow the JSON
+// schemas in the repository's schemas/ folder, which are generated from the Rust types;
+// test/unit/protocol.test.ts checks the names below against those files.
+// No `vscode` import here: the unit tests load this module under plain Node.
+
+export const Commands = {
+  signIn: "elitea.signIn",
+  signOut: "elitea.signOut",
+  status: "elitea.status",
+  listTokens: "elitea.listTokens",
+  generateToken: "elitea.generateToken",
+  deleteToken: "elitea.deleteToken",
+  listModels: "elitea.listModels",
+  selectModel: "elitea.selectModel",
+  previewSettings: "elitea.previewSettings",
+  applySettings: "elitea.applySettings",
+  rotateToken: "elitea.rotateToken",
+} as const;
+
+export type ServerCommand = (typeof Commands)[keyof typeof Commands];
+
+/** The custom notification the status bar item shows. */
+export const TOKEN_STATUS = "elitea/tokenStatus";
+
+export type ErrorKind =
+  | "invalidParams"
+  | "notSignedIn"
+  | "credentialRejected"
+  | "notFound"
+  | "conflict"
+  | "unavailable"
+  | "settingsUnavailable"
+  | "fileUnreadable"
+  | "fileChanged"
+  | "keyringUnavailable"
+  | "internal";
+
+export const ERROR_KINDS: readonly ErrorKind[] = [
+  "invalidParams",
+  "notSignedIn",
+  "credentialRejected",
+  "notFound",
+  "conflict",
+  "unavailable",
+  "settingsUnavailable",
+  "fileUnreadable",
+  "fileChanged",
+  "keyringUnavailable",
+  "internal",
+];
+
+export type StatusKind = "never" | "ok" | "warning" | "expired";
+
+export interface ExpiryStatus {
+  kind: StatusKind;
+  label: string;
+}
+
+export interface TokenRow {
+  uuid: string;
+  name?: string | null;
+  masked: string;
+  expires?: string | null;
+  status: ExpiryStatus;
+  valueKnown: boolean;
+}
+
+export interface GeneratedToken extends TokenRow {
+  token: string;
+  warning?: string | null;
+}
+
+export interface TokenInUse {
+  uuid: string;
+  name?: string | null;
+  expires?: string | null;
+  status: ExpiryStatus;
+  files: string[];
+  revoked?: boolean;
+}
+
+export interface UserInfo {
+  id: number;
+  email?: string | null;
+  name?: string | null;
+}
+
+export interface SelectedModel {
+  name: string;
+  projectId: number;
+}
+
+export type Measure = "never" | "days" | "weeks" | "hours" | "minutes";
+
+export interface Expiration {
+  measure: Measure;
+  value?: number | null;
+}
+
+export type SortBy = "name" | "expiration";
+export type Order = "asc" | "desc";
+export type PageSize = 5 | 10 | 50 | 100;
+export type Ide = "vscode" | "jetbrains";
+export type SettingsSchema = "legacy" | "current";
+export type TargetKind = "user" | "workspace" | "file";
+
+export interface SignInParams {
+  serverUrl: string;
+  token: string;
+  projectId?: number | null;
+  verifySsl?: boolean | null;
+}
+
+export interface SignInResult {
+  user: UserInfo;
+  serverUrl: string;
+  projectId?: number | null;
+}
+
+export interface SignOutParams {
+  serverUrl?: string | null;
+}
+
+export interface StatusResult {
+  signedIn: boolean;
+  serverUrl?: string | null;
+  user?: UserInfo | null;
+  projectId?: number | null;
+  model?: SelectedModel | null;
+  settingsAvailable: boolean;
+  settingsUnavailableReason?: string | null;
+  tokensInUse: TokenInUse[];
+  verifySsl?: boolean | null;
+  secretsStore: string;
+  warnings: string[];
+}
+
+export interface ListQuery {
+  search?: string | null;
+  sortBy?: SortBy | null;
+  order?: Order;
+  pageSize?: PageSize;
+  page?: number;
+}
+
+export interface Page<T> {
+  total: number;
+  page: number;
+  pageSize: number;
+  items: T[];
+}
+
+export interface GenerateTokenParams {
+  name: string;
+  expiration: Expiration;
+}
+
+export interface DeleteTokenParams {
+  uuid: string;
+  confirmName: string;
+}
+
+export interface DeleteTokenResult {
+  deleted: string;
+}
+
+export interface ModelInfo {
+  name: string;
+  displayName: string;
+  projectId: number;
+  default: boolean;
+  shared: boolean;
+}
+
+export interface ListModelsParams {
+  projectId?: number | null;
+}
+
+export interface ModelsResult {
+  items: ModelInfo[];
+  selected?: SelectedModel | null;
+}
+
+export interface SelectModelParams {
+  projectId?: number | null;
+  name: string;
+}
+
+export interface SelectModelResult {
+  selected: SelectedModel;
+}
+
+export interface PreviewSettingsParams {
+  uuid: string;
+  ide: Ide;
+  schema?: SettingsSchema | null;
+}
+
+export interface PreviewResult {
+  fileName: string;
+  relativePath: string;
+  language: string;
+  content: string;
+  tokenIncluded: boolean;
+  note?: string | null;
+}
+
+export interface Target {
+  kind: TargetKind;
+  path?: string | null;
+}
+
+export interface ApplySettingsParams {
+  uuid: string;
+  ide: Ide;
+  target: Target;
+  schema?: SettingsSchema | null;
+  withoutToken?: boolean;
+  allowTrackedFile?: boolean;
+  includeTokenInXml?: boolean;
+}
+
+export interface ApplyResult {
+  path: string;
+  changedKeys: string[];
+  backupPath?: string | null;
+  tokenIncluded: boolean;
+}
+
+export interface RotateTokenParams {
+  uuid: string;
+  expiration?: Expiration | null;
+  name?: string | null;
+  deleteOld?: boolean | null;
+}
+
+export interface RotateResult {
+  old: string;
+  new: TokenRow;
+  appliedTo: string[];
+  deleted: boolean;
+  message: string;
+}
+
+export interface TokenStatusParams {
+  tokensInUse: TokenInUse[];
+}
+
+/** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */
+export interface InitializationOptions {
+  serverUrl?: string | null;
+  projectId?: number | null;
+  verifySsl?: boolean | null;
+  schema?: SettingsSchema | null;
+  publicProjectId?: number | null;
+  vscodeUserSettingsPath?: string | null;
+  jetbrainsProjectPath?: string | null;
+  workspaceFolders?: string[] | null;
+  secretsStore?: "keyring" | "file" | null;
+}
+
+/** Params and result types by command, for the typed `execute` of the client. */
+export interface CommandMap {
+  "elitea.signIn": [SignInParams, SignInResult];
+  "elitea.signOut": [SignOutParams, Record<string, never>];
+  "elitea.status": [Record<string, never>, StatusResult];
+  "elitea.listTokens": [ListQuery, Page<TokenRow>];
+  "elitea.generateToken": [GenerateTokenParams, GeneratedToken];
+  "elitea.deleteToken": [DeleteTokenParams, DeleteTokenResult];
+  "elitea.listModels": [ListModelsParams, ModelsResult];
+  "elitea.selectModel": [SelectModelParams, SelectModelResult];
+  "elitea.previewSettings": [PreviewSettingsParams, PreviewResult];
+  "elitea.applySettings": [ApplySettingsParams, ApplyResult];
+  "elitea.rotateToken": [RotateTokenParams, RotateResult];
+}
+
+/** A failed command: the server's sentence and its `data.kind`. */
+export class ServerError extends Error {
+  readonly kind: ErrorKind;
+  readonly code: number | undefined;
+  constructor(message: string, kind: ErrorKind, code?: number) {
+    super(message);
+    this.name = "ServerError";
+    this.kind = kind;
+    this.code = code;
+  }
+}
+
+/** Turns whatever a request rejected with into a `ServerError`. */
+export function toServerError(e: unknown): ServerError {
+  if (e instanceof ServerError) {
+    return e;
+  }
+  const any = e as { message?: unknown; data?: { kind?: unknown }; code?: unknown } | undefined;
+  const message =
+    typeof any?.message === "string" && any.message.length > 0 ? any.message : String(e);
+  const kindRaw = any?.data?.kind;
+  const kind: ErrorKind =
+    typeof kindRaw === "string" && (ERROR_KINDS as readonly string[]).includes(kindRaw)
+      ? (kindRaw as ErrorKind)
+      : "internal";
+  const code = typeof any?.code === "number" ? any.code : undefined;
+  return new ServerError(message, kind, code);
+}

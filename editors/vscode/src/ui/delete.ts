@@ -1,0 +1,70 @@
+// Delete Token: the user types the token's name; Enter is refused until it matches, and the
+// server checks it again.
+
+import * as vscode from "vscode";
+
+import { confirmationName, deleteConfirmation, displayName } from "../format";
+import type { TokenRow } from "../protocol";
+import { type Ctx, pickToken, reportError } from "./common";
+
+/** Resolves to whether the token was deleted. */
+export async function deleteToken(ctx: Ctx, row?: TokenRow): Promise<boolean> {
+  row ??= await pickToken(ctx, "ELITEA: Delete Token: which token?");
+  if (!row) {
+    return false;
+  }
+  const target = row;
+  const name = confirmationName(target);
+  const box = vscode.window.createInputBox();
+  box.title = `Delete token '${displayName(target)}' (${target.masked})`;
+  box.prompt = `Type '${name}' to delete it. Anything that uses this token stops working.`;
+  box.placeholder = name;
+  box.ignoreFocusOut = true;
+  return new Promise<boolean>((resolve) => {
+    let done = false;
+    let deleting = false;
+    const finish = (deleted: boolean) => {
+      if (!done) {
+        done = true;
+        resolve(deleted);
+      }
+    };
+    box.onDidChangeValue((v) => {
+      // While typing: a hint, not an error; an error only once Enter was refused.
+      if (box.validationMessage && deleteConfirmation(v, name) === undefined) {
+        box.validationMessage = undefined;
+      }
+    });
+    box.onDidAccept(async () => {
+      if (deleting) {
+        return;
+      }
+      const why = deleteConfirmation(box.value, name);
+      if (why) {
+        box.validationMessage = { message: why, severity: vscode.InputBoxValidationSeverity.Error };
+        return;
+      }
+      deleting = true;
+      box.busy = true;
+      box.enabled = false;
+      try {
+        const r = await ctx.server.execute("elitea.deleteToken", { uuid: target.uuid, confirmName: box.value });
+        finish(r.deleted === target.uuid);
+        box.hide();
+        void vscode.window.showInformationMessage(
+          `Token '${displayName(target)}' deleted. ELITEA may still accept it for up to a minute.`,
+        );
+        ctx.refreshStatus();
+      } catch (e) {
+        box.hide();
+        reportError(e, `'${displayName(target)}' was not deleted`);
+        finish(false);
+      }
+    });
+    box.onDidHide(() => {
+      finish(false);
+      box.dispose();
+    });
+    box.show();
+  });
+}

@@ -1,0 +1,50 @@
+// Rotate Token: a new token that replaces the old one wherever it is in use, checked, and the
+// old one deleted if the user wants. The server does all of it; this asks the choices first.
+
+import * as vscode from "vscode";
+
+import { displayName } from "../format";
+import type { RotateTokenParams, TokenRow } from "../protocol";
+import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
+import { askExpiration } from "./generate";
+
+export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
+  row ??= await pickToken(ctx, "ELITEA: Rotate Token: which token?");
+  if (!row) {
+    return;
+  }
+  const target = row;
+  const expiration = await askExpiration((s) => `ELITEA: Rotate ${tokenTitle(target)}: ${s}`, [
+    { label: "Same as before", measure: "days", description: "The old token's lifetime (30 days when unknown)" },
+  ]);
+  if (expiration === undefined) {
+    return;
+  }
+  const del = await vscode.window.showQuickPick(
+    [
+      { label: "$(trash) Delete the old token", description: "once the new one is written and works", deleteOld: true },
+      { label: "$(history) Keep the old token", description: "delete it later yourself", deleteOld: false },
+    ],
+    { title: `ELITEA: Rotate ${tokenTitle(target)}: the old token`, ignoreFocusOut: true },
+  );
+  if (!del) {
+    return;
+  }
+  const params: RotateTokenParams = { uuid: target.uuid, deleteOld: del.deleteOld };
+  if (expiration !== "same") {
+    params.expiration = expiration;
+  }
+  try {
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Rotating '${displayName(target)}'…` },
+      () => ctx.server.execute("elitea.rotateToken", params),
+    );
+    ctx.refreshStatus();
+    const c = await vscode.window.showInformationMessage(r.message, "Show Tokens");
+    if (c) {
+      void vscode.commands.executeCommand("elitea.showTokens");
+    }
+  } catch (e) {
+    reportError(e, `'${displayName(target)}' was not rotated`);
+  }
+}

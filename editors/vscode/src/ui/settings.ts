@@ -1,0 +1,246 @@
+// Preview Settings, Apply Settings, and "save for JetBrains": the server renders and writes;
+// this asks where, shows the result, and offers the way out of each refusal.
+
+import * as path from "node:path";
+
+import * as vscode from "vscode";
+
+import { displayName } from "../format";
+import { type ApplySettingsParams, type Ide, type PreviewResult, type TokenRow, toServerError } from "../protocol";
+import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
+
+function folders(): vscode.WorkspaceFolder[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
+}
+
+/**
+ * Writes the settings for `row`, answering the server's refusals: a token whose value is not
+ * kept here can be written without the token; a file git would share needs a confirmation.
+ */
+export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySettingsParams): Promise<boolean> {
+  // The schema (legacy or current) is the server's to choose, from elitea.settingsSchema.
+  let p: ApplySettingsParams = { ...params };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const r = await ctx.server.execute("elitea.applySettings", p);
+      const keys = r.changedKeys.length;
+      const what = keys === 0 ? "already up to date" : `${keys} key${keys === 1 ? "" : "s"} written`;
+      const withToken = r.tokenIncluded ? "" : " (without the token)";
+      const backup = r.backupPath ? ` A backup of the previous file is at ${r.backupPath}.` : "";
+      const choice = await vscode.window.showInformationMessage(
+        `ELITEA settings for '${displayName(row)}'${withToken}: ${what} in ${r.path}.${backup}`,
+        "Open File",
+      );
+      if (choice === "Open File") {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
+        await vscode.window.showTextDocument(doc);
+      }
+      ctx.refreshStatus();
+      return true;
+    } catch (e) {
+      const err = toServerError(e);
+      if (err.kind === "notFound" && !p.withoutToken && /not known/i.test(err.message)) {
+        const c = await vscode.window.showWarningMessage(
+          err.message,
+          { modal: true },
+          "Apply Without Token",
+          "Rotate Token",
+        );
+        if (c === "Apply Without Token") {
+          p = { ...p, withoutToken: true };
+          continue;
+        }
+        if (c === "Rotate Token") {
+          void vscode.commands.executeCommand("elitea.rotateToken", row);
+        }
+        return false;
+      }
+      if (err.kind === "conflict" && !p.allowTrackedFile) {
+        const c = await vscode.window.showWarningMessage(err.message, { modal: true }, "Write Anyway");
+        if (c === "Write Anyway") {
+          p = { ...p, allowTrackedFile: true };
+          continue;
+        }
+        return false;
+      }
+      reportError(err);
+      return false;
+    }
+  }
+  return false;
+}
+
+/** Apply to VSCode: user settings, or one workspace folder's `.vscode/settings.json`. */
+export async function applyToVscode(ctx: Ctx, row: TokenRow, target?: "user" | "workspace"): Promise<boolean> {
+  if (target === "user") {
+    return applyWithAnswers(ctx, row, { uuid: row.uuid, ide: "vscode", target: { kind: "user" } });
+  }
+  type Item = vscode.QuickPickItem & { kind2: "user" | "workspace"; folder?: string };
+  const items: Item[] = [
+    {
+      label: "$(account) User Settings",
+      description: "settings.json of this VSCode: every window",
+      kind2: "user",
+    },
+  ];
+  for (const f of folders()) {
+    items.push({
+      label: `$(folder) Workspace Settings: ${f.name}`,
+      description: path.join(f.uri.fsPath, ".vscode", "settings.json"),
+      kind2: "workspace",
+      folder: f.uri.fsPath,
+    });
+  }
+  let chosen: Item | undefined;
+  if (target === "workspace") {
+    const ws = items.filter((i) => i.kind2 === "workspace");
+    if (ws.length === 0) {
+      void vscode.window.showWarningMessage("No folder is open: open a folder to write workspace settings, or apply to your user settings.");
+      return false;
+    }
+    chosen = ws.length === 1 ? ws[0] : await vscode.window.showQuickPick(ws, { title: `Apply ${tokenTitle(row)} to which workspace?` });
+  } else {
+    chosen = await vscode.window.showQuickPick(items, {
+      title: `Apply the ELITEA settings for ${tokenTitle(row)} to`,
+      placeHolder: "Where the ELITEA Code plugin should find them",
+    });
+  }
+  if (!chosen) {
+    return false;
+  }
+  return applyWithAnswers(ctx, row, {
+    uuid: row.uuid,
+    ide: "vscode",
+    target: chosen.kind2 === "user" ? { kind: "user" } : { kind: "workspace", path: chosen.folder ?? null },
+  });
+}
+
+/** Save for JetBrains: `.idea/alita.xml` (or `elitea.xml`) in a project folder. */
+export async function saveForJetBrains(ctx: Ctx, row: TokenRow): Promise<boolean> {
+  type Item = vscode.QuickPickItem & { folder?: string };
+  const items: Item[] = folders().map((f) => ({
+    label: `$(folder) ${f.name}`,
+    description: f.uri.fsPath,
+    folder: f.uri.fsPath,
+  }));
+  items.push({ label: "$(folder-opened) Choose a project folder…" });
+  const chosen =
+    items.length === 1
+      ? items[0]
+      : await vscode.window.showQuickPick(items, {
+          title: `Save the JetBrains settings for ${tokenTitle(row)} into which project?`,
+          placeHolder: "The project folder that holds (or will hold) .idea/",
+        });
+  if (!chosen) {
+    return false;
+  }
+  let folder = chosen.folder;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      title: "The JetBrains project folder",
+      openLabel: "Save Settings Here",
+    });
+    folder = picked?.[0]?.fsPath;
+    if (!folder) {
+      return false;
+    }
+  }
+  return applyWithAnswers(ctx, row, { uuid: row.uuid, ide: "jetbrains", target: { kind: "workspace", path: folder } });
+}
+
+/** Apply Settings from the palette: which token, then where. */
+export async function applySettingsCommand(ctx: Ctx, row?: TokenRow): Promise<void> {
+  row ??= await pickToken(ctx, "ELITEA: Apply Settings: which token?");
+  if (!row) {
+    return;
+  }
+  const c = await vscode.window.showQuickPick(
+    [
+      { label: "$(vscode) VSCode", description: "settings.json: user or workspace", ide: "vscode" as Ide },
+      { label: "$(symbol-class) JetBrains", description: ".idea/alita.xml in a project", ide: "jetbrains" as Ide },
+    ],
+    { title: `Apply the ELITEA settings for ${tokenTitle(row)} for` },
+  );
+  if (!c) {
+    return;
+  }
+  if (c.ide === "vscode") {
+    await applyToVscode(ctx, row);
+  } else {
+    await saveForJetBrains(ctx, row);
+  }
+}
+
+/**
+ * Preview Settings: the file the server renders, in an untitled JSON or XML document, with
+ * Copy and Save As; the reason instead when settings cannot be offered.
+ */
+export async function previewSettings(ctx: Ctx, row?: TokenRow, ide?: Ide): Promise<void> {
+  row ??= await pickToken(ctx, "ELITEA: Preview Settings: which token?");
+  if (!row) {
+    return;
+  }
+  if (!ide) {
+    const c = await vscode.window.showQuickPick(
+      [
+        { label: "$(vscode) VSCode", description: "settings.json for the ELITEA Code plugin", ide: "vscode" as Ide },
+        { label: "$(symbol-class) JetBrains", description: ".idea/alita.xml for the ELITEA plugin", ide: "jetbrains" as Ide },
+      ],
+      { title: `Preview the ELITEA settings for ${tokenTitle(row)} for` },
+    );
+    if (!c) {
+      return;
+    }
+    ide = c.ide;
+  }
+  let preview: PreviewResult;
+  try {
+    preview = await ctx.server.execute("elitea.previewSettings", { uuid: row.uuid, ide });
+  } catch (e) {
+    reportError(e, "Settings cannot be previewed");
+    return;
+  }
+  const language = preview.language === "xml" ? "xml" : "jsonc";
+  // An untitled document named as the file (`settings.json`, `alita.xml`), never saved by itself.
+  let doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: "untitled", path: preview.fileName }));
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), preview.content);
+  await vscode.workspace.applyEdit(edit);
+  doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+  await vscode.window.showTextDocument(doc, { preview: false });
+  const notes: string[] = [];
+  if (preview.tokenIncluded) {
+    notes.push("It holds the token's real value: keep it private.");
+  }
+  if (preview.note) {
+    notes.push(preview.note);
+  }
+  const message = `Preview of ${preview.relativePath} for '${displayName(row)}'.${notes.length ? ` ${notes.join(" ")}` : ""}`;
+  for (;;) {
+    const choice = await vscode.window.showInformationMessage(message, "Copy", "Save As…");
+    if (choice === "Copy") {
+      await vscode.env.clipboard.writeText(preview.content);
+      void vscode.window.showInformationMessage(`${preview.fileName} copied to the clipboard.`);
+      return;
+    }
+    if (choice === "Save As…") {
+      const base = folders()[0]?.uri;
+      const defaultUri = base ? vscode.Uri.joinPath(base, preview.relativePath) : undefined;
+      const target = await vscode.window.showSaveDialog({
+        ...(defaultUri ? { defaultUri } : {}),
+        title: `Save ${preview.fileName}`,
+        filters: language === "xml" ? { XML: ["xml"] } : { JSON: ["json"] },
+      });
+      if (!target) {
+        continue;
+      }
+      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(preview.content));
+      void vscode.window.showInformationMessage(`Saved ${target.fsPath}.`);
+      return;
+    }
+    return;
+  }
+}

@@ -1,0 +1,61 @@
+// The shim's view of the protocol against the schemas generated from the Rust types.
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, test } from "node:test";
+
+import { Commands, ERROR_KINDS, toServerError } from "../../src/protocol";
+
+const repo = path.resolve(__dirname, "../../../..");
+const schema = (name: string) => JSON.parse(readFileSync(path.join(repo, "schemas", `${name}.json`), "utf8"));
+
+describe("protocol", () => {
+  test("every command has its params and result schemas", () => {
+    for (const c of Object.values(Commands)) {
+      const short = c.replace(/^elitea\./, "");
+      for (const part of ["params", "result"]) {
+        assert.ok(existsSync(path.join(repo, "schemas", `${short}.${part}.json`)), `${short}.${part}.json`);
+      }
+    }
+  });
+
+  test("error kinds are the server's", () => {
+    assert.deepEqual([...ERROR_KINDS].sort(), [...schema("error.data").$defs.ErrorKind.enum].sort());
+  });
+
+  test("the fields the shim reads are the schemas' own", () => {
+    const row = schema("listTokens.result").$defs.TokenRow.properties;
+    for (const k of ["uuid", "name", "masked", "expires", "status", "valueKnown"]) {
+      assert.ok(row[k], `TokenRow.${k}`);
+    }
+    assert.deepEqual(schema("listTokens.params").properties.pageSize.enum, [5, 10, 50, 100]);
+    assert.deepEqual(schema("listTokens.params").$defs.SortBy.enum, ["name", "expiration"]);
+    assert.deepEqual(schema("generateToken.params").$defs.Measure.enum, ["never", "days", "weeks", "hours", "minutes"]);
+    const inUse = schema("tokenStatus.params").$defs.TokenInUse.properties;
+    for (const k of ["uuid", "name", "expires", "status", "files", "revoked"]) {
+      assert.ok(inUse[k], `TokenInUse.${k}`);
+    }
+    const apply = schema("applySettings.params").properties;
+    for (const k of ["uuid", "ide", "target", "schema", "withoutToken", "allowTrackedFile"]) {
+      assert.ok(apply[k], `applySettings.${k}`);
+    }
+    const preview = schema("previewSettings.result").properties;
+    for (const k of ["fileName", "relativePath", "language", "content", "tokenIncluded", "note"]) {
+      assert.ok(preview[k], `previewSettings.${k}`);
+    }
+    const rotate = schema("rotateToken.params").properties;
+    for (const k of ["uuid", "expiration", "deleteOld"]) {
+      assert.ok(rotate[k], `rotateToken.${k}`);
+    }
+    assert.ok(schema("rotateToken.result").properties.message);
+  });
+
+  test("a JSON-RPC error becomes a ServerError with its kind", () => {
+    const e = toServerError({ code: -32803, message: "You are not signed in.", data: { kind: "notSignedIn" } });
+    assert.equal(e.kind, "notSignedIn");
+    assert.equal(e.message, "You are not signed in.");
+    assert.equal(e.code, -32803);
+    assert.equal(toServerError({ message: "x", data: { kind: "weird" } }).kind, "internal");
+    assert.equal(toServerError(new Error("boom")).message, "boom");
+  });
+});
