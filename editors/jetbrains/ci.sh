@@ -81,7 +81,8 @@ phase_done
 
 # The tests find the server the way the plugin does: the environment variable first.
 export ELITEA_TOKENS_SERVER_PATH="$bin"
-mvn_args=(-B -q "-Delitea.server=$bin")
+# In-process compilation: a Kotlin daemon would outlive the run and hold its pipes.
+mvn_args=(-B -q "-Delitea.server=$bin" -Dkotlin.compiler.daemon=false)
 # Debian's Maven prints colour resets even in batch mode; the exit status is mvn's (pipefail).
 mvn_run() { (cd "$client" && mvn "${mvn_args[@]}" "$@" 2>&1) | sed -u 's/\x1b\[[0-9;]*m//g'; }
 
