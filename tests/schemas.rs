@@ -64,3 +64,23 @@ fn schemas_accept_and_refuse() {
         "an unknown measure is refused by the schema"
     );
 }
+
+/// The copies of the shared contract that the tests read stay equal to the shared originals
+/// (`../shared`, beside the checkout on every developer machine and in CI).
+#[test]
+fn reference_copies_match_the_shared_originals() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared");
+    assert!(shared.is_dir(), "../shared sits beside the checkout");
+    for (copy, original) in [
+        ("tests/fixtures/reference/protocol.md", "protocol.md"),
+        ("tests/fixtures/reference/elitea-real-transcript.txt", "reference/elitea-real-transcript.txt"),
+        ("tests/fixtures/reference/main-auth-http-contracts.json", "reference/main-auth-http-contracts.json"),
+        ("tests/fixtures/settings/seed-settings.json", "reference/seed-settings.json"),
+        ("tests/fixtures/settings/seed-alita.xml", "reference/seed-alita.xml"),
+    ] {
+        let a = std::fs::read(root.join(copy)).unwrap();
+        let b = std::fs::read(shared.join(original)).unwrap();
+        assert!(a == b, "{copy} differs from ../shared/{original}");
+    }
+}

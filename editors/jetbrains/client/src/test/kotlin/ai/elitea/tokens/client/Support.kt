@@ -15,7 +15,7 @@ object Repo {
     private val module: Path = Paths.get("").toAbsolutePath()
 
     val schemas: Path = Paths.get(System.getProperty("elitea.schemas") ?: module.resolve("../../../schemas").toString()).normalize()
-    val protocol: Path = Paths.get(System.getProperty("elitea.protocol") ?: module.resolve("../../../../shared/protocol.md").toString()).normalize()
+    val protocol: Path = Paths.get(System.getProperty("elitea.protocol") ?: module.resolve("../../../tests/fixtures/reference/protocol.md").toString()).normalize()
     val plugin: Path = Paths.get(System.getProperty("elitea.plugin") ?: module.resolve("../plugin").toString()).normalize()
     val clientSources: Path = module.resolve("src/main/kotlin").normalize()
 
