@@ -78,10 +78,22 @@ fn reference_copies_match_the_shared_originals() {
     }
     for (copy, original) in [
         ("tests/fixtures/reference/protocol.md", "protocol.md"),
-        ("tests/fixtures/reference/elitea-real-transcript.txt", "reference/elitea-real-transcript.txt"),
-        ("tests/fixtures/reference/main-auth-http-contracts.json", "reference/main-auth-http-contracts.json"),
-        ("tests/fixtures/settings/seed-settings.json", "reference/seed-settings.json"),
-        ("tests/fixtures/settings/seed-alita.xml", "reference/seed-alita.xml"),
+        (
+            "tests/fixtures/reference/elitea-real-transcript.txt",
+            "reference/elitea-real-transcript.txt",
+        ),
+        (
+            "tests/fixtures/reference/main-auth-http-contracts.json",
+            "reference/main-auth-http-contracts.json",
+        ),
+        (
+            "tests/fixtures/settings/seed-settings.json",
+            "reference/seed-settings.json",
+        ),
+        (
+            "tests/fixtures/settings/seed-alita.xml",
+            "reference/seed-alita.xml",
+        ),
     ] {
         let a = std::fs::read(root.join(copy)).unwrap();
         let b = std::fs::read(shared.join(original)).unwrap();
