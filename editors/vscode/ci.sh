@@ -6,6 +6,7 @@
 #
 #   ELITEA_E2E_REINSTALL=1  reinstall code-server even when the installed one matches its lock
 #   ELITEA_SKIP_E2E=1       stop after the unit tests
+#   ELITEA_TOKENS_BINARY=P  use the server binary P instead of building one with cargo
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -70,15 +71,23 @@ end
 
 # ---------------------------------------------------------------------------------------------
 begin "cargo build"
-if ! command -v cargo >/dev/null; then
-  echo "cargo is missing: install Rust with rustup (https://rustup.rs)" >&2
-  exit 1
+# ELITEA_TOKENS_BINARY: a binary built elsewhere (another checkout, a release), used as it is;
+# without it, this checkout's debug build.
+if [ -n "${ELITEA_TOKENS_BINARY:-}" ]; then
+  binary="$ELITEA_TOKENS_BINARY"
+  [ -x "$binary" ] || { echo "ELITEA_TOKENS_BINARY=$binary is not an executable file" >&2; exit 1; }
+  echo "using the preset binary $binary ($("$binary" --version 2>/dev/null || echo 'no --version'))"
+else
+  if ! command -v cargo >/dev/null; then
+    echo "cargo is missing: install Rust with rustup (https://rustup.rs)" >&2
+    exit 1
+  fi
+  (cd "$repo" && cargo build --locked --bin elitea-tokens)
+  target_dir="${CARGO_TARGET_DIR:-$repo/target}"
+  case "$target_dir" in /*) ;; *) target_dir="$repo/$target_dir" ;; esac
+  binary="$target_dir/debug/elitea-tokens"
+  [ -x "$binary" ] || { echo "no binary at $binary after cargo build" >&2; exit 1; }
 fi
-(cd "$repo" && cargo build --locked --bin elitea-tokens)
-target_dir="${CARGO_TARGET_DIR:-$repo/target}"
-case "$target_dir" in /*) ;; *) target_dir="$repo/$target_dir" ;; esac
-binary="$target_dir/debug/elitea-tokens"
-[ -x "$binary" ] || { echo "no binary at $binary after cargo build" >&2; exit 1; }
 end
 
 # ---------------------------------------------------------------------------------------------
