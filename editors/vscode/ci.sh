@@ -112,7 +112,8 @@ end
 # ---------------------------------------------------------------------------------------------
 begin "unit tests"
 "$node24" scripts/build.mjs --only-tests
-"$node24" --test dist-test/unit/*.test.js
+# The rules tests start the real server for its initialize answer.
+ELITEA_TOKENS_BINARY="$binary" "$node24" --test dist-test/unit/*.test.js
 end
 
 if [ -n "${ELITEA_SKIP_E2E:-}" ]; then

@@ -1,6 +1,6 @@
 // Builds the extension bundle (dist/extension.js) and the JSON schema it contributes
 // (dist/schemas/); with --tests also the unit and end-to-end tests (dist-test/).
-import { readdirSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { copyFileSync, readdirSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,6 +25,24 @@ if (!onlyTests) {
     logLevel: "warning",
     legalComments: "none",
   });
+
+  // The Personal Tokens page: its script with the @vscode-elements components, its styles and
+  // the codicon font, all served from the extension (the webview loads nothing remote).
+  await esbuild.build({
+    entryPoints: [join(root, "src/webview/main.ts")],
+    outfile: join(root, "dist/webview/tokens.js"),
+    bundle: true,
+    platform: "browser",
+    format: "iife",
+    target: "chrome120",
+    minify: true,
+    logLevel: "warning",
+    legalComments: "none",
+  });
+  const codicons = join(root, "node_modules/@vscode/codicons/dist");
+  copyFileSync(join(root, "src/webview/tokens.css"), join(root, "dist/webview/tokens.css"));
+  copyFileSync(join(codicons, "codicon.css"), join(root, "dist/webview/codicon.css"));
+  copyFileSync(join(codicons, "codicon.ttf"), join(root, "dist/webview/codicon.ttf"));
 
   // The schema of the ELITEA plugin keys in settings.json, for the jsonValidation contribution.
   mkdirSync(join(root, "dist/schemas"), { recursive: true });

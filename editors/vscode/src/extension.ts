@@ -1,17 +1,21 @@
-// ELITEA Tokens for VSCode: starts `elitea-tokens lsp` and turns its protocol into commands,
-// pickers, dialogs and a status bar item. All the logic stays in the server.
+// ELITEA Tokens for VSCode: starts `elitea-tokens lsp` and turns its protocol into a Personal
+// Tokens page, commands, pickers, dialogs, an account and a status bar item. All the logic
+// stays in the server.
 
 import * as vscode from "vscode";
 
+import { EliteaAuthProvider } from "./auth";
+import { serverWords } from "./format";
 import type { StatusResult, TokenRow } from "./protocol";
 import { Server } from "./server";
 import { StatusBar } from "./statusBar";
+import { TokensPage } from "./tokensPage";
 import { signIn, signOut, selectModel, showStatus } from "./ui/account";
 import { type Ctx } from "./ui/common";
 import { deleteToken } from "./ui/delete";
 import { generateToken } from "./ui/generate";
 import { rotateToken } from "./ui/rotate";
-import { applySettingsCommand, previewSettings } from "./ui/settings";
+import { applySettingsCommand, PREVIEW_SCHEME, previewApply, previewCopy, previews, previewSaveAs, previewSettings } from "./ui/settings";
 import { showTokens } from "./ui/tokens";
 
 let server: Server | undefined;
@@ -26,36 +30,89 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("ELITEA Tokens", { log: true });
   const srv = new Server(context, output);
   server = srv;
-  const bar = new StatusBar();
+  const places = () => ({
+    userSettings: srv.options().vscodeUserSettingsPath ?? null,
+    folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath),
+  });
+  const bar = new StatusBar(places);
   context.subscriptions.push(output, srv, bar);
 
+  // The embedded sandbox's address, remembered at sign-in, so that every message names it
+  // the same way: "the ELITEA sandbox (http://127.0.0.1:…)".
+  const sandboxUrl = () => context.globalState.get<string>("elitea.sandboxUrl");
+  const where = (url: string | null | undefined) => serverWords(url ?? "", sandboxUrl());
+
+  let refreshing: Promise<StatusResult | undefined> | undefined;
+  const auth = new EliteaAuthProvider(
+    () => signIn(ctx),
+    () => signOut(ctx),
+    () => refreshStatus(),
+  );
+  context.subscriptions.push(auth);
+
   const onStatus = (s: StatusResult) => {
-    bar.setSignedIn(s.signedIn);
+    bar.setSignedIn(s.signedIn, s.signedIn ? where(s.serverUrl) : undefined);
     bar.setTokens(s.tokensInUse);
+    auth.update(s, where(s.serverUrl));
   };
-  let refreshing = false;
-  const refreshStatus = () => {
-    if (refreshing) {
-      return;
-    }
-    refreshing = true;
-    srv
+  const refreshStatus = (): Promise<StatusResult | undefined> => {
+    refreshing ??= srv
       .execute("elitea.status", {})
-      .then(onStatus, (e) => output.debug(`status: ${String(e)}`))
+      .then(
+        (s) => {
+          onStatus(s);
+          return s;
+        },
+        (e) => {
+          output.debug(`status: ${String(e)}`);
+          return undefined;
+        },
+      )
       .finally(() => {
-        refreshing = false;
+        refreshing = undefined;
       });
+    return refreshing;
   };
-  const ctx: Ctx = { server: srv, refreshStatus };
+  const ctx: Ctx = {
+    server: srv,
+    refreshStatus: () => {
+      void refreshStatus();
+      TokensPage.refreshIfOpen();
+    },
+    rememberSandbox: (url) => context.globalState.update("elitea.sandboxUrl", url),
+    where,
+  };
+
+  const openPage = () => TokensPage.show(ctx, context.extensionUri, () => bar.tokensInUse, places);
 
   context.subscriptions.push(
-    srv.onTokenStatus((p) => bar.setTokens(p.tokensInUse ?? [])),
+    srv.onTokenStatus((p) => {
+      bar.setTokens(p.tokensInUse ?? []);
+      TokensPage.refreshIfOpen();
+    }),
+    srv.onLocalAction(() => void vscode.commands.executeCommand("elitea.openTokensPage")),
     srv.onDidChangeState((s) => {
       bar.setServerState(s);
       if (s === "running") {
-        refreshStatus();
+        void refreshStatus();
       }
     }),
+    vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme === PREVIEW_SCHEME) {
+        previews.forget(d.uri);
+      }
+    }),
+    // The server's labels ("in 5 minutes") are its own: ask again now and then rather than
+    // count down here.
+    (() => {
+      const timer = setInterval(() => {
+        if (bar.tokensInUse.some((t) => t.status.kind === "warning")) {
+          void refreshStatus();
+        }
+      }, 30_000);
+      return { dispose: () => clearInterval(timer) };
+    })(),
   );
 
   const register = (id: string, fn: (...args: unknown[]) => unknown) =>
@@ -71,6 +128,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     );
   register("elitea.signIn", () => signIn(ctx));
   register("elitea.signOut", () => signOut(ctx));
+  register("elitea.openTokensPage", () => openPage());
   register("elitea.showTokens", () => showTokens(ctx, () => bar.tokensInUse));
   register("elitea.generateToken", () => generateToken(ctx));
   register("elitea.deleteToken", (a) => deleteToken(ctx, asRow(a)));
@@ -80,6 +138,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.selectModel", () => selectModel(ctx));
   register("elitea.showStatus", () => showStatus(ctx, onStatus));
   register("elitea.showLogs", () => output.show());
+  register("elitea.preview.copy", (u) => previewCopy(u instanceof vscode.Uri ? u : undefined));
+  register("elitea.preview.saveAs", (u) => previewSaveAs(u instanceof vscode.Uri ? u : undefined));
+  register("elitea.preview.apply", (u) => previewApply(ctx, u instanceof vscode.Uri ? u : undefined));
   register("elitea.restartServer", async () => {
     await srv.restart();
     if (srv.currentState === "running") {

@@ -1,7 +1,7 @@
 // How tokens, states and answers are shown: pure functions, no `vscode` import, so that
 // test/unit can run them under plain Node.
 
-import type { Expiration, Measure, StatusKind, TokenInUse, TokenRow } from "./protocol";
+import type { StatusKind, TokenInUse, TokenRow } from "./protocol";
 
 /** The codicon for a state: `pass`, `warning` or `error`. */
 export function statusIcon(kind: StatusKind, revoked = false): "pass" | "warning" | "error" {
@@ -24,9 +24,18 @@ export function statusSymbol(kind: StatusKind, revoked = false): string {
   return icon === "error" ? "✗" : icon === "warning" ? "⚠" : "✓";
 }
 
-/** The token's name, or the placeholder the server uses for a nameless one. */
-export function displayName(row: { name?: string | null }): string {
-  return row.name && row.name.length > 0 ? row.name : "(no name)";
+/**
+ * The token's name; a nameless one is called by its masked value (`...ab12`), never
+ * "(no name)", so that the user can tell it in the list.
+ */
+export function displayName(row: { name?: string | null; masked?: string | null; uuid?: string }): string {
+  if (row.name && row.name.length > 0) {
+    return row.name;
+  }
+  if (row.masked && row.masked.length > 0) {
+    return row.masked;
+  }
+  return row.uuid ? `token ${row.uuid.slice(0, 8)}` : "token";
 }
 
 /** What a token is named by when the user must type it to confirm: the name, else the uuid. */
@@ -71,196 +80,6 @@ function baseName(path: string): string {
   const parent = parts[parts.length - 2];
   // `.vscode/settings.json` says more than `settings.json`.
   return parent && parent.startsWith(".") ? `${parent}/${last}` : last;
-}
-
-/**
- * The label the server gives, recomputed for `now` with the same rules (counts round up; days,
- * then hours, then minutes in the last day), so that a status bar item set a while ago stays
- * true between the server's notifications. `undefined` when `expires` is not a date.
- */
-export function relativeLabel(expires: string | null | undefined, now: Date): string | undefined {
-  if (expires === null || expires === undefined) {
-    return "Never";
-  }
-  const at = Date.parse(expires);
-  if (Number.isNaN(at)) {
-    return undefined;
-  }
-  const leftMs = at - now.getTime();
-  if (leftMs <= 0) {
-    return "Expired";
-  }
-  const secs = Math.ceil(leftMs / 1000);
-  const ceil = (unit: number) => Math.ceil(secs / unit);
-  const count = (n: number, unit: string) => (n === 1 ? `in 1 ${unit}` : `in ${n} ${unit}s`);
-  if (leftMs >= 86_400_000) {
-    return count(ceil(86_400), "day");
-  }
-  if (leftMs >= 3_600_000) {
-    return count(ceil(3_600), "hour");
-  }
-  return count(ceil(60), "minute");
-}
-
-export type Severity = "none" | "warning" | "error";
-
-export interface StatusBarView {
-  text: string;
-  tooltip: string;
-  severity: Severity;
-  /** The token the item speaks of, when one is in use. */
-  uuid?: string;
-}
-
-/** Whether `t` has expired: the server said so, or its expiry has passed since it spoke. */
-function hasExpired(t: TokenInUse, now: Date): boolean {
-  if (t.status.kind === "expired") {
-    return true;
-  }
-  const at = t.expires ? Date.parse(t.expires) : Number.NaN;
-  return !Number.isNaN(at) && at <= now.getTime();
-}
-
-function severityOf(t: TokenInUse, now: Date): Severity {
-  if (t.revoked || hasExpired(t, now)) {
-    return "error";
-  }
-  return t.status.kind === "warning" ? "warning" : "none";
-}
-
-const RANK: Record<Severity, number> = { none: 0, warning: 1, error: 2 };
-
-/** The state in a few words: `3 days`, `5 minutes`, `expired`, `revoked`, `no expiry`. */
-function shortState(t: TokenInUse, now: Date): string {
-  if (t.revoked) {
-    return "revoked";
-  }
-  if (hasExpired(t, now)) {
-    return "expired";
-  }
-  const label = relativeLabel(t.expires, now) ?? t.status.label;
-  return label === "Never" ? "no expiry" : label.replace(/^in /, "");
-}
-
-/**
- * The status bar item for `elitea/tokenStatus`: the token in use that needs attention most
- * (revoked or expired, then warnings, soonest expiry first), as `$(key) ELITEA 3 days`, with a
- * warning background at 7 days or less and an error background when expired or revoked.
- * `now` keeps the label true between the server's notifications.
- */
-export function statusBarView(
-  tokens: TokenInUse[] | undefined,
-  signedIn: boolean | undefined,
-  now: Date,
-): StatusBarView {
-  if (!tokens || tokens.length === 0) {
-    if (signedIn === false) {
-      return {
-        text: "$(key) ELITEA",
-        tooltip: "ELITEA Tokens: not signed in. Click to sign in.",
-        severity: "none",
-      };
-    }
-    return {
-      text: "$(key) ELITEA",
-      tooltip: "No ELITEA token is used in your settings files. Click to show your tokens.",
-      severity: "none",
-    };
-  }
-  const expiresAt = (t: TokenInUse) => {
-    const at = t.expires ? Date.parse(t.expires) : Number.NaN;
-    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
-  };
-  const sorted = [...tokens].sort((a, b) => {
-    const bySeverity = RANK[severityOf(b, now)] - RANK[severityOf(a, now)];
-    return bySeverity !== 0 ? bySeverity : expiresAt(a) - expiresAt(b);
-  });
-  const top = sorted[0]!;
-  const lines = sorted.map((t) => {
-    const files = t.files.map(baseName).join(", ");
-    const sev = severityOf(t, now);
-    const symbol = sev === "error" ? "✗" : sev === "warning" ? "⚠" : "✓";
-    const state = t.revoked ? "revoked on the server" : shortState(t, now);
-    return `${symbol} ${displayName(t)}: ${state}${files ? ` (${files})` : ""}`;
-  });
-  return {
-    text: `$(key) ELITEA ${shortState(top, now)}`,
-    tooltip: `ELITEA tokens in use:\n${lines.join("\n")}\n\nClick to show your tokens.`,
-    severity: severityOf(top, now),
-    uuid: top.uuid,
-  };
-}
-
-export const TOKEN_NAME_PATTERN = /^[A-Za-z0-9_-]{1,768}$/;
-
-/**
- * Why a new token's name cannot be used, or `undefined` when it can. `taken` holds the names
- * of the user's tokens (from `elitea.listTokens`); the comparison is exact, as the server's.
- */
-export function validateTokenName(name: string, taken?: ReadonlySet<string>): string | undefined {
-  if (name.length === 0) {
-    return "Enter a name for the token.";
-  }
-  if (name.length > 768) {
-    return `The name is ${name.length} characters long; at most 768 are allowed.`;
-  }
-  if (!TOKEN_NAME_PATTERN.test(name)) {
-    return "Use only letters, digits, '-' and '_' (no spaces or other characters).";
-  }
-  if (taken?.has(name)) {
-    return `You already have a token named '${name}'. Choose another name.`;
-  }
-  return undefined;
-}
-
-export interface ExpirationChoice {
-  label: string;
-  measure: Measure;
-  description: string;
-  /** The value offered first; none for Never. */
-  defaultValue?: number;
-}
-
-/** What Generate Token offers, as the web UI does: Never, Days (30), Weeks, Hours, Minutes. */
-export const EXPIRATION_CHOICES: readonly ExpirationChoice[] = [
-  { label: "Never", measure: "never", description: "The token does not expire" },
-  { label: "Days", measure: "days", description: "30 days unless you say otherwise", defaultValue: 30 },
-  { label: "Weeks", measure: "weeks", description: "", defaultValue: 4 },
-  { label: "Hours", measure: "hours", description: "", defaultValue: 12 },
-  { label: "Minutes", measure: "minutes", description: "", defaultValue: 45 },
-];
-
-/** Why `text` is not a number of `measure`, or `undefined` when it is. */
-export function validateExpirationValue(text: string, measure: Measure): string | undefined {
-  if (measure === "never") {
-    return undefined;
-  }
-  const trimmed = text.trim();
-  if (!/^[0-9]+$/.test(trimmed)) {
-    return `Enter a whole number of ${measure}, 1 or more.`;
-  }
-  const n = Number(trimmed);
-  if (!Number.isSafeInteger(n) || n < 1) {
-    return `Enter a whole number of ${measure}, 1 or more.`;
-  }
-  return undefined;
-}
-
-export function toExpiration(measure: Measure, text: string): Expiration {
-  if (measure === "never") {
-    return { measure };
-  }
-  return { measure, value: Number(text.trim()) };
-}
-
-/** `30 days`, `1 week`, `never`: an expiration in words. */
-export function describeExpiration(e: Expiration): string {
-  if (e.measure === "never") {
-    return "never expires";
-  }
-  const n = e.value ?? 30;
-  const unit = e.measure.replace(/s$/, "");
-  return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
 /** The project id typed at sign-in: empty means "my personal project" (`null`). */
@@ -311,15 +130,196 @@ export function deleteConfirmation(typed: string, name: string): string | undefi
 }
 
 /**
- * A sentence for the user about who is signed in where. `embedded`: the user chose `sandbox`,
- * which the server answers with the address it started the sandbox on.
+ * A server as every message names it: the embedded sandbox (the user signed in to `sandbox`
+ * and the server answered from `sandboxUrl`) is "the ELITEA sandbox (http://…)"; any other
+ * server is its address.
  */
-export function signedInSentence(
-  user: { name?: string | null; email?: string | null; id: number },
-  serverUrl: string,
-  embedded = false,
-): string {
+export function serverWords(serverUrl: string, sandboxUrl: string | undefined): string {
+  if (serverUrl === "sandbox") {
+    return sandboxUrl ? `the ELITEA sandbox (${sandboxUrl})` : "the ELITEA sandbox";
+  }
+  if (sandboxUrl && serverUrl === sandboxUrl) {
+    return `the ELITEA sandbox (${serverUrl})`;
+  }
+  return serverUrl;
+}
+
+/** A sentence for the user about who is signed in where. */
+export function signedInSentence(user: { name?: string | null; email?: string | null; id: number }, where: string): string {
   const who = user.name || user.email || `user ${user.id}`;
-  const where = embedded || serverUrl === "sandbox" ? `the ELITEA sandbox${serverUrl !== "sandbox" ? ` (${serverUrl})` : ""}` : serverUrl;
   return `Signed in to ${where} as ${who}.`;
+}
+
+// ---- Paths and places, as the user knows them --------------------------------------------
+
+/** `~/…` for a path under the home folder: shorter, and no user name in a screenshot. */
+export function tildePath(p: string, home: string | undefined): string {
+  if (!home) {
+    return p;
+  }
+  const h = home.replace(/[\\/]+$/, "");
+  if (p === h) {
+    return "~";
+  }
+  if (p.startsWith(`${h}/`) || p.startsWith(`${h}\\`)) {
+    return `~${p.slice(h.length)}`;
+  }
+  return p;
+}
+
+export interface Places {
+  /** The user settings.json the server writes for "user". */
+  userSettings?: string | null;
+  /** The workspace folders (absolute paths). */
+  folders: string[];
+  home?: string;
+}
+
+function norm(p: string): string {
+  return p.replace(/\\/g, "/").replace(/\/+$/, "");
+}
+
+function baseOf(p: string): string {
+  const parts = norm(p).split("/");
+  return parts[parts.length - 1] ?? p;
+}
+
+export type PlaceKind = "user" | "workspace" | "jetbrains" | "other";
+
+/** What a settings file is to the user: user settings, a workspace's, a JetBrains project's, or other. */
+export function placeOf(file: string, places: Places): { kind: PlaceKind; words: string } {
+  const f = norm(file);
+  if (places.userSettings && f === norm(places.userSettings)) {
+    return { kind: "user", words: "user settings" };
+  }
+  const jb = /^(.*)\/\.idea\/(alita|elitea)\.xml$/.exec(f);
+  if (jb) {
+    return { kind: "jetbrains", words: `JetBrains project ${baseOf(jb[1]!)}` };
+  }
+  for (const folder of places.folders) {
+    const d = norm(folder);
+    if (f === `${d}/.vscode/settings.json`) {
+      return { kind: "workspace", words: `workspace settings (${baseOf(d)})` };
+    }
+  }
+  if (f.endsWith(".code-workspace")) {
+    return { kind: "workspace", words: `workspace ${baseOf(f).replace(/\.code-workspace$/, "")}` };
+  }
+  return { kind: "other", words: tildePath(file, places.home) };
+}
+
+/** The Used in column: "user settings", "workspace", "JetBrains", "other files", in that order. */
+export function usedInSummary(files: string[], places: Places): string[] {
+  const kinds = new Set(files.map((f) => placeOf(f, places).kind));
+  const out: string[] = [];
+  if (kinds.has("user")) out.push("user settings");
+  if (kinds.has("workspace")) out.push("workspace");
+  if (kinds.has("jetbrains")) out.push("JetBrains");
+  if (kinds.has("other")) out.push("other files");
+  return out;
+}
+
+/** A date and time in the user's locale; the only thing the shim formats itself. */
+export function formatDate(expires: string | null | undefined, locale: string | undefined): string {
+  if (!expires) {
+    return "";
+  }
+  const at = new Date(expires);
+  if (Number.isNaN(at.getTime())) {
+    return expires;
+  }
+  try {
+    return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(at);
+  } catch {
+    return at.toLocaleString();
+  }
+}
+
+// ---- The status bar item ----------------------------------------------------------------
+
+export type Severity = "none" | "warning" | "error";
+
+export interface StatusBarView {
+  text: string;
+  tooltip: string;
+  severity: Severity;
+  /** What a click does. */
+  command: "elitea.signIn" | "elitea.openTokensPage";
+}
+
+function severityOf(t: TokenInUse): Severity {
+  if (t.revoked || t.status.kind === "expired") {
+    return "error";
+  }
+  return t.status.kind === "warning" ? "warning" : "none";
+}
+
+const RANK: Record<Severity, number> = { none: 0, warning: 1, error: 2 };
+
+/** The state in a few words, from the server's label: `3 days`, `expired`, `revoked`, `no expiry`. */
+function shortState(t: TokenInUse): string {
+  if (t.revoked) {
+    return "revoked";
+  }
+  if (t.status.kind === "expired") {
+    return "expired";
+  }
+  if (t.status.kind === "never") {
+    return "no expiry";
+  }
+  return t.status.label.replace(/^in /, "");
+}
+
+/**
+ * The status bar item. Signed out (or not yet known to be signed in): "$(key) ELITEA: Sign in",
+ * no colour, no token rows, and a click signs in. Signed in with no token in use:
+ * "$(key) ELITEA". Otherwise the token in use that needs attention most (revoked or expired,
+ * then warnings, soonest expiry first) with the server's label, a warning background at the
+ * server's warning state and an error background when expired or revoked.
+ */
+export function statusBarView(
+  tokens: TokenInUse[] | undefined,
+  signedIn: boolean | undefined,
+  where: string | undefined,
+  places: Places,
+): StatusBarView {
+  if (signedIn !== true) {
+    return {
+      text: "$(key) ELITEA: Sign in",
+      tooltip: signedIn === false ? "ELITEA: not signed in. Click to sign in." : "ELITEA: starting. Click to sign in.",
+      severity: "none",
+      command: "elitea.signIn",
+    };
+  }
+  const account = where ? `Signed in to ${where}.` : "Signed in to ELITEA.";
+  if (!tokens || tokens.length === 0) {
+    return {
+      text: "$(key) ELITEA",
+      tooltip: `${account}\nNo ELITEA token is used in your settings files.\nClick to open Personal Tokens.`,
+      severity: "none",
+      command: "elitea.openTokensPage",
+    };
+  }
+  const expiresAt = (t: TokenInUse) => {
+    const at = t.expires ? Date.parse(t.expires) : Number.NaN;
+    return Number.isNaN(at) ? Number.POSITIVE_INFINITY : at;
+  };
+  const sorted = [...tokens].sort((a, b) => {
+    const bySeverity = RANK[severityOf(b)] - RANK[severityOf(a)];
+    return bySeverity !== 0 ? bySeverity : expiresAt(a) - expiresAt(b);
+  });
+  const top = sorted[0]!;
+  const lines = sorted.map((t) => {
+    const files = t.files.map((f) => placeOf(f, places).words).join(", ");
+    const sev = severityOf(t);
+    const symbol = sev === "error" ? "✗" : sev === "warning" ? "⚠" : "✓";
+    const state = t.revoked ? "revoked on the server" : t.status.label;
+    return `${symbol} ${displayName(t)}: ${state}${files ? ` (${files})` : ""}`;
+  });
+  return {
+    text: `$(key) ELITEA ${shortState(top)}`,
+    tooltip: `${account}\nELITEA tokens in use:\n${lines.join("\n")}\n\nClick to open Personal Tokens.`,
+    severity: severityOf(top),
+    command: "elitea.openTokensPage",
+  };
 }

@@ -3,7 +3,7 @@
 
 import * as path from "node:path";
 
-import type { InitializationOptions, SettingsSchema } from "./protocol";
+import { type InitializationOptions, SECRETS_STORES, type SecretsStore, type SettingsSchema } from "./protocol";
 
 /** The `elitea.*` settings, as read from the configuration. */
 export interface EliteaSettings {
@@ -29,6 +29,52 @@ export function userSettingsPath(globalStoragePath: string | undefined): string 
   return path.join(path.dirname(storage), "settings.json");
 }
 
+const DEFAULT_PROFILE = "__default__profile__";
+
+/**
+ * The settings.json of the profile this window uses. VSCode keeps each non-default profile's
+ * settings in `User/profiles/<id>/settings.json` and records which workspace uses which
+ * profile in `User/globalStorage/storage.json` (`profileAssociations`); the extension API does
+ * not say, and `globalStorageUri` always points into the default profile's `User` folder.
+ * `workspaceKey` is the window's workspace URI (`file:///…`); `readJson` reads a file or
+ * answers `undefined`. Anything unexpected falls back to the default profile's file.
+ */
+export function activeProfileSettingsPath(
+  defaultSettingsPath: string,
+  workspaceKey: string | undefined,
+  readJson: (file: string) => unknown,
+): string {
+  const user = path.dirname(defaultSettingsPath);
+  const storage = readJson(path.join(user, "globalStorage", "storage.json")) as
+    | { profileAssociations?: { workspaces?: Record<string, string>; emptyWindows?: Record<string, string> }; userDataProfiles?: { location?: string }[] }
+    | undefined;
+  const assoc = storage?.profileAssociations;
+  const id = workspaceKey ? assoc?.workspaces?.[workspaceKey] : undefined;
+  if (!id || id === DEFAULT_PROFILE) {
+    return defaultSettingsPath;
+  }
+  const known = (storage?.userDataProfiles ?? []).some((p) => p.location === id || (p.location ?? "").endsWith(`/${id}`));
+  if (!known || /[\\/]/.test(id)) {
+    return defaultSettingsPath;
+  }
+  return path.join(user, "profiles", id, "settings.json");
+}
+
+/**
+ * The documents the server watches (issue 14): every settings.json and any other JSON (the
+ * server decides which hold ELITEA keys), workspace files, and the JetBrains plugin's XML.
+ * `vscode-userdata:` is how VSCode in a browser names the user's own settings.json.
+ */
+export const DOCUMENT_SELECTOR = [
+  { scheme: "file", language: "json" },
+  { scheme: "file", language: "jsonc" },
+  { scheme: "vscode-userdata", language: "jsonc" },
+  { scheme: "vscode-userdata", language: "json" },
+  { scheme: "file", pattern: "**/*.code-workspace" },
+  { scheme: "file", pattern: "**/.idea/alita.xml" },
+  { scheme: "file", pattern: "**/.idea/elitea.xml" },
+];
+
 /**
  * Every option, `null` when unset: the server merges a change into what it has, so an option
  * the user cleared must be sent as `null` to be forgotten.
@@ -45,7 +91,9 @@ export function buildOptions(
     settings.settingsSchema === "legacy" || settings.settingsSchema === "current"
       ? (settings.settingsSchema as SettingsSchema)
       : null;
-  const store = settings.secretsStore === "keyring" || settings.secretsStore === "file" ? settings.secretsStore : null;
+  const store = (SECRETS_STORES as readonly string[]).includes(settings.secretsStore ?? "")
+    ? (settings.secretsStore as SecretsStore)
+    : null;
   return {
     serverUrl: url ? url : null,
     projectId: project,

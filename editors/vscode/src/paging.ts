@@ -3,8 +3,6 @@
 
 import type { ListQuery, Order, PageSize, SortBy } from "./protocol";
 
-export const PAGE_SIZES: readonly PageSize[] = [5, 10, 50, 100];
-
 export interface ListState {
   readonly search: string;
   readonly sortBy: SortBy;
@@ -13,14 +11,10 @@ export interface ListState {
   readonly page: number;
 }
 
-/** Soonest expiry first, ten a page: the tokens that need attention on top. */
-export const INITIAL_STATE: ListState = {
-  search: "",
-  sortBy: "expiration",
-  order: "asc",
-  pageSize: 10,
-  page: 0,
-};
+/** Soonest expiry first, the server's default page size: the tokens that need attention on top. */
+export function initialState(defaultPageSize: PageSize): ListState {
+  return { search: "", sortBy: "expiration", order: "asc", pageSize: defaultPageSize, page: 0 };
+}
 
 export function toQuery(s: ListState): ListQuery {
   const q: ListQuery = { sortBy: s.sortBy, order: s.order, pageSize: s.pageSize, page: s.page };
@@ -48,10 +42,10 @@ export function sortedBy(s: ListState, key: SortBy): ListState {
   return { ...s, sortBy: key, order: "asc", page: 0 };
 }
 
-/** The page size that follows `size` in 5, 10, 50, 100, 5, ... */
-export function nextPageSize(size: PageSize): PageSize {
-  const i = PAGE_SIZES.indexOf(size);
-  return PAGE_SIZES[(i + 1) % PAGE_SIZES.length]!;
+/** The page size that follows `size` among the server's `sizes`, round again after the last. */
+export function nextPageSize(size: PageSize, sizes: readonly PageSize[]): PageSize {
+  const i = sizes.indexOf(size);
+  return sizes[(i + 1) % sizes.length] ?? size;
 }
 
 /** A new page size keeps the first row shown in view. */
@@ -101,14 +95,14 @@ export function title(s: ListState, total: number): string {
 }
 
 /** What the title bar buttons say they will do next. */
-export function buttonTooltips(s: ListState): { byName: string; byExpiration: string; pageSize: string } {
+export function buttonTooltips(s: ListState, sizes: readonly PageSize[]): { byName: string; byExpiration: string; pageSize: string } {
   const byName =
     s.sortBy === "name" && s.order === "asc" ? "Sort by name, Z→A" : "Sort by name, A→Z";
   const byExpiration =
     s.sortBy === "expiration" && s.order === "asc"
       ? "Sort by expiration, latest first"
       : "Sort by expiration, soonest first";
-  const pageSize = `Page size: ${s.pageSize} (click for ${nextPageSize(s.pageSize)})`;
+  const pageSize = `Page size: ${s.pageSize} (click for ${nextPageSize(s.pageSize, sizes)})`;
   return { byName, byExpiration, pageSize };
 }
 
@@ -123,4 +117,14 @@ export function pagingRows(s: ListState, total: number): { previous?: string; ne
     out.next = `$(arrow-right) Next page (${s.page + 2} of ${pages})`;
   }
   return out;
+}
+
+/** "1–10 of 37" (an en dash), or "0 of 0". */
+export function rangeText(s: ListState, total: number): string {
+  if (total === 0) {
+    return "0 of 0";
+  }
+  const first = s.page * s.pageSize + 1;
+  const last = Math.min(total, (s.page + 1) * s.pageSize);
+  return `${first}\u2013${last} of ${total}`;
 }

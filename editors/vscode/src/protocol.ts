@@ -33,6 +33,7 @@ export type ErrorKind =
   | "fileUnreadable"
   | "fileChanged"
   | "keyringUnavailable"
+  | "tokenInUse"
   | "internal";
 
 export const ERROR_KINDS: readonly ErrorKind[] = [
@@ -46,6 +47,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "fileUnreadable",
   "fileChanged",
   "keyringUnavailable",
+  "tokenInUse",
   "internal",
 ];
 
@@ -63,6 +65,8 @@ export interface TokenRow {
   expires?: string | null;
   status: ExpiryStatus;
   valueKnown: boolean;
+  /** The live settings files that hold this token (absent from older servers). */
+  usedIn?: string[];
 }
 
 export interface GeneratedToken extends TokenRow {
@@ -77,6 +81,8 @@ export interface TokenInUse {
   status: ExpiryStatus;
   files: string[];
   revoked?: boolean;
+  /** `...ab12`, when the server sends it: what a nameless token is called. */
+  masked?: string | null;
 }
 
 export interface UserInfo {
@@ -99,7 +105,8 @@ export interface Expiration {
 
 export type SortBy = "name" | "expiration";
 export type Order = "asc" | "desc";
-export type PageSize = 5 | 10 | 50 | 100;
+/** One of the server's `rules.pageSizes`. */
+export type PageSize = number;
 export type Ide = "vscode" | "jetbrains";
 export type SettingsSchema = "legacy" | "current";
 export type TargetKind = "user" | "workspace" | "file";
@@ -141,6 +148,7 @@ export interface ListQuery {
   order?: Order;
   pageSize?: PageSize;
   page?: number;
+  unused?: boolean;
 }
 
 export interface Page<T> {
@@ -158,6 +166,7 @@ export interface GenerateTokenParams {
 export interface DeleteTokenParams {
   uuid: string;
   confirmName: string;
+  force?: boolean;
 }
 
 export interface DeleteTokenResult {
@@ -256,7 +265,37 @@ export interface InitializationOptions {
   vscodeUserSettingsPath?: string | null;
   jetbrainsProjectPath?: string | null;
   workspaceFolders?: string[] | null;
-  secretsStore?: "keyring" | "file" | null;
+  secretsStore?: SecretsStore | null;
+}
+
+export type SecretsStore = "keyring" | "file" | "editor";
+export const SECRETS_STORES: readonly SecretsStore[] = ["keyring", "file", "editor"];
+
+/** Server-to-client requests answered from the editor's SecretStorage (announced in `initialize`). */
+export const SECRET_STORAGE = {
+  get: "elitea/secretStorage/get",
+  store: "elitea/secretStorage/store",
+  delete: "elitea/secretStorage/delete",
+} as const;
+
+/** What an expiry warning's button asks for; the server names it, the shim never reads titles. */
+export type WarningAction = "rotate" | "showTokens" | "snooze";
+
+/** One expiration measure the server accepts, with its limits (`initialize` rules). */
+export interface MeasureRule {
+  measure: Measure;
+  label: string;
+  min?: number;
+  max?: number;
+}
+
+/** `initialize`'s `capabilities.experimental.elitea.rules`: the only copy of the rules the shim uses. */
+export interface Rules {
+  name: { pattern: string; maxLength: number; hint: string };
+  expiration: { default: Expiration; measures: MeasureRule[] };
+  pageSizes: number[];
+  defaultPageSize: number;
+  warningThresholds: { name: string; seconds: number }[];
 }
 
 /** Params and result types by command, for the typed `execute` of the client. */

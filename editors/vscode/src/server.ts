@@ -19,16 +19,21 @@ import {
   ShowMessageRequest,
   type ShowMessageRequestParams,
   State,
+  type StaticFeature,
+  type ClientCapabilities,
+  type FeatureState,
   TransportKind,
 } from "vscode-languageclient/node";
 
-import { localCommandFor, type ActionItem } from "./actions";
+import { type ActionItem, localActionFor } from "./actions";
 import { findServerBinary, notFoundMessage } from "./binary";
-import { buildOptions, parseServerLogLine, RESTART_SETTINGS, serverArgs, userSettingsPath, type EliteaSettings } from "./options";
+import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, parseServerLogLine, RESTART_SETTINGS, serverArgs, userSettingsPath, type EliteaSettings } from "./options";
+import { rulesFrom } from "./rules";
 import {
-  Commands,
   type CommandMap,
   type InitializationOptions,
+  type Rules,
+  SECRET_STORAGE,
   ServerError,
   TOKEN_STATUS,
   type TokenStatusParams,
@@ -52,19 +57,50 @@ class EliteaLanguageClient extends LanguageClient {
 
 export type ServerState = "starting" | "running" | "stopped" | "notFound";
 
+/**
+ * Announces `capabilities.experimental.elitea.secretStorage`: the server may keep its secrets in
+ * VSCode's SecretStorage (which works over Remote-SSH, in WSL, containers and code-server).
+ */
+class SecretStorageFeature implements StaticFeature {
+  fillClientCapabilities(capabilities: ClientCapabilities): void {
+    const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+    const elitea = (experimental.elitea ?? {}) as Record<string, unknown>;
+    capabilities.experimental = { ...experimental, elitea: { ...elitea, secretStorage: true } };
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: "static" };
+  }
+  clear(): void {}
+}
+
+/** A warning action the shim carries out after answering the server. */
+export interface LocalAction {
+  action: "showTokens";
+  uuid?: string;
+}
+
 export class Server implements vscode.Disposable {
   private client: EliteaLanguageClient | undefined;
   private state: ServerState = "stopped";
-  private serverCommands: string[] = Object.values(Commands);
   private readonly disposables: vscode.Disposable[] = [];
   private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
   private readonly statusEmitter = new vscode.EventEmitter<TokenStatusParams>();
+  private readonly actionEmitter = new vscode.EventEmitter<LocalAction>();
+  private serverRules: Rules | undefined;
   private starting: Promise<void> | undefined;
 
   /** Fires when the server starts, stops, or cannot be found. */
   readonly onDidChangeState = this.stateEmitter.event;
   /** `elitea/tokenStatus` from the server. */
   readonly onTokenStatus = this.statusEmitter.event;
+  /** A warning's action that is the shim's to do (show the tokens). */
+  readonly onLocalAction = this.actionEmitter.event;
+
+  /** The rules the server announced in `initialize`; `undefined` from an older server. */
+  get rules(): Rules | undefined {
+    return this.serverRules;
+  }
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -73,6 +109,7 @@ export class Server implements vscode.Disposable {
     this.disposables.push(
       this.stateEmitter,
       this.statusEmitter,
+      this.actionEmitter,
       vscode.workspace.onDidChangeConfiguration((e) => this.configurationChanged(e)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.sendConfiguration()),
     );
@@ -103,8 +140,16 @@ export class Server implements vscode.Disposable {
       .filter((f) => f.uri.scheme === "file")
       .map((f) => f.uri.fsPath);
     const storage = this.context.globalStorageUri;
-    const settingsPath = storage.scheme === "file" ? userSettingsPath(storage.fsPath) : undefined;
+    const defaultPath = storage.scheme === "file" ? userSettingsPath(storage.fsPath) : undefined;
+    // The active profile's settings.json: a non-default profile keeps its own file.
+    const settingsPath = defaultPath ? activeProfileSettingsPath(defaultPath, this.workspaceKey(), readJson) : undefined;
     return buildOptions(settings, settingsPath, folders);
+  }
+
+  /** The key VSCode's profile associations use for this window. */
+  private workspaceKey(): string | undefined {
+    const ws = vscode.workspace.workspaceFile ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    return ws?.toString();
   }
 
   /** Starts the server; resolves once it answered `initialize` (or could not start). */
@@ -179,7 +224,8 @@ export class Server implements vscode.Disposable {
       });
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [],
+      // The ELITEA settings files, so that the server sees them as they are edited.
+      documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.output,
       stdioOptions: {
         stdout: (input) => toChannel(input, "stdout"),
@@ -200,16 +246,25 @@ export class Server implements vscode.Disposable {
     client.onNotification(TOKEN_STATUS, (params: TokenStatusParams) => {
       this.statusEmitter.fire(params);
     });
+    client.registerFeature(new SecretStorageFeature());
     client.onRequest(ShowMessageRequest.type, (params) => this.showMessageRequest(params));
+    // The server's secrets in VSCode's SecretStorage; values never reach a log.
+    const secrets = this.context.secrets;
+    client.onRequest(SECRET_STORAGE.get, async (p: { key: string }) => ({ value: (await secrets.get(p.key)) ?? null }));
+    client.onRequest(SECRET_STORAGE.store, async (p: { key: string; value: string }) => {
+      await secrets.store(p.key, p.value);
+      return {};
+    });
+    client.onRequest(SECRET_STORAGE.delete, async (p: { key: string }) => {
+      await secrets.delete(p.key);
+      return {};
+    });
     client.onDidChangeState((e) => {
       if (this.client !== client) {
         return;
       }
       if (e.newState === State.Running) {
-        const cmds = client.initializeResult?.capabilities.executeCommandProvider?.commands;
-        if (cmds && cmds.length > 0) {
-          this.serverCommands = cmds;
-        }
+        this.serverRules = rulesFrom(client.initializeResult);
         this.setState("running");
       } else if (e.newState === State.Starting) {
         this.setState("starting");
@@ -290,9 +345,9 @@ export class Server implements vscode.Disposable {
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage;
     const chosen = await show<ActionItem>(params.message, ...actions);
-    const local = localCommandFor(chosen, this.serverCommands);
+    const local = localActionFor(chosen);
     if (local) {
-      setTimeout(() => void vscode.commands.executeCommand(local), 0);
+      setTimeout(() => this.actionEmitter.fire(local), 0);
     }
     return (chosen ?? null) as MessageActionItem | null;
   }
@@ -340,5 +395,13 @@ export class Server implements vscode.Disposable {
     if (c) {
       await c.dispose(2000).catch(() => undefined);
     }
+  }
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
   }
 }

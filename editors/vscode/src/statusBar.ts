@@ -1,8 +1,11 @@
-// The status bar item: the token in use and its state, from `elitea/tokenStatus`.
+// The status bar item: signed out, signed in, or the token in use that needs attention, with
+// the server's labels (from `elitea.status` and `elitea/tokenStatus`).
+
+import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { statusBarView } from "./format";
+import { type Places, statusBarView } from "./format";
 import type { TokenInUse } from "./protocol";
 import type { ServerState } from "./server";
 
@@ -10,20 +13,18 @@ export class StatusBar implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
   private tokens: TokenInUse[] = [];
   private signedIn: boolean | undefined;
+  private where: string | undefined;
   private serverState: ServerState = "starting";
-  private readonly timer: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly places: () => Omit<Places, "home">) {
     this.item = vscode.window.createStatusBarItem("elitea.tokenStatus", vscode.StatusBarAlignment.Right, 100);
     this.item.name = "ELITEA Tokens";
     this.render();
     this.item.show();
-    // Labels count down ("in 5 minutes"); the server speaks only when the state changes.
-    this.timer = setInterval(() => this.render(), 20_000);
   }
 
   get tokensInUse(): TokenInUse[] {
-    return this.tokens;
+    return this.signedIn ? this.tokens : [];
   }
 
   setTokens(tokens: TokenInUse[]): void {
@@ -31,8 +32,10 @@ export class StatusBar implements vscode.Disposable {
     this.render();
   }
 
-  setSignedIn(signedIn: boolean | undefined): void {
+  /** `where`: the server as the user knows it ("the ELITEA sandbox (http://…)"). */
+  setSignedIn(signedIn: boolean | undefined, where?: string): void {
     this.signedIn = signedIn;
+    this.where = where;
     this.render();
   }
 
@@ -52,7 +55,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.command = "elitea.showLogs";
       return;
     }
-    const view = statusBarView(this.tokens, this.signedIn, new Date());
+    const view = statusBarView(this.tokens, this.signedIn, this.where, { ...this.places(), home: os.homedir() });
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     this.item.backgroundColor =
@@ -61,11 +64,10 @@ export class StatusBar implements vscode.Disposable {
         : view.severity === "warning"
           ? new vscode.ThemeColor("statusBarItem.warningBackground")
           : undefined;
-    this.item.command = this.signedIn === false && this.tokens.length === 0 ? "elitea.signIn" : "elitea.showTokens";
+    this.item.command = view.command;
   }
 
   dispose(): void {
-    clearInterval(this.timer);
     this.item.dispose();
   }
 }

@@ -1,8 +1,10 @@
 // Sign In, Sign Out, Select Model and Show Status.
 
+import * as os from "node:os";
+
 import * as vscode from "vscode";
 
-import { displayName, parseProjectId, signedInSentence, statusSymbol, validateServerUrl } from "../format";
+import { displayName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
 import type { StatusResult } from "../protocol";
 import { type Ctx, reportError } from "./common";
 
@@ -85,7 +87,7 @@ export async function signIn(ctx: Ctx): Promise<void> {
     title: "ELITEA: Sign In (3/3): token",
     prompt: sandbox
       ? "Leave empty to use the sandbox's own token, or paste a token the sandbox issued."
-      : `Paste a personal access token from ${serverUrl} (Settings → Tokens). It is kept in your keyring.`,
+      : `Paste a personal access token from ${serverUrl} (Settings → Tokens). ELITEA Tokens keeps it in its secret store (elitea.secrets.store).`,
     placeHolder: sandbox ? "(empty: the sandbox's token)" : "Your ELITEA token",
     password: true,
     ignoreFocusOut: true,
@@ -104,11 +106,14 @@ export async function signIn(ctx: Ctx): Promise<void> {
           ...(projectId !== null ? { projectId } : {}),
         }),
     );
+    if (sandbox) {
+      await ctx.rememberSandbox(r.serverUrl);
+    }
     ctx.refreshStatus();
     const project = r.projectId ? ` Project ${r.projectId}.` : "";
-    const c = await vscode.window.showInformationMessage(`${signedInSentence(r.user, r.serverUrl, sandbox)}${project}`, "Show Tokens", "Generate Token");
-    if (c === "Show Tokens") {
-      void vscode.commands.executeCommand("elitea.showTokens");
+    const c = await vscode.window.showInformationMessage(`${signedInSentence(r.user, ctx.where(r.serverUrl))}${project}`, "Open Personal Tokens", "Generate Token");
+    if (c === "Open Personal Tokens") {
+      void vscode.commands.executeCommand("elitea.openTokensPage");
     } else if (c === "Generate Token") {
       void vscode.commands.executeCommand("elitea.generateToken");
     }
@@ -184,25 +189,25 @@ export async function selectModel(ctx: Ctx): Promise<void> {
   }
 }
 
-export function statusLines(s: StatusResult): string[] {
+export function statusLines(s: StatusResult, where: (url: string | null | undefined) => string): string[] {
   const lines: string[] = [];
   if (s.signedIn) {
     const who = s.user ? s.user.name || s.user.email || `user ${s.user.id}` : "unknown user";
-    lines.push(`Signed in to ${s.serverUrl === "sandbox" ? "the ELITEA sandbox" : s.serverUrl} as ${who}.`);
+    lines.push(`Signed in to ${where(s.serverUrl)} as ${who}.`);
     lines.push(`Project: ${s.projectId ?? "personal (not known yet)"}.`);
     lines.push(`Model: ${s.model ? `${s.model.name} (project ${s.model.projectId})` : "none selected"}.`);
   } else {
     lines.push("Not signed in.");
   }
   lines.push(s.settingsAvailable ? "Settings can be written." : `Settings cannot be written: ${s.settingsUnavailableReason ?? "unknown reason"}`);
-  lines.push(`Secrets: ${s.secretsStore}.`);
+  lines.push(`Secrets kept in: ${s.secretsStore}.`);
   if (s.tokensInUse.length === 0) {
     lines.push("No token is used in your settings files.");
   } else {
     lines.push("Tokens in use:");
     for (const t of s.tokensInUse) {
       const state = t.revoked ? "revoked on the server" : t.status.label;
-      lines.push(`  ${statusSymbol(t.status.kind, t.revoked)} ${displayName(t)}: ${state} (${t.files.join(", ")})`);
+      lines.push(`  ${statusSymbol(t.status.kind, t.revoked)} ${displayName(t)}: ${state} (${t.files.map((f) => tildePath(f, os.homedir())).join(", ")})`);
     }
   }
   for (const w of s.warnings) {
@@ -220,11 +225,11 @@ export async function showStatus(ctx: Ctx, onStatus: (s: StatusResult) => void):
     return;
   }
   onStatus(s);
-  const buttons = s.signedIn ? ["Show Tokens", "Select Model", "Sign Out"] : ["Sign In"];
-  const [first, ...rest] = statusLines(s);
+  const buttons = s.signedIn ? ["Open Personal Tokens", "Select Model", "Sign Out"] : ["Sign In"];
+  const [first, ...rest] = statusLines(s, ctx.where);
   const c = await vscode.window.showInformationMessage(first ?? "ELITEA", { modal: true, detail: rest.join("\n") }, ...buttons);
   const map: Record<string, string> = {
-    "Show Tokens": "elitea.showTokens",
+    "Open Personal Tokens": "elitea.openTokensPage",
     "Select Model": "elitea.selectModel",
     "Sign Out": "elitea.signOut",
     "Sign In": "elitea.signIn",

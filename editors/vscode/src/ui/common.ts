@@ -8,8 +8,12 @@ import type { Server } from "../server";
 
 export interface Ctx {
   server: Server;
-  /** Asks the status bar (and anything else that shows the account) to look again. */
+  /** Asks the status bar, the account and the Personal Tokens page to look again. */
   refreshStatus: () => void;
+  /** Remembers the address the embedded sandbox answered from. */
+  rememberSandbox: (url: string) => Thenable<void>;
+  /** A server address as every message names it ("the ELITEA sandbox (http://…)"). */
+  where: (url: string | null | undefined) => string;
 }
 
 /**
@@ -31,6 +35,11 @@ export function reportError(e: unknown, what?: string): ServerError {
         return vscode.commands.executeCommand("elitea.restartServer");
       case "Open Settings":
         return vscode.commands.executeCommand("workbench.action.openSettings", "elitea.secrets.store");
+      case "Use VSCode's Secret Storage":
+        // Takes effect on the restart the settings change offers.
+        return vscode.workspace
+          .getConfiguration("elitea")
+          .update("secrets.store", "editor", vscode.ConfigurationTarget.Global);
       default:
         return undefined;
     }
@@ -46,7 +55,7 @@ export function reportError(e: unknown, what?: string): ServerError {
       void vscode.window.showWarningMessage(text, "Select Model").then(then);
       break;
     case "keyringUnavailable":
-      void vscode.window.showErrorMessage(text, "Open Settings").then(then);
+      void vscode.window.showErrorMessage(text, "Use VSCode's Secret Storage", "Open Settings").then(then);
       break;
     case "unavailable":
       void vscode.window.showErrorMessage(text, "Show Logs", "Restart Server").then(then);
@@ -54,6 +63,7 @@ export function reportError(e: unknown, what?: string): ServerError {
     case "invalidParams":
     case "notFound":
     case "conflict":
+    case "tokenInUse":
       void vscode.window.showWarningMessage(text);
       break;
     default:

@@ -4,7 +4,7 @@
 import * as vscode from "vscode";
 
 import { confirmationName, deleteConfirmation, displayName } from "../format";
-import type { TokenRow } from "../protocol";
+import { type TokenRow, toServerError } from "../protocol";
 import { type Ctx, pickToken, reportError } from "./common";
 
 /** Resolves to whether the token was deleted. */
@@ -48,7 +48,29 @@ export async function deleteToken(ctx: Ctx, row?: TokenRow): Promise<boolean> {
       box.busy = true;
       box.enabled = false;
       try {
-        const r = await ctx.server.execute("elitea.deleteToken", { uuid: target.uuid, confirmName: box.value });
+        const confirmName = box.value;
+        let r;
+        try {
+          r = await ctx.server.execute("elitea.deleteToken", { uuid: target.uuid, confirmName });
+        } catch (e) {
+          const err = toServerError(e);
+          if (err.kind !== "tokenInUse") {
+            throw err;
+          }
+          // Still written in a live settings file: the user decides, knowing what breaks.
+          box.hide();
+          const c = await vscode.window.showWarningMessage(err.message, { modal: true }, "Rotate Instead", "Delete Anyway");
+          if (c === "Rotate Instead") {
+            void vscode.commands.executeCommand("elitea.rotateToken", target);
+            finish(false);
+            return;
+          }
+          if (c !== "Delete Anyway") {
+            finish(false);
+            return;
+          }
+          r = await ctx.server.execute("elitea.deleteToken", { uuid: target.uuid, confirmName, force: true });
+        }
         finish(r.deleted === target.uuid);
         box.hide();
         void vscode.window.showInformationMessage(

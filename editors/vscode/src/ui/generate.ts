@@ -1,59 +1,67 @@
-// Generate Token: a name checked as it is typed (pattern here, uniqueness from the server's
-// list), an expiration, then the value shown once in a modal with Copy and Apply.
+// Generate Token: a name checked as it is typed (with the server's rules, and one search of the
+// server's list for the name), an expiration within the server's limits, then the value shown
+// once in a modal with Copy and Apply (the Personal Tokens page shows it in the page instead).
 
 import * as vscode from "vscode";
 
-import {
-  describeExpiration,
-  EXPIRATION_CHOICES,
-  type ExpirationChoice,
-  toExpiration,
-  validateExpirationValue,
-  validateTokenName,
-} from "../format";
-import type { Expiration, GeneratedToken } from "../protocol";
+import type { Expiration, GeneratedToken, Measure } from "../protocol";
+import { defaultMeasure, defaultValue, measureRules, takenMessage, toExpiration, validateExpirationValue, validateName } from "../rules";
 import { type Ctx, reportError } from "./common";
 import { applyToVscode } from "./settings";
 
-/** The names of all the user's tokens, for the uniqueness check. */
-async function takenNames(ctx: Ctx): Promise<Set<string>> {
-  const names = new Set<string>();
-  for (let page = 0; page < 1000; page++) {
-    const p = await ctx.server.execute("elitea.listTokens", { sortBy: "name", order: "asc", pageSize: 100, page });
-    for (const r of p.items) {
-      if (r.name) {
-        names.add(r.name);
-      }
-    }
-    if ((page + 1) * 100 >= p.total || p.items.length === 0) {
-      break;
-    }
-  }
-  return names;
+/**
+ * Whether the user already has a token named exactly `name`: one list, searched on the server
+ * for that name (the server's `conflict` answer to generate is the final word).
+ */
+async function isTaken(ctx: Ctx, name: string): Promise<boolean> {
+  const sizes = ctx.server.rules?.pageSizes;
+  const pageSize = sizes ? Math.max(...sizes) : undefined;
+  const p = await ctx.server.execute("elitea.listTokens", { search: name, page: 0, ...(pageSize ? { pageSize } : {}) });
+  return p.items.some((r) => r.name === name);
 }
 
 async function askName(ctx: Ctx): Promise<string | undefined> {
-  let taken: Set<string> | undefined;
-  try {
-    taken = await takenNames(ctx);
-  } catch (e) {
-    reportError(e);
-    return undefined;
-  }
+  const rules = ctx.server.rules;
   return vscode.window.showInputBox({
     title: "ELITEA: Generate Token (1/3): name",
-    prompt: "Letters, digits, '-' and '_'; unique among your tokens",
+    prompt: rules ? `${rules.name.hint} Unique among your tokens.` : "Unique among your tokens.",
     placeHolder: "e.g. VSCode-Dev",
     ignoreFocusOut: true,
-    validateInput: (v) => validateTokenName(v, taken),
+    validateInput: async (v) => {
+      const why = validateName(v, ctx.server.rules);
+      if (why) {
+        return why;
+      }
+      try {
+        return (await isTaken(ctx, v)) ? takenMessage(v) : undefined;
+      } catch {
+        // The list failed (network): the server checks again when generating.
+        return undefined;
+      }
+    },
   });
 }
 
-export async function askExpiration(title: (step: string) => string, extra: ExpirationChoice[] = []): Promise<Expiration | "same" | undefined> {
-  type Item = vscode.QuickPickItem & { choice?: ExpirationChoice; same?: boolean };
+export interface SameChoice {
+  label: string;
+  description: string;
+}
+
+export async function askExpiration(ctx: Ctx, title: (step: string) => string, extra: SameChoice[] = []): Promise<Expiration | "same" | undefined> {
+  const rules = ctx.server.rules;
+  const measures = measureRules(rules);
+  type Item = vscode.QuickPickItem & { measure?: Measure; same?: boolean };
   const items: Item[] = [
     ...extra.map((c) => ({ label: c.label, description: c.description, same: true })),
-    ...EXPIRATION_CHOICES.map((c) => ({ label: c.label, description: c.description, choice: c })),
+    ...measures.map((m) => {
+      const d = defaultValue(rules, m.measure);
+      const limits = m.min !== undefined && m.max !== undefined ? `${m.min} to ${m.max}` : "";
+      return {
+        label: m.label,
+        description: m.measure === "never" ? "The token does not expire" : [limits, d !== undefined && m.measure === defaultMeasure(rules) ? `${d} unless you say otherwise` : ""].filter(Boolean).join(" · "),
+        measure: m.measure,
+      };
+    }),
   ];
   const picked = await new Promise<Item | undefined>((resolve) => {
     const qp = vscode.window.createQuickPick<Item>();
@@ -61,8 +69,8 @@ export async function askExpiration(title: (step: string) => string, extra: Expi
     qp.placeholder = "When the token stops working";
     qp.ignoreFocusOut = true;
     qp.items = items;
-    // Days (30) is the default, as in the web UI; "same as before" first when offered.
-    const first = items.find((i) => i.same) ?? items.find((i) => i.choice?.measure === "days");
+    // The server's default measure first; "same as before" first when offered.
+    const first = items.find((i) => i.same) ?? items.find((i) => i.measure && i.measure === defaultMeasure(rules));
     if (first) {
       qp.activeItems = [first];
     }
@@ -83,51 +91,59 @@ export async function askExpiration(title: (step: string) => string, extra: Expi
   if (picked.same) {
     return "same";
   }
-  const choice = picked.choice!;
-  if (choice.measure === "never") {
+  const rule = measures.find((m) => m.measure === picked.measure)!;
+  if (rule.measure === "never") {
     return { measure: "never" };
   }
+  const d = defaultValue(rules, rule.measure);
   const value = await vscode.window.showInputBox({
-    title: title(choice.label.toLowerCase()),
-    prompt: `How many ${choice.measure}?`,
-    value: String(choice.defaultValue ?? 30),
+    title: title(rule.label.toLowerCase()),
+    prompt: `How many ${rule.label.toLowerCase()}?`,
+    value: d !== undefined ? String(d) : "",
     ignoreFocusOut: true,
-    validateInput: (v) => validateExpirationValue(v, choice.measure),
+    validateInput: (v) => validateExpirationValue(v, rule),
   });
   if (value === undefined) {
     return undefined;
   }
-  return toExpiration(choice.measure, value);
+  return toExpiration(rule.measure, value);
 }
 
-export async function generateToken(ctx: Ctx): Promise<void> {
+/** Asks name and expiration, generates; `undefined` when the user gave up or it failed. */
+export async function generateInteractive(ctx: Ctx): Promise<GeneratedToken | undefined> {
   const name = await askName(ctx);
   if (name === undefined) {
-    return;
+    return undefined;
   }
-  const expiration = await askExpiration((s) => `ELITEA: Generate Token (${s === "expiration" ? 2 : 3}/3): ${s}`);
+  const expiration = await askExpiration(ctx, (s) => `ELITEA: Generate Token (${s === "expiration" ? 2 : 3}/3): ${s}`);
   if (expiration === undefined || expiration === "same") {
-    return;
+    return undefined;
   }
-  let made: GeneratedToken;
   try {
-    made = await vscode.window.withProgress(
+    const made = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Generating '${name}'…` },
       () => ctx.server.execute("elitea.generateToken", { name, expiration }),
     );
+    ctx.refreshStatus();
+    return made;
   } catch (e) {
     reportError(e, `'${name}' was not generated`);
-    return;
+    return undefined;
   }
-  ctx.refreshStatus();
-  await showOnce(ctx, made, expiration);
+}
+
+export async function generateToken(ctx: Ctx): Promise<void> {
+  const made = await generateInteractive(ctx);
+  if (made) {
+    await showOnce(ctx, made);
+  }
 }
 
 /**
  * The one time the value is shown: a modal with the value, Copy (which shows the dialog again,
  * so that the value can still be applied), and Apply to User or Workspace Settings.
  */
-async function showOnce(ctx: Ctx, made: GeneratedToken, expiration: Expiration): Promise<void> {
+async function showOnce(ctx: Ctx, made: GeneratedToken): Promise<void> {
   const hasFolder = (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === "file");
   const buttons = ["Copy", "Apply to User Settings", ...(hasFolder ? ["Apply to Workspace Settings"] : [])];
   let copied = false;
@@ -135,8 +151,8 @@ async function showOnce(ctx: Ctx, made: GeneratedToken, expiration: Expiration):
     const detail = [
       made.token,
       "",
-      `This is the only time the value is shown. It ${describeExpiration(expiration) === "never expires" ? "never expires" : `expires in ${describeExpiration(expiration)}`}.`,
-      made.valueKnown ? "It is kept in your keyring, so settings written for it later will work." : "",
+      `This is the only time the value is shown. Expires: ${made.status.label}.`,
+      made.valueKnown ? "ELITEA Tokens keeps it, so settings written for it later will work." : "",
       made.warning ?? "",
       copied ? "Copied to the clipboard." : "",
     ]

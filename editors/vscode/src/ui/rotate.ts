@@ -14,8 +14,8 @@ export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
     return;
   }
   const target = row;
-  const expiration = await askExpiration((s) => `ELITEA: Rotate ${tokenTitle(target)}: ${s}`, [
-    { label: "Same as before", measure: "days", description: "The old token's lifetime (30 days when unknown)" },
+  const expiration = await askExpiration(ctx, (s) => `ELITEA: Rotate ${tokenTitle(target)}: ${s}`, [
+    { label: "Same as before", description: "The old token's lifetime (the server's default when unknown)" },
   ]);
   if (expiration === undefined) {
     return;
@@ -40,9 +40,9 @@ export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
       () => ctx.server.execute("elitea.rotateToken", params),
     );
     ctx.refreshStatus();
-    const c = await vscode.window.showInformationMessage(r.message, "Show Tokens");
+    const c = await vscode.window.showInformationMessage(r.message, "Open Personal Tokens");
     if (c) {
-      void vscode.commands.executeCommand("elitea.showTokens");
+      void vscode.commands.executeCommand("elitea.openTokensPage");
     }
   } catch (e) {
     reportError(e, `'${displayName(target)}' was not rotated`);

@@ -1,11 +1,12 @@
 // Preview Settings, Apply Settings, and "save for JetBrains": the server renders and writes;
 // this asks where, shows the result, and offers the way out of each refusal.
 
+import * as os from "node:os";
 import * as path from "node:path";
 
 import * as vscode from "vscode";
 
-import { displayName } from "../format";
+import { displayName, placeOf, tildePath } from "../format";
 import { type ApplySettingsParams, type Ide, type PreviewResult, type TokenRow, toServerError } from "../protocol";
 import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
 
@@ -23,14 +24,20 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const r = await ctx.server.execute("elitea.applySettings", p);
+      // One toast: where, in the user's words, and a button to the file instead of paths.
+      const where = placeOf(r.path, {
+        userSettings: ctx.server.options().vscodeUserSettingsPath,
+        folders: folders().map((f) => f.uri.fsPath),
+        home: os.homedir(),
+      }).words;
       const keys = r.changedKeys.length;
-      const what = keys === 0 ? "already up to date" : `${keys} key${keys === 1 ? "" : "s"} written`;
       const withToken = r.tokenIncluded ? "" : " (without the token)";
-      const backup = r.backupPath ? ` A backup of the previous file is at ${r.backupPath}.` : "";
-      const choice = await vscode.window.showInformationMessage(
-        `ELITEA settings for '${displayName(row)}'${withToken}: ${what} in ${r.path}.${backup}`,
-        "Open File",
-      );
+      const backup = r.backupPath ? " The previous file was backed up." : "";
+      const text =
+        keys === 0
+          ? `Your ${where} already hold the ELITEA settings for '${displayName(row)}'.`
+          : `ELITEA settings for '${displayName(row)}'${withToken} written to ${where}.${backup}`;
+      const choice = await vscode.window.showInformationMessage(text, "Open File");
       if (choice === "Open File") {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
         await vscode.window.showTextDocument(doc);
@@ -79,14 +86,14 @@ export async function applyToVscode(ctx: Ctx, row: TokenRow, target?: "user" | "
   const items: Item[] = [
     {
       label: "$(account) User Settings",
-      description: "settings.json of this VSCode: every window",
+      description: "every window of this VSCode profile",
       kind2: "user",
     },
   ];
   for (const f of folders()) {
     items.push({
       label: `$(folder) Workspace Settings: ${f.name}`,
-      description: path.join(f.uri.fsPath, ".vscode", "settings.json"),
+      description: tildePath(path.join(f.uri.fsPath, ".vscode", "settings.json"), os.homedir()),
       kind2: "workspace",
       folder: f.uri.fsPath,
     });
@@ -120,7 +127,7 @@ export async function saveForJetBrains(ctx: Ctx, row: TokenRow): Promise<boolean
   type Item = vscode.QuickPickItem & { folder?: string };
   const items: Item[] = folders().map((f) => ({
     label: `$(folder) ${f.name}`,
-    description: f.uri.fsPath,
+    description: tildePath(f.uri.fsPath, os.homedir()),
     folder: f.uri.fsPath,
   }));
   items.push({ label: "$(folder-opened) Choose a project folder…" });
@@ -175,8 +182,9 @@ export async function applySettingsCommand(ctx: Ctx, row?: TokenRow): Promise<vo
 }
 
 /**
- * Preview Settings: the file the server renders, in an untitled JSON or XML document, with
- * Copy and Save As; the reason instead when settings cannot be offered.
+ * Preview Settings: the file the server renders, in a read-only `elitea-preview:` document
+ * with Copy, Save As… and Apply in its title bar; the reason instead when settings cannot be
+ * offered.
  */
 export async function previewSettings(ctx: Ctx, row?: TokenRow, ide?: Ide): Promise<void> {
   row ??= await pickToken(ctx, "ELITEA: Preview Settings: which token?");
@@ -203,13 +211,52 @@ export async function previewSettings(ctx: Ctx, row?: TokenRow, ide?: Ide): Prom
     reportError(e, "Settings cannot be previewed");
     return;
   }
-  const language = preview.language === "xml" ? "xml" : "jsonc";
-  // An untitled document named as the file (`settings.json`, `alita.xml`), never saved by itself.
-  let doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: "untitled", path: preview.fileName }));
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), preview.content);
-  await vscode.workspace.applyEdit(edit);
-  doc = await vscode.languages.setTextDocumentLanguage(doc, language);
+  await openPreview(ctx, row, ide, preview);
+}
+
+/** The `elitea-preview:` documents: read-only, never dirty, never named like a real file. */
+export const PREVIEW_SCHEME = "elitea-preview";
+
+interface PreviewDoc {
+  row: TokenRow;
+  ide: Ide;
+  result: PreviewResult;
+}
+
+export class PreviewDocuments implements vscode.TextDocumentContentProvider {
+  private readonly docs = new Map<string, PreviewDoc>();
+  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.emitter.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.docs.get(uri.toString())?.result.content ?? "This preview is no longer available: preview the settings again.";
+  }
+
+  set(uri: vscode.Uri, doc: PreviewDoc): void {
+    this.docs.set(uri.toString(), doc);
+    this.emitter.fire(uri);
+  }
+
+  get(uri: vscode.Uri | undefined): PreviewDoc | undefined {
+    return uri ? this.docs.get(uri.toString()) : undefined;
+  }
+
+  /** Forgets a closed preview (its content may hold a token value). */
+  forget(uri: vscode.Uri): void {
+    this.docs.delete(uri.toString());
+  }
+}
+
+export const previews = new PreviewDocuments();
+
+async function openPreview(ctx: Ctx, row: TokenRow, ide: Ide, preview: PreviewResult): Promise<void> {
+  const schema = vscode.workspace.getConfiguration("elitea").get<string>("settingsSchema") ?? "legacy";
+  const title = `ELITEA settings for '${displayName(row)}' (${ide === "vscode" ? "VSCode" : "JetBrains"}, ${schema})`;
+  // The title is the path's last segment; the query keeps two previews of one token apart.
+  const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title}`, query: `${row.uuid}-${ide}-${schema}` });
+  previews.set(uri, { row, ide, result: preview });
+  let doc = await vscode.workspace.openTextDocument(uri);
+  doc = await vscode.languages.setTextDocumentLanguage(doc, preview.language === "xml" ? "xml" : "jsonc");
   await vscode.window.showTextDocument(doc, { preview: false });
   const notes: string[] = [];
   if (preview.tokenIncluded) {
@@ -218,29 +265,51 @@ export async function previewSettings(ctx: Ctx, row?: TokenRow, ide?: Ide): Prom
   if (preview.note) {
     notes.push(preview.note);
   }
-  const message = `Preview of ${preview.relativePath} for '${displayName(row)}'.${notes.length ? ` ${notes.join(" ")}` : ""}`;
-  for (;;) {
-    const choice = await vscode.window.showInformationMessage(message, "Copy", "Save As…");
-    if (choice === "Copy") {
-      await vscode.env.clipboard.writeText(preview.content);
-      void vscode.window.showInformationMessage(`${preview.fileName} copied to the clipboard.`);
-      return;
-    }
-    if (choice === "Save As…") {
-      const base = folders()[0]?.uri;
-      const defaultUri = base ? vscode.Uri.joinPath(base, preview.relativePath) : undefined;
-      const target = await vscode.window.showSaveDialog({
-        ...(defaultUri ? { defaultUri } : {}),
-        title: `Save ${preview.fileName}`,
-        filters: language === "xml" ? { XML: ["xml"] } : { JSON: ["json"] },
-      });
-      if (!target) {
-        continue;
-      }
-      await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(preview.content));
-      void vscode.window.showInformationMessage(`Saved ${target.fsPath}.`);
-      return;
-    }
+  if (notes.length > 0) {
+    void vscode.window.showInformationMessage(`Preview of ${preview.relativePath} for '${displayName(row)}'. ${notes.join(" ")}`);
+  }
+}
+
+/** The editor-title actions of a preview: Copy, Save As…, Apply. */
+export async function previewCopy(uri?: vscode.Uri): Promise<void> {
+  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  if (!d) {
     return;
+  }
+  await vscode.env.clipboard.writeText(d.result.content);
+  void vscode.window.showInformationMessage(`The ELITEA settings for '${displayName(d.row)}' were copied to the clipboard.`);
+}
+
+export async function previewSaveAs(uri?: vscode.Uri): Promise<void> {
+  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  if (!d) {
+    return;
+  }
+  const base = folders()[0]?.uri;
+  const defaultUri = base ? vscode.Uri.joinPath(base, d.result.relativePath) : undefined;
+  const target = await vscode.window.showSaveDialog({
+    ...(defaultUri ? { defaultUri } : {}),
+    title: `Save ${d.result.fileName}`,
+    filters: d.result.language === "xml" ? { XML: ["xml"] } : { JSON: ["json"] },
+  });
+  if (!target) {
+    return;
+  }
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(d.result.content));
+  const choice = await vscode.window.showInformationMessage(`Saved ${tildePath(target.fsPath, os.homedir())}.`, "Open File");
+  if (choice === "Open File") {
+    await vscode.window.showTextDocument(target);
+  }
+}
+
+export async function previewApply(ctx: Ctx, uri?: vscode.Uri): Promise<void> {
+  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  if (!d) {
+    return;
+  }
+  if (d.ide === "vscode") {
+    await applyToVscode(ctx, d.row);
+  } else {
+    await saveForJetBrains(ctx, d.row);
   }
 }

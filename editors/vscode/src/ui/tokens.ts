@@ -4,8 +4,10 @@
 
 import * as vscode from "vscode";
 
+import { displayName } from "../format";
 import * as paging from "../paging";
 import type { Page, TokenInUse, TokenRow } from "../protocol";
+import { pageSizes } from "../rules";
 import { type Ctx, keepServerOrder, reportError, type TokenPickItem, tokenItem } from "./common";
 import { deleteToken } from "./delete";
 import { applyToVscode, previewSettings, saveForJetBrains } from "./settings";
@@ -24,9 +26,10 @@ interface Item extends TokenPickItem {
  * The list keeps its sort and page size between openings in one window; a new opening starts
  * at the first page with no search, and the reopening after a delete keeps everything.
  */
-let remembered: paging.ListState = paging.INITIAL_STATE;
+let remembered: paging.ListState | undefined;
 
 export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = false): Promise<void> {
+  remembered ??= paging.initialState(ctx.server.rules?.defaultPageSize ?? 10);
   if (!reopen) {
     remembered = { ...remembered, search: "", page: 0 };
   }
@@ -37,6 +40,7 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
   qp.ignoreFocusOut = false;
   keepServerOrder(qp as unknown as vscode.QuickPick<vscode.QuickPickItem>);
   let state = remembered;
+  const sizes = () => pageSizes(ctx.server.rules, state.pageSize);
   let total = 0;
   let seq = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -44,13 +48,14 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
 
   let buttons: vscode.QuickInputButton[] = [];
   const refreshButtons = () => {
-    const t = paging.buttonTooltips(state);
+    const t = paging.buttonTooltips(state, sizes());
     const arrow = state.order === "asc" ? "arrow-down" : "arrow-up";
     // New objects each time: VSCode redraws the buttons only when the property is set.
     buttons = [
       { iconPath: new vscode.ThemeIcon(state.sortBy === "name" ? arrow : "case-sensitive"), tooltip: t.byName },
       { iconPath: new vscode.ThemeIcon(state.sortBy === "expiration" ? arrow : "calendar"), tooltip: t.byExpiration },
       { iconPath: new vscode.ThemeIcon("list-ordered"), tooltip: t.pageSize },
+      { iconPath: new vscode.ThemeIcon("preview"), tooltip: "Open the Personal Tokens page" },
     ];
     qp.buttons = buttons;
   };
@@ -61,7 +66,7 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
     for (const t of inUse()) {
       files.set(t.uuid, t.files);
     }
-    const items: Item[] = page.items.map((r) => tokenItem(r, files.get(r.uuid) ?? [], ROW_BUTTONS));
+    const items: Item[] = page.items.map((r) => tokenItem(r, r.usedIn ?? files.get(r.uuid) ?? [], ROW_BUTTONS));
     if (page.items.length === 0) {
       items.push({
         label: state.search.trim() ? `$(search) No token matches '${state.search.trim()}'` : "$(info) You have no tokens yet",
@@ -91,6 +96,9 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
       const page = await ctx.server.execute("elitea.listTokens", paging.toQuery(state));
       if (mine !== seq) {
         return;
+      }
+      if (page.pageSize !== state.pageSize) {
+        state = { ...state, pageSize: page.pageSize };
       }
       // A page past the end (after a delete, or another window's) shows the last one.
       const clamped = paging.clampToTotal(state, page.total);
@@ -129,8 +137,11 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
       void load(paging.sortedBy(state, "name"));
     } else if (i === 1) {
       void load(paging.sortedBy(state, "expiration"));
+    } else if (i === 3) {
+      qp.hide();
+      void vscode.commands.executeCommand("elitea.openTokensPage");
     } else if (i === 2) {
-      void load(paging.withPageSize(state, paging.nextPageSize(state.pageSize)));
+      void load(paging.withPageSize(state, paging.nextPageSize(state.pageSize, sizes())));
     }
   });
   qp.onDidTriggerItemButton(({ item, button }) => {
@@ -181,9 +192,9 @@ async function tokenActions(ctx: Ctx, row: TokenRow): Promise<void> {
     { label: "$(settings-gear) Apply to VSCode Settings", run: () => applyToVscode(ctx, row) },
     { label: "$(save) Save Settings for JetBrains", run: () => saveForJetBrains(ctx, row) },
     { label: "$(sync) Rotate Token", run: () => vscode.commands.executeCommand("elitea.rotateToken", row) },
-    { label: "$(copy) Copy Name", run: () => vscode.env.clipboard.writeText(row.name ?? row.uuid) },
+    { label: "$(copy) Copy Name", run: () => vscode.env.clipboard.writeText(displayName(row)) },
     { label: "$(trash) Delete Token", run: () => deleteToken(ctx, row) },
   ];
-  const c = await vscode.window.showQuickPick(items, { title: `${row.name ?? row.uuid} ${row.masked} · ${row.status.label}` });
+  const c = await vscode.window.showQuickPick(items, { title: `${displayName(row)} ${row.masked} · ${row.status.label}` });
   await c?.run();
 }

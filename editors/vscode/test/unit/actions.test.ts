@@ -1,25 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { localCommandFor } from "../../src/actions";
-import { Commands } from "../../src/protocol";
-
-const server = Object.values(Commands);
+import { localActionFor } from "../../src/actions";
 
 describe("expiry warning actions", () => {
-  test("the server does Rotate now and Remind me tomorrow; the shim does Show tokens", () => {
-    assert.equal(localCommandFor({ title: "Rotate now", command: "elitea.rotateToken" }, server), undefined);
-    assert.equal(localCommandFor({ title: "Remind me tomorrow" }, server), undefined);
-    assert.equal(localCommandFor({ title: "Show tokens", command: "elitea.showTokens" }, server), "elitea.showTokens");
+  test("showTokens is the shim's, with the token's uuid", () => {
+    assert.deepEqual(localActionFor({ title: "Show tokens", action: "showTokens", uuid: "u-1" }), { action: "showTokens", uuid: "u-1" });
+    assert.deepEqual(localActionFor({ title: "whatever the server says", action: "showTokens" }), { action: "showTokens" });
   });
 
-  test("by title when the server names no command", () => {
-    assert.equal(localCommandFor({ title: "Show tokens" }, server), "elitea.showTokens");
-    assert.equal(localCommandFor({ title: "Rotate now" }, server), undefined);
+  test("rotate and snooze are the server's: nothing for the shim to do", () => {
+    assert.equal(localActionFor({ title: "Rotate now", action: "rotate", uuid: "u-1" }), undefined);
+    assert.equal(localActionFor({ title: "Remind me tomorrow", action: "snooze", uuid: "u-1" }), undefined);
   });
 
-  test("nothing chosen, or a command the shim does not know", () => {
-    assert.equal(localCommandFor(undefined, server), undefined);
-    assert.equal(localCommandFor({ title: "x", command: "workbench.action.quit" }, server), undefined);
+  test("titles are never read: an item without an action does nothing", () => {
+    assert.equal(localActionFor({ title: "Show tokens" }), undefined);
+    assert.equal(localActionFor({ title: "Show Tokens", command: "elitea.showTokens" }), undefined);
+    assert.equal(localActionFor(undefined), undefined);
   });
 });

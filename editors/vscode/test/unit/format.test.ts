@@ -3,18 +3,19 @@ import { describe, test } from "node:test";
 
 import {
   deleteConfirmation,
-  describeExpiration,
+  displayName,
+  formatDate,
   parseProjectId,
-  relativeLabel,
+  placeOf,
   rowItem,
   rowText,
+  serverWords,
   signedInSentence,
   statusBarView,
   statusIcon,
-  toExpiration,
-  validateExpirationValue,
+  tildePath,
+  usedInSummary,
   validateServerUrl,
-  validateTokenName,
 } from "../../src/format";
 import type { TokenInUse, TokenRow } from "../../src/protocol";
 
@@ -34,7 +35,9 @@ describe("row formatting", () => {
     assert.equal(rowText(row({ status: { kind: "ok", label: "in 30 days" } })), "VSCode-Dev   ...ab12   ✓ in 30 days");
     assert.equal(rowText(row({ status: { kind: "expired", label: "Expired" } })), "VSCode-Dev   ...ab12   ✗ Expired");
     assert.equal(rowText(row({ expires: null, status: { kind: "never", label: "Never" } })), "VSCode-Dev   ...ab12   ✓ Never");
-    assert.equal(rowText(row({ name: null })), "(no name)   ...ab12   ⚠ in 3 days");
+    assert.equal(rowText(row({ name: null })), "...ab12   ...ab12   ⚠ in 3 days");
+    assert.equal(displayName({ name: "", masked: "...zz99", uuid: "u" }), "...zz99", "never \"(no name)\"");
+    assert.equal(displayName({ name: null, uuid: "0f3c2b8e-1111" }), "token 0f3c2b8e");
   });
 
   test("codicons pass, warning, error for the states", () => {
@@ -60,33 +63,8 @@ describe("row formatting", () => {
   });
 });
 
-describe("relative labels follow the server's rules", () => {
-  const now = new Date("2026-11-28T12:00:00Z");
-  const at = (ms: number) => new Date(now.getTime() + ms).toISOString();
-  const day = 86_400_000;
-  const cases: Array<[string | null, string]> = [
-    [null, "Never"],
-    [at(30 * day), "in 30 days"],
-    [at(30 * day - 5000), "in 30 days"],
-    [at(7 * day + 1000), "in 8 days"],
-    [at(7 * day), "in 7 days"],
-    [at(day), "in 1 day"],
-    [at(day - 1000), "in 24 hours"],
-    [at(3_600_000), "in 1 hour"],
-    [at(3_600_000 - 1000), "in 60 minutes"],
-    [at(61_000), "in 2 minutes"],
-    [at(1000), "in 1 minute"],
-    [at(0), "Expired"],
-    [at(-60_000), "Expired"],
-  ];
-  for (const [expires, label] of cases) {
-    test(`${expires} → ${label}`, () => assert.equal(relativeLabel(expires, now), label));
-  }
-  test("not a date", () => assert.equal(relativeLabel("soon", now), undefined));
-});
-
 describe("status bar", () => {
-  const now = new Date("2026-11-28T12:00:00Z");
+  const places = { userSettings: "/home/u/.config/Code/User/settings.json", folders: ["/w/proj"], home: "/home/u" };
   const inUse = (over: Partial<TokenInUse>): TokenInUse => ({
     uuid: "u1",
     name: "VSCode-Dev",
@@ -96,98 +74,115 @@ describe("status bar", () => {
     ...over,
   });
 
-  test("no token in use", () => {
-    const v = statusBarView([], true, now);
-    assert.equal(v.text, "$(key) ELITEA");
-    assert.equal(v.severity, "none");
-    assert.match(v.tooltip, /No ELITEA token is used/);
-    assert.match(statusBarView(undefined, false, now).tooltip, /not signed in/);
+  test("before sign-in: 'Sign in', no colour, no token rows, a click signs in", () => {
+    for (const signedIn of [undefined, false]) {
+      const v = statusBarView([inUse({ status: { kind: "expired", label: "Expired" } })], signedIn, undefined, places);
+      assert.equal(v.text, "$(key) ELITEA: Sign in");
+      assert.equal(v.severity, "none");
+      assert.equal(v.command, "elitea.signIn");
+      assert.doesNotMatch(v.tooltip, /VSCode-Dev/);
+    }
   });
 
-  test("warning at 7 days or less", () => {
-    const v = statusBarView([inUse({})], true, now);
+  test("signed in with no token in use: the key alone, and the tooltip says so", () => {
+    const v = statusBarView([], true, "the ELITEA sandbox (http://127.0.0.1:4242)", places);
+    assert.equal(v.text, "$(key) ELITEA");
+    assert.equal(v.severity, "none");
+    assert.equal(v.command, "elitea.openTokensPage");
+    assert.match(v.tooltip, /Signed in to the ELITEA sandbox \(http:\/\/127\.0\.0\.1:4242\)/);
+    assert.match(v.tooltip, /No ELITEA token is used in your settings files/);
+  });
+
+  test("a warning shows the server's label and names the place in the user's words", () => {
+    const v = statusBarView([inUse({})], true, "https://next.elitea.ai", places);
     assert.equal(v.text, "$(key) ELITEA 3 days");
     assert.equal(v.severity, "warning");
-    assert.equal(v.uuid, "u1");
-    assert.match(v.tooltip, /⚠ VSCode-Dev: 3 days \(settings.json\)/);
+    assert.match(v.tooltip, /⚠ VSCode-Dev: in 3 days \(user settings\)/);
+  });
+
+  test("the label is the server's own, never recomputed", () => {
+    const v = statusBarView([inUse({ status: { kind: "warning", label: "in 1 hour" } })], true, "x", places);
+    assert.equal(v.text, "$(key) ELITEA 1 hour");
   });
 
   test("ok and never have no background", () => {
-    const ok = statusBarView([inUse({ expires: "2026-12-28T12:00:00Z", status: { kind: "ok", label: "in 30 days" } })], true, now);
+    const ok = statusBarView([inUse({ status: { kind: "ok", label: "in 30 days" } })], true, "x", places);
     assert.equal(ok.text, "$(key) ELITEA 30 days");
     assert.equal(ok.severity, "none");
-    const never = statusBarView([inUse({ expires: null, status: { kind: "never", label: "Never" } })], true, now);
+    const never = statusBarView([inUse({ expires: null, status: { kind: "never", label: "Never" } })], true, "x", places);
     assert.equal(never.text, "$(key) ELITEA no expiry");
     assert.equal(never.severity, "none");
   });
 
-  test("expired and revoked are errors and come first", () => {
+  test("expired and revoked are errors and come first; a nameless token is called by its masked value", () => {
     const v = statusBarView(
       [
         inUse({ uuid: "a", name: "A" }),
-        inUse({ uuid: "b", name: "B", expires: "2026-11-28T11:00:00Z", status: { kind: "expired", label: "Expired" } }),
+        inUse({ uuid: "b", name: null, masked: "...cd34", status: { kind: "expired", label: "Expired" }, files: ["/w/proj/.vscode/settings.json"] }),
       ],
       true,
-      now,
+      "x",
+      places,
     );
     assert.equal(v.text, "$(key) ELITEA expired");
     assert.equal(v.severity, "error");
-    assert.equal(v.uuid, "b");
-    const r = statusBarView([inUse({ revoked: true, status: { kind: "ok", label: "in 30 days" } })], true, now);
+    assert.match(v.tooltip, /✗ \.\.\.cd34: Expired \(workspace settings \(proj\)\)/);
+    assert.doesNotMatch(v.tooltip, /no name/);
+    const r = statusBarView([inUse({ revoked: true, status: { kind: "ok", label: "in 30 days" } })], true, "x", places);
     assert.equal(r.text, "$(key) ELITEA revoked");
     assert.equal(r.severity, "error");
   });
 
-  test("the label counts down between notifications, and expiry shows at once", () => {
-    const t = inUse({ expires: "2026-11-28T12:05:00Z", status: { kind: "warning", label: "in 5 minutes" } });
-    assert.equal(statusBarView([t], true, now).text, "$(key) ELITEA 5 minutes");
-    assert.equal(statusBarView([t], true, new Date("2026-11-28T12:03:30Z")).text, "$(key) ELITEA 2 minutes");
-    const after = statusBarView([t], true, new Date("2026-11-28T12:05:01Z"));
-    assert.equal(after.text, "$(key) ELITEA expired");
-    assert.equal(after.severity, "error");
-  });
-
   test("of several warnings the soonest is shown", () => {
     const v = statusBarView(
-      [inUse({ uuid: "late", expires: "2026-12-03T12:00:00Z" }), inUse({ uuid: "soon", expires: "2026-11-29T12:00:00Z" })],
+      [
+        inUse({ uuid: "late", expires: "2026-12-03T12:00:00Z", status: { kind: "warning", label: "in 5 days" } }),
+        inUse({ uuid: "soon", expires: "2026-11-29T12:00:00Z", status: { kind: "warning", label: "in 1 day" } }),
+      ],
       true,
-      now,
+      "x",
+      places,
     );
-    assert.equal(v.uuid, "soon");
     assert.equal(v.text, "$(key) ELITEA 1 day");
   });
 });
 
+describe("places in the user's words", () => {
+  const places = { userSettings: "/home/u/.config/Code/User/settings.json", folders: ["/w/proj"], home: "/home/u" };
+
+  test("user settings, workspace settings (folder), a JetBrains project, other files with ~", () => {
+    assert.equal(placeOf("/home/u/.config/Code/User/settings.json", places).words, "user settings");
+    assert.equal(placeOf("/w/proj/.vscode/settings.json", places).words, "workspace settings (proj)");
+    assert.equal(placeOf("/w/api/.idea/alita.xml", places).words, "JetBrains project api");
+    assert.equal(placeOf("/home/u/notes/elitea.json", places).words, "~/notes/elitea.json");
+    assert.equal(placeOf("/w/all.code-workspace", places).kind, "workspace");
+  });
+
+  test("the Used in column", () => {
+    assert.deepEqual(
+      usedInSummary(["/w/api/.idea/elitea.xml", "/home/u/x.json", "/home/u/.config/Code/User/settings.json", "/w/proj/.vscode/settings.json"], places),
+      ["user settings", "workspace", "JetBrains", "other files"],
+    );
+    assert.deepEqual(usedInSummary([], places), []);
+  });
+
+  test("~ only for paths under the home folder", () => {
+    assert.equal(tildePath("/home/u/a/b.json", "/home/u"), "~/a/b.json");
+    assert.equal(tildePath("/home/u", "/home/u/"), "~");
+    assert.equal(tildePath("/home/user2/a", "/home/u"), "/home/user2/a");
+    assert.equal(tildePath("/etc/x", undefined), "/etc/x");
+  });
+
+  test("dates in the user's locale; no date for a token that never expires", () => {
+    assert.equal(formatDate(null, "en-US"), "");
+    const d = formatDate("2026-12-01T12:00:00Z", "en-US");
+    assert.match(d, /2026/);
+    assert.match(d, /Dec/);
+    assert.notEqual(formatDate("2026-12-01T12:00:00Z", "de-DE"), d);
+  });
+});
+
 describe("inputs", () => {
-  test("token names: pattern and uniqueness", () => {
-    assert.equal(validateTokenName("VSCode-Dev"), undefined);
-    assert.equal(validateTokenName("a_b-C9"), undefined);
-    assert.equal(validateTokenName("x".repeat(768)), undefined);
-    assert.match(validateTokenName("")!, /Enter a name/);
-    assert.match(validateTokenName("has space")!, /letters, digits/);
-    assert.match(validateTokenName("dot.name")!, /letters, digits/);
-    assert.match(validateTokenName("ünïcode")!, /letters, digits/);
-    assert.match(validateTokenName("x".repeat(769))!, /769 characters/);
-    const taken = new Set(["VSCode-Dev"]);
-    assert.match(validateTokenName("VSCode-Dev", taken)!, /already have a token named 'VSCode-Dev'/);
-    assert.equal(validateTokenName("vscode-dev", taken), undefined, "names compare exactly, as the server's");
-  });
-
-  test("expiration values", () => {
-    assert.equal(validateExpirationValue("30", "days"), undefined);
-    assert.equal(validateExpirationValue(" 2 ", "weeks"), undefined);
-    assert.match(validateExpirationValue("0", "days")!, /1 or more/);
-    assert.match(validateExpirationValue("-1", "hours")!, /whole number/);
-    assert.match(validateExpirationValue("1.5", "days")!, /whole number/);
-    assert.match(validateExpirationValue("", "minutes")!, /whole number of minutes/);
-    assert.equal(validateExpirationValue("", "never"), undefined);
-    assert.deepEqual(toExpiration("days", " 30 "), { measure: "days", value: 30 });
-    assert.deepEqual(toExpiration("never", "30"), { measure: "never" });
-    assert.equal(describeExpiration({ measure: "days", value: 30 }), "30 days");
-    assert.equal(describeExpiration({ measure: "weeks", value: 1 }), "1 week");
-    assert.equal(describeExpiration({ measure: "never" }), "never expires");
-  });
-
   test("project ids", () => {
     assert.deepEqual(parseProjectId(""), { value: null });
     assert.deepEqual(parseProjectId(" 123 "), { value: 123 });
@@ -205,13 +200,14 @@ describe("inputs", () => {
     assert.match(validateServerUrl("ftp://x")!, /https:\/\/ or http:\/\//);
   });
 
-  test("who is signed in where", () => {
-    assert.equal(signedInSentence({ id: 1, name: "Dev User" }, "https://next.elitea.ai"), "Signed in to https://next.elitea.ai as Dev User.");
+  test("who is signed in where; the sandbox is named one way everywhere", () => {
+    assert.equal(signedInSentence({ id: 1, name: "Dev User" }, serverWords("https://next.elitea.ai", undefined)), "Signed in to https://next.elitea.ai as Dev User.");
     assert.equal(
-      signedInSentence({ id: 1, email: "dev@example.com" }, "http://127.0.0.1:4242", true),
+      signedInSentence({ id: 1, email: "dev@example.com" }, serverWords("http://127.0.0.1:4242", "http://127.0.0.1:4242")),
       "Signed in to the ELITEA sandbox (http://127.0.0.1:4242) as dev@example.com.",
     );
-    assert.equal(signedInSentence({ id: 7 }, "sandbox"), "Signed in to the ELITEA sandbox as user 7.");
+    assert.equal(serverWords("sandbox", undefined), "the ELITEA sandbox");
+    assert.equal(serverWords("http://127.0.0.1:9", "http://127.0.0.1:4242"), "http://127.0.0.1:9");
   });
 
   test("delete confirmation is exact", () => {

@@ -66,6 +66,7 @@ describe("settings.json schema for the ELITEA keys", () => {
     assert.deepEqual(titles, [
       "Sign In",
       "Sign Out",
+      "Open Personal Tokens",
       "Show Tokens",
       "Generate Token",
       "Delete Token",
@@ -76,6 +77,9 @@ describe("settings.json schema for the ELITEA keys", () => {
       "Show Status",
       "Show Logs",
       "Restart Server",
+      "Copy",
+      "Save As…",
+      "Apply",
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 
-import { buildOptions, parseServerLogLine, serverArgs, userSettingsPath } from "../../src/options";
+import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, parseServerLogLine, serverArgs, userSettingsPath } from "../../src/options";
 
 const repo = path.resolve(__dirname, "../../../..");
 
@@ -19,6 +19,34 @@ describe("start-up options", () => {
     );
     assert.equal(userSettingsPath("/somewhere/else/elitea.elitea-tokens"), undefined);
     assert.equal(userSettingsPath(undefined), undefined);
+  });
+
+  test("the active profile's settings.json, from VSCode's profile associations", () => {
+    const user = "/d/User";
+    const def = `${user}/settings.json`;
+    const storage = {
+      userDataProfiles: [{ location: "-6b0e0b8b", name: "Work" }],
+      profileAssociations: { workspaces: { "file:///w/work": "-6b0e0b8b", "file:///w/home": "__default__profile__" } },
+    };
+    const read = (f: string) => (f === `${user}/globalStorage/storage.json` ? storage : undefined);
+    assert.equal(activeProfileSettingsPath(def, "file:///w/work", read), `${user}/profiles/-6b0e0b8b/settings.json`);
+    assert.equal(activeProfileSettingsPath(def, "file:///w/home", read), def);
+    assert.equal(activeProfileSettingsPath(def, "file:///w/other", read), def);
+    assert.equal(activeProfileSettingsPath(def, undefined, read), def);
+    assert.equal(activeProfileSettingsPath(def, "file:///w/work", () => undefined), def, "no storage.json");
+    const odd = { ...storage, profileAssociations: { workspaces: { "file:///w/work": "../../etc" } } };
+    assert.equal(activeProfileSettingsPath(def, "file:///w/work", () => odd), def, "an id that is not a known profile");
+  });
+
+  test("the documents the server sees: settings, any JSON, workspace files, the JetBrains XML", () => {
+    const langs = DOCUMENT_SELECTOR.filter((d) => "language" in d).map((d) => `${d.scheme}:${(d as { language: string }).language}`);
+    assert.ok(langs.includes("file:json") && langs.includes("file:jsonc") && langs.includes("vscode-userdata:jsonc"));
+    const patterns = DOCUMENT_SELECTOR.filter((d) => "pattern" in d).map((d) => (d as { pattern: string }).pattern);
+    assert.deepEqual(patterns, ["**/*.code-workspace", "**/.idea/alita.xml", "**/.idea/elitea.xml"]);
+  });
+
+  test("secrets may be kept in VSCode's own storage", () => {
+    assert.equal(buildOptions({ secretsStore: "editor" }, undefined, []).secretsStore, "editor");
   });
 
   test("settings become the server's option names", () => {

@@ -19,8 +19,12 @@ describe("protocol", () => {
     }
   });
 
-  test("error kinds are the server's", () => {
-    assert.deepEqual([...ERROR_KINDS].sort(), [...schema("error.data").$defs.ErrorKind.enum].sort());
+  test("the shim knows every error kind the server sends", () => {
+    // The shim may know a kind the protocol adds before this checkout's server sends it
+    // (tokenInUse); it must never miss one the server sends.
+    for (const k of schema("error.data").$defs.ErrorKind.enum as string[]) {
+      assert.ok((ERROR_KINDS as readonly string[]).includes(k), `error kind ${k}`);
+    }
   });
 
   test("the fields the shim reads are the schemas' own", () => {
@@ -28,7 +32,6 @@ describe("protocol", () => {
     for (const k of ["uuid", "name", "masked", "expires", "status", "valueKnown"]) {
       assert.ok(row[k], `TokenRow.${k}`);
     }
-    assert.deepEqual(schema("listTokens.params").properties.pageSize.enum, [5, 10, 50, 100]);
     assert.deepEqual(schema("listTokens.params").$defs.SortBy.enum, ["name", "expiration"]);
     assert.deepEqual(schema("generateToken.params").$defs.Measure.enum, ["never", "days", "weeks", "hours", "minutes"]);
     const inUse = schema("tokenStatus.params").$defs.TokenInUse.properties;
