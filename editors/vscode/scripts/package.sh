@@ -16,9 +16,12 @@ mkdir -p server
 cp "$binary" server/elitea-tokens
 chmod 755 server/elitea-tokens
 node scripts/build.mjs
+# The README's pictures live in the repository's docs/images/; with no repository URL to
+# point at, links are left as written (--no-rewrite-relative-links).
 # vsce 4 needs Node 22 or later: the Node 24 that ci.sh installs when the system one is older.
 node_bin="${NODE24:-node}"
 "$node_bin" node_modules/@vscode/vsce/vsce package \
   --no-dependencies --skip-license --allow-missing-repository --allow-star-activation \
+  --no-rewrite-relative-links \
   --out "$out"
 ls -l "$out"

@@ -26,11 +26,11 @@ export class EliteaAuthProvider implements vscode.AuthenticationProvider, vscode
   }
 
   /** Follows the server's status: an account appears on sign-in and goes on sign-out. */
-  update(s: StatusResult, where: string): void {
+  update(s: StatusResult): void {
     const before = this.session;
     if (s.signedIn && s.user) {
       const who = s.user.name || s.user.email || `user ${s.user.id}`;
-      const label = `${who} (${where})`;
+      const label = who;
       if (before?.account.label === label) {
         return;
       }

@@ -53,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const onStatus = (s: StatusResult) => {
     bar.setSignedIn(s.signedIn, s.signedIn ? where(s.serverUrl) : undefined);
     bar.setTokens(s.tokensInUse);
-    auth.update(s, where(s.serverUrl));
+    auth.update(s);
   };
   const refreshStatus = (): Promise<StatusResult | undefined> => {
     refreshing ??= srv

@@ -9,7 +9,7 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-import type { BrowserContext, Locator, Page } from "playwright-core";
+import type { BrowserContext, FrameLocator, Locator, Page } from "playwright-core";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const REPO = path.resolve(ROOT, "../..");
@@ -273,6 +273,17 @@ export class Workbench {
     await this.quickInput.waitFor({ state: "hidden", timeout });
   }
 
+  /**
+   * Gives the keyboard back to the workbench after a click inside a webview (whose frame
+   * would otherwise get the keys): a click on the active editor tab, as a user would.
+   */
+  async focusWorkbench(): Promise<void> {
+    const tab = this.page.locator(".tabs-container .tab.active").first();
+    if (await tab.isVisible().catch(() => false)) {
+      await tab.click();
+    }
+  }
+
   /** Runs a command from the palette by its full title, e.g. "ELITEA: Sign In". */
   async palette(title: string): Promise<void> {
     if (await this.quickInputVisible()) {
@@ -280,6 +291,10 @@ export class Workbench {
       await this.waitQuickInputHidden();
     }
     await this.page.keyboard.press("F1");
+    if (!(await this.quickInputBox.waitFor({ state: "visible", timeout: 2_000 }).then(() => true, () => false))) {
+      await this.focusWorkbench();
+      await this.page.keyboard.press("F1");
+    }
     await this.quickInputBox.waitFor({ state: "visible" });
     await this.quickInputBox.fill(`>${title}`);
     const rows = this.page.locator(".quick-input-widget .monaco-list-row");
@@ -499,6 +514,37 @@ export class Workbench {
       }
       await this.page.waitForTimeout(300);
     }
+  }
+
+  // -- the Personal Tokens page (a webview: an iframe holding the page's own iframe)
+
+  get webview(): FrameLocator {
+    return this.page.frameLocator("iframe.webview.ready").first().frameLocator("#active-frame");
+  }
+
+  /** The page's rows, as their names, once it has drawn a view. */
+  async pageNames(): Promise<string[]> {
+    await this.webview.locator("body[data-loaded=true]").waitFor({ timeout: 30_000 });
+    return this.webview.locator("#rows tr td.name").allTextContents();
+  }
+
+  async pageRange(): Promise<string> {
+    return ((await this.webview.locator("#range").textContent()) ?? "").trim();
+  }
+
+  /** Waits until the page's range text matches. */
+  async waitRange(re: RegExp, timeout = 20_000): Promise<string> {
+    return waitFor(`the page's range to match ${re}`, async () => {
+      const r = await this.pageRange().catch(() => "");
+      return re.test(r) ? r : undefined;
+    }, timeout, 100);
+  }
+
+  /** Clicks a row's action icon (by its label) in the row of the token named `name`. */
+  async rowAction(name: string, label: string): Promise<void> {
+    const row = this.webview.locator(`#rows tr[data-name="${name}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.locator(`vscode-icon[title="${label}"]`).click();
   }
 
   // -- the status bar item
