@@ -1,0 +1,129 @@
+;;; emacs_driver.el --- test driver for docs/editors/emacs.md  -*- lexical-binding: t -*-
+;; run.sh loads the page's `elitea-test' block first (emacs --batch -l page.el -l this file), so
+;; the configuration is exactly the page's; this file only observes and calls what the page set
+;; up.  One line per check goes to $ELITEA_RESULT_FILE ("PASS name" / "FAIL name: why"), never a
+;; token value.  Every wait has a timeout, so a hang is a FAIL, not a stuck CI.
+
+(require 'cl-lib)
+(require 'subr-x)
+
+(defvar elitea-test--out (getenv "ELITEA_RESULT_FILE"))
+(defvar elitea-test--folder (getenv "ELITEA_WORKSPACE")) ; has a space in its name
+
+(defun elitea-test--report (ok name &optional why)
+  (let ((line (concat (if ok "PASS " "FAIL ") name
+                      (if (and (not ok) why) (concat ": " (replace-regexp-in-string "\n" " | " why)) "")
+                      "\n")))
+    (write-region line nil elitea-test--out 'append 'silent))
+  ok)
+
+(defun elitea-test--wait (seconds pred)
+  "Run the event loop until PRED is non-nil or SECONDS pass; return PRED's last value."
+  (let ((deadline (+ (float-time) seconds)) v)
+    (while (and (not (setq v (funcall pred))) (< (float-time) deadline))
+      (accept-process-output nil 0.1))
+    v))
+
+;; eglot's own handler asks with `completing-read', which in batch mode would read stdin:
+;; record the request and answer "dismissed" (null) as a user pressing C-g would.  The answer
+;; is nil, which jsonrpc sends as null (Emacs 28's json-serialize refuses eglot's own :null).
+(defvar elitea-test--warnings nil)
+(cl-defmethod eglot-handle-request :around
+  (_server (_method (eql window/showMessageRequest)) &rest params)
+  (push params elitea-test--warnings)
+  nil)
+
+(defun elitea-test--call (command &optional args)
+  "The page's `elitea-command', with the server's error as a string instead of a signal."
+  (condition-case e
+      (cons (elitea-command command args) nil)
+    (error (cons nil (format "%S" (cdr e))))))
+
+(cl-defun elitea-test--main ()
+  (let* ((file (expand-file-name ".vscode/settings.json" elitea-test--folder))
+         (buf (find-file-noselect file))
+         server)
+    (with-current-buffer buf
+      ;; eglot-ensure (called by the page's hook) connects on the next command loop turn;
+      ;; batch mode has none, so run the hook it waits on, as a keystroke would.
+      (run-hooks 'post-command-hook)
+      ;; 1. The page's eglot-server-programs entry and hook start the server here.
+      (setq server (elitea-test--wait 30 (lambda () (with-current-buffer buf (eglot-current-server)))))
+      (unless (elitea-test--report
+               (and server (equal (plist-get (eglot--server-info server) :name) "elitea-tokens"))
+               "emacs: server starts from the page configuration"
+               (format "major-mode=%s server=%s" major-mode server))
+        (cl-return-from elitea-test--main))
+      (let ((folders (eglot-workspace-folders server)))
+        (elitea-test--report
+         (and (= (length folders) 1)
+              (string-suffix-p "/My%20Project" (plist-get (aref folders 0) :uri)))
+         "emacs: the git repository with a space is sent as workspaceFolders"
+         (format "%S" folders)))
+
+      ;; 2. Sign in to the embedded sandbox through the page's elitea-command.
+      (pcase-let ((`(,signed . ,err) (elitea-test--call "elitea.signIn" '(:serverUrl "sandbox" :token ""))))
+        (elitea-test--report (and signed (not (string-empty-p (or (plist-get (plist-get signed :user) :email) ""))))
+                             "emacs: elitea.signIn (sandbox) answers a user" err))
+      (pcase-let ((`(,status . ,err) (elitea-test--call "elitea.status")))
+        (elitea-test--report (eq (plist-get status :signedIn) t)
+                             "emacs: elitea.status answers signedIn" err))
+
+      ;; 3. A 5-minute token: its 1-hour threshold is already past, so a warning is due at once.
+      (pcase-let* ((`(,gen . ,err) (elitea-test--call "elitea.generateToken"
+                                                      '(:name "short" :expiration (:measure "minutes" :value 5))))
+                   (uuid (plist-get gen :uuid))
+                   (want (expand-file-name ".vscode/settings.json" elitea-test--folder)))
+        (unless (elitea-test--report (and (stringp uuid) (stringp (plist-get gen :token)))
+                                     "emacs: elitea.generateToken answers a row and a value" err)
+          (cl-return-from elitea-test--main))
+        (pcase-let ((`(,list . ,err) (elitea-test--call "elitea.listTokens"
+                                                        '(:search "short" :sortBy "expiration" :order "asc"
+                                                          :pageSize 5 :page 0))))
+          (let ((row (and list (aref (plist-get list :items) 0))))
+            (elitea-test--report (and list (eql (plist-get list :total) 1) (equal (plist-get row :uuid) uuid)
+                                      (not (plist-member row :token))
+                                      (string-prefix-p "..." (plist-get row :masked)))
+                                 "emacs: elitea.listTokens finds the token by search, masked"
+                                 (or err (format "total=%S" (plist-get list :total))))))
+
+        ;; 4. "Apply to workspace" with no path: only right if the server took the standard
+        ;;    workspaceFolders and decoded "My%20Project" to the folder with the space.
+        (pcase-let ((`(,applied . ,err) (elitea-test--call "elitea.applySettings"
+                                                           `(:uuid ,uuid :ide "vscode" :target (:kind "workspace")))))
+          (elitea-test--report
+           (and applied (equal (plist-get applied :path) want)
+                (with-temp-buffer (insert-file-contents want) (search-forward "\"eliteacode." nil t)))
+           "emacs: applySettings to the workspace writes <folder with a space>/.vscode/settings.json"
+           (or err (format "path=%S" (plist-get applied :path)))))
+
+        ;; 5. elitea/tokenStatus, through the page's method, names the token and that file.
+        (let ((seen (elitea-test--wait
+                     30 (lambda ()
+                          (cl-some (lambda (tok) (and (equal (plist-get tok :uuid) uuid)
+                                                      (member want (append (plist-get tok :files) nil))))
+                                   elitea-tokens-in-use)))))
+          (elitea-test--report seen "emacs: elitea/tokenStatus lists the token in the workspace file"
+                               (format "%d tokens in use" (length elitea-tokens-in-use)))
+          (elitea-test--report (and seen (string-match-p "ELITEA short" (or (elitea-mode-line) "")))
+                               "emacs: the page mode line shows the token" (format "%S" (elitea-mode-line))))
+
+        ;; 6. The expiry warning reaches eglot as window/showMessageRequest with actions
+        ;;    carrying {title, action, uuid}.
+        (elitea-test--report
+         (elitea-test--wait
+          90 (lambda ()
+               (cl-some (lambda (params)
+                          (cl-some (lambda (a) (and (equal (plist-get a :action) "rotate")
+                                                    (equal (plist-get a :uuid) uuid)
+                                                    (not (string-empty-p (or (plist-get a :title) "")))))
+                                   (append (plist-get params :actions) nil)))
+                        elitea-test--warnings)))
+         "emacs: expiry warning arrives as showMessageRequest with rotate/uuid actions"
+         (format "%d requests seen" (length elitea-test--warnings))))
+      (ignore-errors (eglot-shutdown server)))))
+
+(condition-case e
+    (elitea-test--main)
+  (error (elitea-test--report nil "emacs: driver error" (format "%S" e))))
+(kill-emacs 0)
