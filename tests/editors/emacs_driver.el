@@ -120,7 +120,19 @@
                                    (append (plist-get params :actions) nil)))
                         elitea-test--warnings)))
          "emacs: expiry warning arrives as showMessageRequest with rotate/uuid actions"
-         (format "%d requests seen" (length elitea-test--warnings))))
+         (format "%d requests seen" (length elitea-test--warnings)))
+
+      ;; 7. The other settings files the page names get the same server.
+      (let ((others nil))
+        (dolist (rel '("team.code-workspace" ".idea/alita.xml"))
+          (with-current-buffer (find-file-noselect (expand-file-name rel elitea-test--folder))
+            (run-hooks 'post-command-hook)
+            (let ((b (current-buffer)))
+              (unless (elitea-test--wait 15 (lambda () (eq (with-current-buffer b (eglot-current-server)) server)))
+                (push (format "%s (%s)" rel major-mode) others)))))
+        (elitea-test--report (null others)
+                             "emacs: *.code-workspace and .idea/alita.xml attach to the same server"
+                             (format "not attached: %S" others))))
       (ignore-errors (eglot-shutdown server)))))
 
 (condition-case e

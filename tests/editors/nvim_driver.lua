@@ -110,6 +110,19 @@ local function main()
   end, 200)
   report(warned, 'nvim: expiry warning arrives as showMessageRequest with rotate/uuid actions',
     ('%d requests seen'):format(#warnings))
+
+  -- 7. The other settings files the page names get the same server (one client per folder).
+  local others = {}
+  for _, rel in ipairs({ 'team.code-workspace', '.idea/alita.xml' }) do
+    vim.cmd.edit(vim.fn.fnameescape(folder .. '/' .. rel))
+    local b = vim.api.nvim_get_current_buf()
+    local got = vim.wait(15000, function()
+      return vim.lsp.get_clients({ name = 'elitea', bufnr = b })[1] == client
+    end, 100)
+    if not got then table.insert(others, rel .. ' (filetype ' .. vim.bo[b].filetype .. ')') end
+  end
+  report(#others == 0, 'nvim: *.code-workspace and .idea/alita.xml attach to the same server',
+    'not attached: ' .. table.concat(others, ', '))
 end
 
 local ok, e = xpcall(main, debug.traceback)

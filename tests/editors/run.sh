@@ -92,6 +92,9 @@ setup_world() {
   WORKSPACE="$t/work/My Project"
   mkdir -p "$WORKSPACE/.vscode"
   printf '{\n}\n' >"$WORKSPACE/.vscode/settings.json"
+  mkdir -p "$WORKSPACE/.idea"
+  printf '{\n  // a multi-root workspace file\n  "folders": [{ "path": "." }]\n}\n' >"$WORKSPACE/team.code-workspace"
+  printf '<?xml version="1.0" encoding="UTF-8"?>\n<project version="4">\n</project>\n' >"$WORKSPACE/.idea/alita.xml"
   printf '.vscode/\n' >"$WORKSPACE/.gitignore"
   git -C "$WORKSPACE" init -q 2>/dev/null || true
   # The pages start "elitea-tokens" from PATH, as a user's would.
@@ -157,7 +160,7 @@ run_nvim() {
     -c "luafile $ROOT/tests/editors/nvim_driver.lua" </dev/null >"$t/stdout" 2>"$t/stderr")
   rc=$?
   echo "   ($((SECONDS - started))s)"
-  collect nvim "$t/results" 11 "$rc"
+  collect nvim "$t/results" 12 "$rc"
   no_secret nvim "$t/stdout" "$t/stderr" "$t/results" "$t/state/nvim/lsp.log"
   if [ "$rc" -ne 0 ]; then tail -n 20 "$t/stderr" | sed 's/^/   nvim stderr: /'; fi
 }
@@ -190,7 +193,7 @@ run_emacs() {
     -l "$ROOT/tests/editors/emacs_driver.el" </dev/null >"$t/stdout" 2>"$t/stderr")
   rc=$?
   echo "   ($((SECONDS - started))s)"
-  collect emacs "$t/results" 10 "$rc"
+  collect emacs "$t/results" 11 "$rc"
   no_secret emacs "$t/stdout" "$t/stderr" "$t/results"
   if [ "$rc" -ne 0 ]; then tail -n 20 "$t/stderr" | sed 's/^/   emacs stderr: /'; fi
 }
