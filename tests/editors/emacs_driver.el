@@ -67,7 +67,12 @@
                              "emacs: elitea.signIn (sandbox) answers a user" err))
       (pcase-let ((`(,status . ,err) (elitea-test--call "elitea.status")))
         (elitea-test--report (eq (plist-get status :signedIn) t)
-                             "emacs: elitea.status answers signedIn" err))
+                             "emacs: elitea.status answers signedIn" err)
+        ;; The page's no-keyring line (:secretsStore "file") reached the server as
+        ;; initializationOptions.
+        (elitea-test--report (string-match-p "file" (format "%s" (plist-get status :secretsStore)))
+                             "emacs: the page's initializationOptions reach the server (status names the file store)"
+                             (format "%S" (plist-get status :secretsStore))))
 
       ;; 3. A 5-minute token: its 1-hour threshold is already past, so a warning is due at once.
       (pcase-let* ((`(,gen . ,err) (elitea-test--call "elitea.generateToken"
@@ -86,6 +91,18 @@
                                       (string-prefix-p "..." (plist-get row :masked)))
                                  "emacs: elitea.listTokens finds the token by search, masked"
                                  (or err (format "total=%S" (plist-get list :total))))))
+
+        ;; The page's M-x elitea-list-tokens, as a user runs it, shows the token in *elitea*.
+        (condition-case e
+            (progn
+              (elitea-list-tokens "short")
+              (elitea-test--report (with-current-buffer "*elitea*"
+                                     (and (string-match-p (regexp-quote uuid) (buffer-string))
+                                          (string-match-p ":masked" (buffer-string))))
+                                   "emacs: the page M-x elitea-list-tokens shows the token"
+                                   (with-current-buffer "*elitea*" (format "%d characters" (buffer-size)))))
+          (error (elitea-test--report nil "emacs: the page M-x elitea-list-tokens shows the token"
+                                      (format "%S" e))))
 
         ;; 4. "Apply to workspace" with no path: only right if the server took the standard
         ;;    workspaceFolders and decoded "My%20Project" to the folder with the space.

@@ -59,6 +59,10 @@ local function main()
   status, err = elitea_command('elitea.status', nil)
   report(status and status.signedIn == true and type(status.tokensInUse) == 'table',
     'nvim: elitea.status answers signedIn', err)
+  -- The page's no-keyring block (secretsStore = 'file') reached the server as init_options.
+  report(status and type(status.secretsStore) == 'string' and status.secretsStore:find('file', 1, true) ~= nil,
+    "nvim: the page's init_options reach the server (status names the file store)",
+    status and tostring(status.secretsStore))
 
   -- 3. A 5-minute token: its 1-hour threshold is already past, so a warning is due at once.
   local gen
@@ -74,6 +78,11 @@ local function main()
   report(list and list.total == 1 and list.items[1] and list.items[1].uuid == gen.uuid
       and list.items[1].token == nil and list.items[1].masked:sub(1, 3) == '...',
     'nvim: elitea.listTokens finds the token by search, masked', err or (list and ('total=' .. tostring(list.total))))
+
+  -- The page's :Elitea user command, as a user types it (JSON argument), answers the same.
+  local shown = vim.fn.execute('Elitea listTokens {"search": "short", "pageSize": 5}')
+  report(shown:find(gen.uuid, 1, true) ~= nil and shown:find('masked', 1, true) ~= nil,
+    'nvim: the page :Elitea listTokens {json} command shows the token', #shown .. ' characters shown')
 
   -- 4. "Apply to workspace" with no path: only right if the server took the standard
   --    workspaceFolders and decoded "My%20Project" to the folder with the space.
