@@ -11,8 +11,12 @@
 # target/debug/elitea-tokens, built by the caller). Every editor runs under a timeout, with
 # its own HOME, XDG folders and ELITEA_TOKENS_DATA_DIR in a temp folder. Ends with
 # "editors: N passed, M failed" and exits non-zero on any failure.
+#
+# ELITEA_EDITOR_TIMEOUT (seconds, default 300) bounds each editor run; the drivers' own waits
+# are shorter, so a missing answer is a FAIL line and a hang is a timeout, never a stuck CI.
+# ELITEA_KEEP_TMP=1 keeps the temp folder (the editors' stdout/stderr, the server's data folder).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 ROOT=$PWD
 BIN=${ELITEA_TOKENS_BIN:-target/debug/elitea-tokens}
 if [ $# -gt 0 ]; then EDITORS=("$@"); else EDITORS=(nvim emacs); fi
