@@ -82,7 +82,7 @@ impl Store {
 
     pub fn save(&self, path: &Path) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(self).map_err(|e| Error::internal(e.to_string()))?;
-        crate::fsutil::write_atomic(path, &bytes, Some(0o600)).map_err(|e| {
+        crate::fsutil::write_private(path, &bytes).map_err(|e| {
             Error::new(
                 ErrorKind::FileUnreadable,
                 format!(

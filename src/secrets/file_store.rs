@@ -20,10 +20,6 @@ impl FileStore {
         }
     }
 
-    pub fn in_data_dir() -> Self {
-        FileStore::new(crate::paths::data_dir().join("secrets.json"))
-    }
-
     fn failed(&self, what: &str, e: impl std::fmt::Display) -> Error {
         Error::new(
             ErrorKind::KeyringUnavailable,
@@ -35,17 +31,40 @@ impl FileStore {
     }
 
     fn load(&self) -> Result<BTreeMap<String, SecretString>> {
-        match std::fs::read(&self.path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| self.failed("read", e)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
-            Err(e) => Err(self.failed("read", e)),
+        match crate::fsutil::read_regular(&self.path, crate::fsutil::STATE_READ_LIMIT) {
+            Ok(Some((bytes, _))) => {
+                serde_json::from_slice(&bytes).map_err(|e| self.failed("read", e))
+            }
+            Ok(None) => Ok(BTreeMap::new()),
+            Err(e) => Err(self.failed("read", e.message)),
         }
     }
 
     fn save(&self, map: &BTreeMap<String, SecretString>) -> Result<()> {
         let bytes = serde_json::to_vec_pretty(map).map_err(|e| self.failed("write", e))?;
-        crate::fsutil::write_atomic(&self.path, &bytes, Some(0o600))
-            .map_err(|e| self.failed("write", e))
+        // 0600 whatever mode the file had: it holds tokens.
+        crate::fsutil::write_private(&self.path, &bytes).map_err(|e| self.failed("write", e))
+    }
+
+    /// Load, change, save under the data folder's lock: two processes storing at once (two
+    /// `generate`s) must both keep their value.
+    fn update(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<String, SecretString>) -> bool,
+    ) -> Result<()> {
+        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = self
+            .path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let _lock =
+            crate::fsutil::lock_state_dir(dir).map_err(|e| self.failed("lock", e.message))?;
+        let mut map = self.load()?;
+        if change(&mut map) {
+            self.save(&map)?;
+        }
+        Ok(())
     }
 }
 
@@ -56,19 +75,26 @@ impl SecretStore for FileStore {
     }
 
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<()> {
-        let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut map = self.load()?;
-        map.insert(key.account(), value.clone());
-        self.save(&map)
+        self.update(|map| {
+            map.insert(key.account(), value.clone());
+            true
+        })
     }
 
     fn delete(&self, key: &SecretKey) -> Result<()> {
+        self.update(|map| map.remove(&key.account()).is_some())
+    }
+
+    /// One read of the file for any number of keys.
+    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let mut map = self.load()?;
-        if map.remove(&key.account()).is_some() {
-            self.save(&map)?;
+        match self.load() {
+            Ok(map) => keys
+                .iter()
+                .map(|k| map.contains_key(&k.account()))
+                .collect(),
+            Err(_) => vec![false; keys.len()],
         }
-        Ok(())
     }
 
     fn insecure_note(&self) -> Option<String> {

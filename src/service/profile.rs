@@ -71,8 +71,8 @@ impl ProfileStore {
             }
             ProfileStore::File(path) => path,
         };
-        match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+        match crate::fsutil::read_regular(path, crate::fsutil::STATE_READ_LIMIT) {
+            Ok(Some((bytes, _))) => serde_json::from_slice(&bytes).map_err(|e| {
                 Error::new(
                     ErrorKind::FileUnreadable,
                     format!(
@@ -81,12 +81,26 @@ impl ProfileStore {
                     ),
                 )
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Profiles::default()),
-            Err(e) => Err(Error::new(
-                ErrorKind::FileUnreadable,
-                format!("Could not read {}: {e}.", path.display()),
-            )),
+            Ok(None) => Ok(Profiles::default()),
+            Err(e) => Err(e),
         }
+    }
+
+    /// Loads, changes and saves the profiles under the data folder's lock, so that a sign-in
+    /// in one process and a sign-out in another do not undo each other.
+    pub fn update<R>(&self, change: impl FnOnce(&mut Profiles) -> R) -> Result<R> {
+        let _lock = match self {
+            ProfileStore::Memory(_) => None,
+            ProfileStore::File(path) => Some(crate::fsutil::lock_state_dir(
+                path.parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .unwrap_or(std::path::Path::new(".")),
+            )?),
+        };
+        let mut profiles = self.load()?;
+        let out = change(&mut profiles);
+        self.save(&profiles)?;
+        Ok(out)
     }
 
     pub fn save(&self, profiles: &Profiles) -> Result<()> {
@@ -99,7 +113,7 @@ impl ProfileStore {
         };
         let bytes =
             serde_json::to_vec_pretty(profiles).map_err(|e| Error::internal(e.to_string()))?;
-        crate::fsutil::write_atomic(path, &bytes, Some(0o600)).map_err(|e| {
+        crate::fsutil::write_private(path, &bytes).map_err(|e| {
             Error::new(
                 ErrorKind::FileUnreadable,
                 format!("Could not write {}: {e}.", path.display()),

@@ -217,7 +217,11 @@ impl Service {
         let mut written = vec![];
         let mut applied_to = vec![];
         for path in in_use {
-            let before = std::fs::read(&path).unwrap_or_default();
+            let before = crate::fsutil::read_regular(&path, crate::fsutil::SETTINGS_READ_LIMIT)
+                .ok()
+                .flatten()
+                .map(|(b, _)| b)
+                .unwrap_or_default();
             let (p, old_uuid, value) = (path.clone(), uuid.to_string(), new_value.clone());
             let result =
                 tokio::task::spawn_blocking(move || replace_token_in_file(&p, &old_uuid, &value))

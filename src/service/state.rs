@@ -23,24 +23,45 @@ pub struct AppliedFile {
 /// Reads a state file; a missing or unreadable one is empty (it is only a memory aid, and a
 /// broken one must not stop the product).
 pub fn load<T: DeserializeOwned + Default>(path: &Path) -> T {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+    match crate::fsutil::read_regular(path, crate::fsutil::STATE_READ_LIMIT) {
+        Ok(Some((bytes, _))) => serde_json::from_slice(&bytes).unwrap_or_else(|e| {
             tracing::warn!("{} is unreadable ({e}); starting afresh", path.display());
             T::default()
         }),
-        Err(_) => T::default(),
+        Ok(None) => T::default(),
+        Err(e) => {
+            tracing::warn!("{e}; starting afresh");
+            T::default()
+        }
     }
 }
 
 pub fn save<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     let bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| crate::error::Error::internal(e.to_string()))?;
-    crate::fsutil::write_atomic(path, &bytes, Some(0o600)).map_err(|e| {
+    crate::fsutil::write_private(path, &bytes).map_err(|e| {
         crate::error::Error::new(
             crate::error::ErrorKind::FileUnreadable,
             format!("Could not write {}: {e}.", path.display()),
         )
     })
+}
+
+/// Loads, changes and saves one state file under the lock, so that no update is lost to
+/// another made at the same time.
+pub fn update<T, R>(path: &Path, change: impl FnOnce(&mut T) -> R) -> Result<R>
+where
+    T: DeserializeOwned + Default + Serialize,
+{
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let _lock = crate::fsutil::lock_state_dir(dir)?;
+    let mut value: T = load(path);
+    let out = change(&mut value);
+    save(path, &value)?;
+    Ok(out)
 }
 
 impl Service {
@@ -53,13 +74,15 @@ impl Service {
     }
 
     pub(crate) fn record_applied(&self, path: &Path, ide: Ide, schema: Schema) -> Result<()> {
-        let mut files = self.applied_files();
         let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if files.iter().any(|f| f.path == path) {
-            return Ok(());
-        }
-        files.push(AppliedFile { path, ide, schema });
-        save(&self.state_path("applied.json"), &files)
+        update(
+            &self.state_path("applied.json"),
+            |files: &mut Vec<AppliedFile>| {
+                if !files.iter().any(|f| f.path == path) {
+                    files.push(AppliedFile { path, ide, schema });
+                }
+            },
+        )
     }
 
     /// The expiration each generated token was made with (`30d`, `2w`, ...), for rotation.
@@ -68,10 +91,13 @@ impl Service {
     }
 
     pub(crate) fn record_generated(&self, uuid: &str, expiration: &str) {
-        let path = self.state_path("generated.json");
-        let mut map: BTreeMap<String, String> = load(&path);
-        map.insert(uuid.to_string(), expiration.to_string());
-        if let Err(e) = save(&path, &map) {
+        let r = update(
+            &self.state_path("generated.json"),
+            |map: &mut BTreeMap<String, String>| {
+                map.insert(uuid.to_string(), expiration.to_string());
+            },
+        );
+        if let Err(e) = r {
             tracing::warn!("{e}");
         }
     }
@@ -80,9 +106,15 @@ impl Service {
         load(&self.state_path("warnings.json"))
     }
 
-    pub fn save_warn_state(&self, state: &WarnState) {
-        if let Err(e) = save(&self.state_path("warnings.json"), state) {
-            tracing::warn!("{e}");
+    /// Changes the warnings said under the state lock: the watcher and a "remind me tomorrow"
+    /// answer both change it, and neither may undo the other.
+    pub fn update_warn_state<R>(&self, change: impl FnOnce(&mut WarnState) -> R) -> Option<R> {
+        match update(&self.state_path("warnings.json"), change) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                tracing::warn!("{e}");
+                None
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ pub use render::{
     Ide, RenderInput, Rendered, Schema, integration_uid, jetbrains_component, jetbrains_entries,
     render, vscode_entries,
 };
-pub use write::{ApplyOutcome, apply_file};
+pub use write::{ApplyOutcome, WriteOptions, apply_file, apply_file_with};
 pub use xml::{merge_xml, read_xml_options};
 
 /// The result of a merge: the whole new text, and the keys whose value it changed (in the order

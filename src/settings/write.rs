@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::Merged;
 use crate::error::{Error, ErrorKind, Result};
+use crate::fsutil;
 
 /// How many times a file that changed under us is read and merged again before giving up.
 const RETRIES: usize = 3;
@@ -32,18 +33,47 @@ pub fn backup_path_for(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// What a write may do beyond the ordinary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Replace a file that is read-only, or owned by another user than the one writing (its
+    /// mode and owner are given back where the writer may). Without it such a file is refused.
+    pub write_protected: bool,
+}
+
 /// Reads `path` (a missing file reads as empty), merges with `merge`, and writes the result
 /// atomically, keeping the file's mode and (when run as root) its owner. A symlink stays a
 /// link and its target is written. When the content does not change nothing is written at
 /// all. Otherwise the previous content is first kept in `<name>.elitea-backup`.
 ///
-/// Just before writing, the file is read again: if it changed since it was merged (an editor
-/// saved it meanwhile), the new content is merged instead, so that edit is never lost; after
-/// three such retries it gives up with `FileChanged`, having written nothing.
+/// Only a regular file is read or written: a folder, FIFO, socket or device (behind links or
+/// not) is refused before anything is written. Writers of this product take turns through a
+/// lock file beside the target. A read that may be an editor's save in progress (an empty
+/// or just-changed file) is taken only once it has settled; and just before writing the file
+/// is read again: if it changed since it was merged (an editor that does not lock saved it
+/// meanwhile), the new content is merged instead, so that edit is never lost. After three
+/// such retries it gives up with `FileChanged`, having written nothing.
 pub fn apply_file(path: &Path, merge: impl Fn(&str) -> Result<Merged>) -> Result<ApplyOutcome> {
+    apply_file_with(path, WriteOptions::default(), merge)
+}
+
+pub fn apply_file_with(
+    path: &Path,
+    options: WriteOptions,
+    merge: impl Fn(&str) -> Result<Merged>,
+) -> Result<ApplyOutcome> {
     let target = resolve_symlinks(path)?;
+    fsutil::check_regular_or_missing(&target).map_err(|e| {
+        if target == path {
+            e
+        } else {
+            // Name what the user gave as well as where its links lead.
+            Error::new(e.kind, prefixed(path, &e.message))
+        }
+    })?;
+    let _lock = fsutil::lock_for(&target)?;
     for _ in 0..=RETRIES {
-        let before = read(&target)?;
+        let before = fsutil::read_settled(&target, fsutil::SETTINGS_READ_LIMIT)?;
         let text = decode(&target, before.as_deref())?;
         let merged = merge(text).map_err(|e| Error::new(e.kind, prefixed(&target, &e.message)))?;
         // A missing file merged into nothing stays missing: no empty file appears.
@@ -54,19 +84,24 @@ pub fn apply_file(path: &Path, merge: impl Fn(&str) -> Result<Merged>) -> Result
                 backup_path: None,
             });
         }
-        // The window this leaves (between this read and the rename inside `write_atomic`) is
-        // the time it takes to write and fsync a small file; an editor saving exactly then
-        // would lose its edit to ours, which no portable API avoids without locking.
-        if read(&target)? != before {
-            continue;
-        }
         let original = match &before {
             Some(_) => Some(std::fs::metadata(&target).map_err(|e| io_error(&target, &e))?),
             None => None,
         };
+        if let Some(meta) = &original {
+            check_protection(&target, meta, options)?;
+        }
+        // The window this leaves (between this read and the rename inside `write_atomic`) is
+        // the time it takes to write and fsync a small file; an editor saving exactly then
+        // would lose its edit to ours, which no portable API avoids without locking.
+        let now = fsutil::read_regular(&target, fsutil::SETTINGS_READ_LIMIT)?.map(|(b, _)| b);
+        if now != before {
+            continue;
+        }
         let backup_path = match (&before, &original) {
             (Some(old), Some(meta)) => {
                 let backup = backup_path_for(&target);
+                fsutil::check_regular_or_missing(&backup)?;
                 write_keeping(&backup, old, Some(meta))?;
                 Some(backup)
             }
@@ -87,6 +122,41 @@ pub fn apply_file(path: &Path, merge: impl Fn(&str) -> Result<Merged>) -> Result
             target.display()
         ),
     ))
+}
+
+/// A read-only file, or one the writer could not give back to its owner, is refused unless
+/// the user asked for it: replacing it would quietly undo a choice someone made.
+fn check_protection(path: &Path, meta: &std::fs::Metadata, options: WriteOptions) -> Result<()> {
+    if options.write_protected {
+        return Ok(());
+    }
+    if meta.permissions().readonly() {
+        return Err(Error::new(
+            ErrorKind::FileUnreadable,
+            format!(
+                "{} is read-only, so it was left as it was. Make it writable, or confirm that it may be replaced.",
+                path.display()
+            ),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid has no preconditions.
+        let me = unsafe { libc::geteuid() };
+        // Root can give the file back to its owner after the rename; anyone else cannot.
+        if me != 0 && meta.uid() != me {
+            return Err(Error::new(
+                ErrorKind::FileUnreadable,
+                format!(
+                    "{} belongs to another user (uid {}); replacing it would make it yours. It was left as it was; confirm to replace it anyway.",
+                    path.display(),
+                    meta.uid()
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The file a write to `path` must replace: `path` itself, or the end of its symlink chain.
@@ -116,14 +186,6 @@ fn resolve_symlinks(path: &Path) -> Result<PathBuf> {
         ErrorKind::FileUnreadable,
         format!("{} is a loop of symbolic links.", path.display()),
     ))
-}
-
-fn read(path: &Path) -> Result<Option<Vec<u8>>> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == IoKind::NotFound => Ok(None),
-        Err(e) => Err(io_error(path, &e)),
-    }
 }
 
 fn decode<'a>(path: &Path, bytes: Option<&'a [u8]>) -> Result<&'a str> {

@@ -133,13 +133,18 @@ pub fn start(
                     .filter(|t| !t.revoked)
                     .filter_map(|t| t.expires.map(|e| (t.uuid.clone(), e)))
                     .collect();
-                let mut state = service.warn_state();
-                let due: Vec<Due> = state.take_due(now, &dated);
-                let next = state.next_due(now, &dated);
-                state.retain(&tokens.iter().map(|t| t.uuid.clone()).collect::<Vec<_>>());
-                if !due.is_empty() {
-                    service.save_warn_state(&state);
-                }
+                let in_use: Vec<String> = tokens.iter().map(|t| t.uuid.clone()).collect();
+                let (due, next): (Vec<Due>, _) = if service.warn_state().has_due(now, &dated) {
+                    service
+                        .update_warn_state(|state| {
+                            let due = state.take_due(now, &dated);
+                            state.retain(&in_use);
+                            (due, state.next_due(now, &dated))
+                        })
+                        .unwrap_or_default()
+                } else {
+                    (vec![], service.warn_state().next_due(now, &dated))
+                };
                 for d in due {
                     if let Some(token) = tokens.iter().find(|t| t.uuid == d.uuid) {
                         let warning = Warning {

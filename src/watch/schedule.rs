@@ -25,6 +25,16 @@ impl Threshold {
         Threshold::Expired,
     ];
 
+    /// Its name in the rules the shims are sent.
+    pub fn name(self) -> &'static str {
+        match self {
+            Threshold::SevenDays => "week",
+            Threshold::OneDay => "day",
+            Threshold::OneHour => "hour",
+            Threshold::Expired => "expired",
+        }
+    }
+
     pub fn before_expiry(self) -> Duration {
         match self {
             Threshold::SevenDays => Duration::days(7),
@@ -106,6 +116,11 @@ impl WarnState {
     pub fn snooze(&mut self, uuid: &str, now: DateTime<Utc>) {
         self.snoozed_until
             .insert(uuid.to_string(), now + Duration::days(1));
+    }
+
+    /// Whether `take_due` would find anything, without changing the state.
+    pub fn has_due(&self, now: DateTime<Utc>, tokens: &[(String, DateTime<Utc>)]) -> bool {
+        !self.clone().take_due(now, tokens).is_empty()
     }
 
     /// The next moment anything can fall due, if any.
