@@ -59,10 +59,13 @@ pub struct Error {
 }
 
 impl Error {
+    /// Every message passes the one redaction: a value the user passed (a name, a uuid, a URL,
+    /// an option) may be a token pasted into the wrong field, and must not come back.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        let message: String = message.into();
         Error {
             kind,
-            message: message.into(),
+            message: crate::redact::redact(&message).into_owned(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod lsp;
 pub mod paths;
 pub mod protocol;
+pub mod redact;
 pub mod sandbox;
 pub mod secrets;
 pub mod service;

@@ -53,6 +53,26 @@ pub fn normalize_server_url(text: &str) -> Result<Url, crate::error::Error> {
     Ok(url)
 }
 
+/// A warning for a server reached over plain `http://` that is not this machine: the token
+/// crosses the network unencrypted, as with TLS verification off.
+pub fn plain_http_warning(server_url: &str) -> Option<String> {
+    let url = Url::parse(server_url).ok()?;
+    if url.scheme() != "http" {
+        return None;
+    }
+    let loopback = match url.host()? {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    (!loopback).then(|| {
+        format!(
+            "{} uses http://, not https://: your token will cross the network unencrypted.",
+            url.as_str().trim_end_matches('/')
+        )
+    })
+}
+
 /// One server, one credential.
 #[derive(Clone)]
 pub struct Client {
@@ -146,7 +166,7 @@ impl Client {
         let response = check(response, &self.server()).await?;
         // A body lost or garbled after a 200 means the token exists but its value did not
         // reach us.
-        read_json(response, &self.server())
+        read_json(response, &self.server(), BODY_LIMIT)
             .await
             .map_err(ApiError::ambiguous)
     }
@@ -198,7 +218,12 @@ impl Client {
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let response = self.send(Method::GET, path, None).await?;
         let response = check(response, &self.server()).await?;
-        read_json(response, &self.server()).await
+        let limit = if path == "api/v2/auth/token/" {
+            LIST_BODY_LIMIT
+        } else {
+            BODY_LIMIT
+        };
+        read_json(response, &self.server(), limit).await
     }
 
     async fn send(
@@ -347,7 +372,8 @@ async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
-    let text = response.text().await.unwrap_or_default();
+    // Only the start of an error body is of use; the rest is never read.
+    let text = String::from_utf8_lossy(&read_prefix(response, ERROR_BODY_LIMIT).await).into_owned();
     let server_message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string));
@@ -400,23 +426,85 @@ async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
     Err(error.with_status(code))
 }
 
-async fn read_json<T: DeserializeOwned>(response: Response, server: &str) -> Result<T, ApiError> {
-    let code = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(|e| {
-        ApiError::new(
-            ApiErrorKind::Network,
-            format!(
-                "The connection to the ELITEA server at {server} was lost while it answered: {}.",
-                root_cause(&e)
-            ),
-        )
-        .ambiguous()
-    })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        // The message names the shape, never the body, which may hold a token value.
+/// The most a token list may take (about 200,000 tokens), and any other answer.
+pub const LIST_BODY_LIMIT: usize = 64 << 20;
+pub const BODY_LIMIT: usize = 1 << 20;
+const ERROR_BODY_LIMIT: usize = 64 << 10;
+
+/// Reads a body of at most `limit` bytes: a larger or endless one ends the call with a clear
+/// error instead of growing the process.
+async fn read_body(
+    mut response: Response,
+    limit: usize,
+    server: &str,
+) -> Result<Vec<u8>, ApiError> {
+    let too_large = || {
         ApiError::new(
             ApiErrorKind::Server,
-            format!("The server at {server} answered with something that is not an ELITEA response ({e}); check the server URL."),
+            format!(
+                "The server at {server} sent an answer larger than {} MB, more than any ELITEA answer holds; it was not read. Check the server URL.",
+                limit >> 20
+            ),
+        )
+    };
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut out = Vec::new();
+    loop {
+        let chunk = response.chunk().await.map_err(|e| {
+            ApiError::new(
+                ApiErrorKind::Network,
+                format!(
+                    "The connection to the ELITEA server at {server} was lost while it answered: {}.",
+                    root_cause(&e)
+                ),
+            )
+            .ambiguous()
+        })?;
+        let Some(chunk) = chunk else {
+            return Ok(out);
+        };
+        if out.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        out.extend_from_slice(&chunk);
+    }
+}
+
+/// The first `limit` bytes of a body, or what could be read of them.
+async fn read_prefix(mut response: Response, limit: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    while out.len() < limit {
+        match response.chunk().await {
+            Ok(Some(chunk)) => out.extend_from_slice(&chunk[..chunk.len().min(limit - out.len())]),
+            _ => break,
+        }
+    }
+    out
+}
+
+async fn read_json<T: DeserializeOwned>(
+    response: Response,
+    server: &str,
+    limit: usize,
+) -> Result<T, ApiError> {
+    let code = response.status().as_u16();
+    let bytes = read_body(response, limit, server).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        // The message names where the shape broke, never the body or serde's quote of it:
+        // the body may hold a token value.
+        let what = match e.classify() {
+            serde_json::error::Category::Data => "not of the expected shape",
+            _ => "not JSON",
+        };
+        ApiError::new(
+            ApiErrorKind::Server,
+            format!(
+                "The server at {server} answered with something that is not an ELITEA response ({what}, at line {} column {}); check the server URL.",
+                e.line(),
+                e.column()
+            ),
         )
         .with_status(code)
     })
@@ -425,6 +513,34 @@ async fn read_json<T: DeserializeOwned>(response: Response, server: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_http_is_warned_unless_loopback() {
+        for quiet in [
+            "https://next.elitea.ai",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://localhost:3000/",
+            "http://[::1]:80",
+        ] {
+            assert_eq!(plain_http_warning(quiet), None, "{quiet}");
+        }
+        assert_eq!(
+            plain_http_warning("http://elitea.example.com/").as_deref(),
+            Some(
+                "http://elitea.example.com uses http://, not https://: your token will cross the network unencrypted."
+            )
+        );
+        assert!(plain_http_warning("http://10.0.0.5:8080").is_some());
+    }
+
+    #[test]
+    fn a_url_with_userinfo_shows_its_real_host() {
+        let u = normalize_server_url("https://next.elitea.ai@attacker.example/").unwrap();
+        assert_eq!(u.as_str(), "https://attacker.example/");
+        let u = normalize_server_url("https://user:pw@host.example:8443/elitea").unwrap();
+        assert_eq!(u.as_str(), "https://host.example:8443/elitea/");
+    }
 
     #[test]
     fn server_urls() {

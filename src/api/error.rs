@@ -30,9 +30,10 @@ pub const REJECTED: &str = "The ELITEA server rejected your token: it is expired
 
 impl ApiError {
     pub(crate) fn new(kind: ApiErrorKind, message: impl Into<String>) -> Self {
+        let message: String = message.into();
         ApiError {
             kind,
-            message: message.into(),
+            message: crate::redact::redact(&message).into_owned(),
             status: None,
             ambiguous: false,
         }

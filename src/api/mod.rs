@@ -4,6 +4,6 @@ mod client;
 mod error;
 mod types;
 
-pub use client::{Client, ClientConfig, normalize_server_url};
+pub use client::{Client, ClientConfig, normalize_server_url, plain_http_warning};
 pub use error::{ApiError, ApiErrorKind};
 pub use types::{Author, Model, Models, TokenRecord, User};

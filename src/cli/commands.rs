@@ -179,17 +179,18 @@ impl Context {
         } else {
             StoreChoice::Keyring
         };
+        let data_dir = crate::paths::data_dir();
         let mut config = ServiceConfig::new(
             clock::system(),
-            secrets::open(choice),
-            ProfileStore::in_data_dir(),
+            secrets::open(choice, &data_dir),
+            ProfileStore::at(data_dir.join("profiles.json")),
         );
         config.timeouts = timeouts;
         let service = Service::new(config);
         let mut sandbox = None;
         if server.map(str::trim) == Some(SANDBOX) {
             let handle = sandbox::start(SandboxOptions {
-                data: Some(crate::paths::data_dir().join("sandbox.json")),
+                data: Some(data_dir.join("sandbox.json")),
                 ..SandboxOptions::default()
             })
             .await?;
@@ -436,6 +437,7 @@ impl Context {
                 allow_tracked_file,
                 without_token,
                 include_token_in_xml,
+                write_protected,
             } => {
                 let row = self.service.find_token(&token).await?;
                 let target = match target.as_str() {
@@ -456,6 +458,7 @@ impl Context {
                     without_token,
                     allow_tracked_file,
                     include_token_in_xml,
+                    write_protected,
                 };
                 let applied = spin(
                     self.spin(),
@@ -608,6 +611,9 @@ impl Context {
         );
         if skip_tls {
             eprintln!("warning: TLS verification is off for this server.");
+        }
+        if let Some(w) = crate::api::plain_http_warning(&result.server_url) {
+            eprintln!("warning: {w}");
         }
         Ok(())
     }

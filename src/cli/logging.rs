@@ -4,10 +4,25 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use std::io::Write;
+
 use tracing_subscriber::EnvFilter;
-use tracing_subscriber::fmt::writer::MakeWriterExt;
+use tracing_subscriber::filter::filter_fn;
+use tracing_subscriber::fmt::writer::{MakeWriter, MakeWriterExt};
+use tracing_subscriber::prelude::*;
 
 pub struct Guard;
+
+/// Targets held at info whatever the filter asks: tower-lsp-server traces every LSP message
+/// whole (a sign-in carries a token), and the HTTP stack's traces are noise.
+const CAPPED: [&str; 6] = [
+    "tower_lsp_server",
+    "hyper",
+    "hyper_util",
+    "reqwest",
+    "rustls",
+    "h2",
+];
 
 pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
     let filter = match std::env::var("RUST_LOG") {
@@ -16,23 +31,17 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
             EnvFilter::try_new(level.unwrap_or("warn")).map_err(|e| format!("--log-level: {e}"))?
         }
     };
-    // Whatever the level asked for, these stay at info: tower-lsp-server traces every LSP
-    // message whole (a sign-in carries a token), and the HTTP stack's traces are noise.
-    let mut filter = filter;
-    for directive in [
-        "tower_lsp_server=info",
-        "hyper=info",
-        "hyper_util=info",
-        "reqwest=info",
-        "rustls=info",
-        "h2=info",
-    ] {
-        filter = filter.add_directive(directive.parse().map_err(|e| format!("{directive}: {e}"))?);
-    }
-    let stderr = std::io::stderr;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false);
+    // A second filter, not a directive of the first: a more specific directive
+    // (`tower_lsp_server::codec=trace`) would win over any directive added here.
+    let cap = filter_fn(|meta| {
+        *meta.level() <= tracing::Level::INFO
+            || !CAPPED.iter().any(|t| {
+                meta.target()
+                    .strip_prefix(t)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+            })
+    });
+    let layer = tracing_subscriber::fmt::layer().with_target(false);
     let result = match file {
         Some(path) => {
             let f = std::fs::OpenOptions::new()
@@ -40,13 +49,48 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
                 .append(true)
                 .open(path)
                 .map_err(|e| format!("--log-file {}: {e}", path.display()))?;
-            builder
+            let layer = layer
                 .with_ansi(false)
-                .with_writer(stderr.and(Mutex::new(f)))
-                .try_init()
+                .with_writer(Redacting(std::io::stderr.and(Mutex::new(f))))
+                .with_filter(filter)
+                .with_filter(cap);
+            tracing_subscriber::registry().with(layer).try_init()
         }
-        None => builder.with_writer(stderr).try_init(),
+        None => {
+            let layer = layer
+                .with_writer(Redacting(std::io::stderr))
+                .with_filter(filter)
+                .with_filter(cap);
+            tracing_subscriber::registry().with(layer).try_init()
+        }
     };
     result.map_err(|e| e.to_string())?;
     Ok(Guard)
+}
+
+/// Every log line passes the one redaction before it reaches a terminal or a file, whatever
+/// the filter let through. The formatter writes each event in one call, so a line is never
+/// split across two writes.
+pub struct Redacting<M>(pub M);
+
+impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
+    type Writer = RedactingWriter<M::Writer>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        RedactingWriter(self.0.make_writer())
+    }
+}
+
+pub struct RedactingWriter<W>(W);
+
+impl<W: Write> Write for RedactingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        self.0.write_all(crate::redact::redact(&text).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
 }

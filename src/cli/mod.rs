@@ -153,6 +153,9 @@ pub enum Command {
         /// Put llmAuthToken into the JetBrains XML (only old plugin versions read it).
         #[arg(long)]
         include_token_in_xml: bool,
+        /// Replace the file even when it is read-only or owned by another user.
+        #[arg(long)]
+        write_protected: bool,
     },
     /// Signed-in state and the tokens in use in settings files, with their expiry.
     Status,
@@ -204,7 +207,20 @@ pub enum Command {
 }
 
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap quotes the value it refused: a token passed to the wrong flag must not come
+            // back on the terminal.
+            let text = crate::redact::redacted(&e.render().to_string());
+            if e.use_stderr() {
+                eprint!("{text}");
+            } else {
+                print!("{text}");
+            }
+            return e.exit_code();
+        }
+    };
     let _guard = match logging::init(cli.log_level.as_deref(), cli.log_file.as_deref()) {
         Ok(g) => g,
         Err(e) => {
@@ -226,12 +242,13 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Lsp { .. } => {
             let config = crate::lsp::LspConfig::default();
-            runtime.block_on(crate::lsp::serve(
+            let status = runtime.block_on(crate::lsp::serve(
                 tokio::io::stdin(),
                 tokio::io::stdout(),
                 config,
             ));
-            Ok(())
+            runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+            return status;
         }
         _ => runtime.block_on(commands::run(cli)),
     };

@@ -51,6 +51,12 @@ pub fn default_answer() -> Answer {
     })
 }
 
+/// What `received()` calls an error response that answers no request (id null).
+pub const ORPHAN_ERROR: &str = "$error";
+
+/// How long a request waits for its answer.
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 type Pending = Arc<Mutex<HashMap<i64, oneshot::Sender<Result<Value, RpcError>>>>>;
 
 pub struct LspClient {
@@ -158,7 +164,21 @@ impl LspClient {
                                 });
                         }
                         (None, Some(id)) => {
-                            let Some(id) = id.as_i64() else { continue };
+                            let Some(id) = id.as_i64() else {
+                                // An error for no request of ours (a frame the server could
+                                // not read): kept, so that tests can count them.
+                                if let Some(e) = msg.get("error") {
+                                    received.lock().unwrap_or_else(|e| e.into_inner()).push(
+                                        Received {
+                                            method: ORPHAN_ERROR.into(),
+                                            params: e.clone(),
+                                            answered: None,
+                                        },
+                                    );
+                                    arrived.notify_waiters();
+                                }
+                                continue;
+                            };
                             let result = match msg.get("error") {
                                 Some(e) => Err(RpcError {
                                     code: e.get("code").and_then(Value::as_i64).unwrap_or(0),
@@ -220,8 +240,17 @@ impl LspClient {
         write_frame(&self.writer, msg.to_string().as_bytes())
             .await
             .map_err(|e| gone(&format!("could not write to the server: {e}")))?;
-        rx.await
-            .unwrap_or_else(|_| Err(gone("the server closed the connection")))
+        // Every request has an end: a server that never answers fails the caller, not hangs it.
+        match tokio::time::timeout(REQUEST_TIMEOUT, rx).await {
+            Ok(r) => r.unwrap_or_else(|_| Err(gone("the server closed the connection"))),
+            Err(_) => {
+                self.pending
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&id);
+                Err(gone("the server did not answer in time"))
+            }
+        }
     }
 
     pub async fn notify(&self, method: &str, params: Value) -> std::io::Result<()> {

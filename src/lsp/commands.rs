@@ -132,6 +132,9 @@ async fn dispatch(
             .await?;
             let value = to_value(&result)?;
             inner.poke_watcher();
+            if let Some(w) = crate::api::plain_http_warning(&result.server_url) {
+                inner.client.show_message(MessageType::WARNING, w).await;
+            }
             Ok(value)
         }
         p::SIGN_OUT => {
@@ -229,6 +232,7 @@ async fn dispatch(
                 without_token: params.without_token,
                 allow_tracked_file: params.allow_tracked_file,
                 include_token_in_xml: params.include_token_in_xml,
+                write_protected: params.write_protected,
             };
             let applied = progress(
                 inner,
@@ -280,24 +284,47 @@ async fn ask(
         .client
         .show_message_request(typ, message, Some(actions));
     match tokio::time::timeout(USER_ANSWER_TIMEOUT, asked).await {
-        Ok(Ok(Some(item))) => Some(item.title),
+        // The item's `action` says what was chosen; a client that answers with the title only
+        // (allowed by LSP) is matched against the titles this server itself sent.
+        Ok(Ok(Some(item))) => match item.properties.get("action") {
+            Some(MessageActionItemProperty::String(a)) => Some(a.clone()),
+            _ => actions_by_title(&item.title),
+        },
         _ => None,
     }
 }
 
-fn action(title: &str, command: Option<&str>) -> MessageActionItem {
+/// Every item carries `{title, action, uuid?}`: shims dispatch on `action` and `uuid`, never on
+/// the title, which is for people and may change.
+fn action(title: &str, action: &str, uuid: Option<&str>) -> MessageActionItem {
     let mut properties = std::collections::HashMap::new();
-    if let Some(c) = command {
-        // Shims map the chosen action to their own command with this.
+    properties.insert(
+        "action".to_string(),
+        MessageActionItemProperty::String(action.to_string()),
+    );
+    if let Some(u) = uuid {
         properties.insert(
-            "command".to_string(),
-            MessageActionItemProperty::String(c.to_string()),
+            "uuid".to_string(),
+            MessageActionItemProperty::String(u.to_string()),
         );
     }
     MessageActionItem {
         title: title.to_string(),
         properties,
     }
+}
+
+fn actions_by_title(title: &str) -> Option<String> {
+    [
+        (ROTATE_NOW, ACTION_ROTATE),
+        (SHOW_TOKENS, ACTION_SHOW_TOKENS),
+        (REMIND_TOMORROW, ACTION_SNOOZE),
+        (DELETE_OLD, ACTION_DELETE_OLD),
+        (KEEP_OLD, ACTION_KEEP_OLD),
+    ]
+    .iter()
+    .find(|(t, _)| *t == title)
+    .map(|(_, a)| a.to_string())
 }
 
 pub(crate) async fn rotate(
@@ -317,10 +344,13 @@ pub(crate) async fn rotate(
                 inner,
                 MessageType::INFO,
                 format!("The replacement works. Delete the old token '{old_name}' now? Anything else that still uses it will stop working."),
-                vec![action(DELETE_OLD, None), action(KEEP_OLD, None)],
+                vec![
+                    action(DELETE_OLD, ACTION_DELETE_OLD, None),
+                    action(KEEP_OLD, ACTION_KEEP_OLD, None),
+                ],
             )
             .await;
-            answer.as_deref() == Some(DELETE_OLD)
+            answer.as_deref() == Some(ACTION_DELETE_OLD)
         })
         .await;
     inner.poke_watcher();
@@ -332,6 +362,12 @@ const KEEP_OLD: &str = "Keep it";
 pub const ROTATE_NOW: &str = "Rotate now";
 pub const SHOW_TOKENS: &str = "Show tokens";
 pub const REMIND_TOMORROW: &str = "Remind me tomorrow";
+/// The `action` of each item, what the shims dispatch on.
+pub const ACTION_ROTATE: &str = "rotate";
+pub const ACTION_SHOW_TOKENS: &str = "showTokens";
+pub const ACTION_SNOOZE: &str = "snooze";
+const ACTION_DELETE_OLD: &str = "deleteOld";
+const ACTION_KEEP_OLD: &str = "keepOld";
 
 /// A person may take a while to answer a warning; the request waits that long, in its own task.
 const USER_ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
@@ -360,6 +396,10 @@ async fn ensure_sandbox(inner: &Inner, command: &str, arg: &Value) -> Result<()>
     Ok(())
 }
 
+/// How many handlers may wait at once for the client to create a progress token: well under
+/// the server's concurrency, so that the client's answers always find a free slot.
+static PROGRESS_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(32);
+
 /// Reports work done progress around `work` when the client supports it. The token is the
 /// client's own when it sent one, else one the server asks the client to create.
 async fn progress<T>(
@@ -371,9 +411,15 @@ async fn progress<T>(
     if !inner.progress_supported.load(Ordering::Relaxed) {
         return work.await;
     }
+    // Asking the client for a token is a request whose answer comes back through the same
+    // queue as new commands. Only a few handlers may wait on one at a time; the rest go on
+    // without progress, so a burst of commands can never fill every handler slot with waits.
     let token = match token {
         Some(t) => Some(t),
         None => {
+            let Ok(_slot) = PROGRESS_SLOTS.try_acquire() else {
+                return work.await;
+            };
             let t = ProgressToken::String(format!("elitea-{}", uuid::Uuid::new_v4()));
             match tokio::time::timeout(
                 CLIENT_REQUEST_TIMEOUT,
@@ -424,16 +470,16 @@ impl WatchSink for LspSink {
             } else {
                 MessageType::WARNING
             };
+            let uuid = warning.token.uuid.clone();
             let actions = vec![
-                action(ROTATE_NOW, Some(p::ROTATE_TOKEN)),
-                action(SHOW_TOKENS, Some("elitea.showTokens")),
-                action(REMIND_TOMORROW, None),
+                action(ROTATE_NOW, ACTION_ROTATE, Some(&uuid)),
+                action(SHOW_TOKENS, ACTION_SHOW_TOKENS, Some(&uuid)),
+                action(REMIND_TOMORROW, ACTION_SNOOZE, Some(&uuid)),
             ];
             let answer = ask(&inner, typ, warning.message.clone(), actions).await;
-            let uuid = warning.token.uuid.clone();
             let service = inner.service();
             match answer.as_deref() {
-                Some(ROTATE_NOW) => {
+                Some(ACTION_ROTATE) => {
                     let params = RotateTokenParams {
                         uuid,
                         expiration: None,
@@ -455,10 +501,9 @@ impl WatchSink for LspSink {
                         }
                     }
                 }
-                Some(REMIND_TOMORROW) => {
-                    let mut state = service.warn_state();
-                    state.snooze(&uuid, service.clock().now());
-                    service.save_warn_state(&state);
+                Some(ACTION_SNOOZE) => {
+                    let now = service.clock().now();
+                    service.update_warn_state(|state| state.snooze(&uuid, now));
                     inner.poke_watcher();
                 }
                 // "Show tokens" is the shim's to do; no answer leaves it be.

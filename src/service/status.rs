@@ -74,6 +74,7 @@ impl Service {
             }
             Err(e) => return Err(e),
         };
+        warnings.extend(crate::api::plain_http_warning(&session.url()));
         if !session.verify_tls {
             warnings.push(format!(
                 "TLS verification is off for {}: the connection is not protected against impersonation.",

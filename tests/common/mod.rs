@@ -130,7 +130,7 @@ pub mod lsp {
     /// The language server in this process, on in-memory pipes.
     pub struct InProcess {
         pub client: LspClient,
-        pub server: tokio::task::JoinHandle<()>,
+        pub server: tokio::task::JoinHandle<i32>,
         /// The server's data folder (state files).
         pub data: tempfile::TempDir,
     }
