@@ -133,6 +133,9 @@ pub struct ApplySettingsParams {
     /// Put `llmAuthToken` into the JetBrains XML (only old plugin versions read it).
     #[serde(default)]
     pub include_token_in_xml: bool,
+    /// Replace the file even when it is read-only or owned by another user.
+    #[serde(default)]
+    pub write_protected: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -180,6 +183,93 @@ pub struct InitializationOptions {
     /// `keyring` (default) or `file`, the explicit insecure opt-in.
     #[serde(default)]
     pub secrets_store: Option<crate::secrets::StoreChoice>,
+}
+
+/// The rules the shims validate with as the user types, sent in `initialize`'s result as
+/// `capabilities.experimental.elitea.rules`, so that no shim keeps a copy of its own.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Rules {
+    pub name: NameRule,
+    pub expiration: ExpirationRules,
+    pub page_sizes: Vec<u32>,
+    pub default_page_size: u32,
+    /// When expiry warnings fall due, as what is left of the token's life.
+    pub warning_thresholds: Vec<WarningThreshold>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct NameRule {
+    /// An ECMAScript and Java compatible regular expression for the whole name.
+    pub pattern: String,
+    pub max_length: usize,
+    /// A sentence for a name that does not match.
+    pub hint: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpirationRules {
+    pub default: Expiration,
+    pub measures: Vec<MeasureRule>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeasureRule {
+    pub measure: crate::tokens::Measure,
+    pub label: String,
+    /// Absent for `never`, which takes no value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WarningThreshold {
+    /// `week`, `day`, `hour` or `expired`.
+    pub name: String,
+    /// Seconds left when the warning is due.
+    pub seconds: i64,
+}
+
+/// The rules as the product applies them: built from the same constants the checks use.
+pub fn rules() -> Rules {
+    use crate::tokens::{Measure, NAME_MAX_LEN, PAGE_SIZES};
+    use crate::watch::schedule::Threshold;
+    Rules {
+        name: NameRule {
+            pattern: format!("^[A-Za-z0-9_-]{{1,{NAME_MAX_LEN}}}$"),
+            max_length: NAME_MAX_LEN,
+            hint: format!(
+                "Use letters A-Z and a-z, digits, '_' and '-', at most {NAME_MAX_LEN} characters."
+            ),
+        },
+        expiration: ExpirationRules {
+            default: Expiration::default(),
+            measures: Measure::ALL
+                .iter()
+                .map(|&m| MeasureRule {
+                    measure: m,
+                    label: m.label().to_string(),
+                    min: (m != Measure::Never).then_some(1),
+                    max: (m != Measure::Never).then_some(m.max_value()),
+                })
+                .collect(),
+        },
+        page_sizes: PAGE_SIZES.to_vec(),
+        default_page_size: crate::tokens::ListQuery::default().page_size,
+        warning_thresholds: Threshold::ALL
+            .iter()
+            .map(|t| WarningThreshold {
+                name: t.name().to_string(),
+                seconds: t.before_expiry().num_seconds(),
+            })
+            .collect(),
+    }
 }
 
 /// Every params and result object, by the file name its schema is written to.
@@ -254,5 +344,6 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
             schemars::schema_for!(InitializationOptions),
         ),
         ("error.data", schemars::schema_for!(ErrorData)),
+        ("rules", schemars::schema_for!(Rules)),
     ]
 }

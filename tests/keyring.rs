@@ -20,7 +20,7 @@ fn secret_tool_lookup(account: &str) -> Option<String> {
 #[test]
 #[ignore = "needs a Secret Service: run under tests/with-keyring.sh"]
 fn store_read_by_another_process_and_delete() {
-    let store = KeyringStore;
+    let store = KeyringStore::for_cli();
     let key = SecretKey::TokenValue {
         server: "https://keyring.test".into(),
         uuid: format!("{}", std::process::id()),

@@ -325,3 +325,80 @@ async fn no_secret_in_any_log_or_message() {
         }
     }
 }
+
+/// The rules the shims validate with come in `initialize`, and the server's own checks agree
+/// with each bound it announces: a name of the longest length passes and one more fails, each
+/// measure's `max` is accepted and `max + 1` refused.
+#[tokio::test]
+async fn rules_in_initialize_are_the_rules_applied() {
+    let sb = common::sandbox().await;
+    let lsp = spawn(&[], &[], default_answer());
+    let c = &lsp.client;
+    let init = c.initialize(file_store()).await.unwrap();
+    let rules = &init["capabilities"]["experimental"]["elitea"]["rules"];
+    common::assert_matches_schema("rules", rules);
+    c.execute(
+        "elitea.signIn",
+        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
+    )
+    .await
+    .unwrap();
+
+    let max_len = rules["name"]["maxLength"].as_u64().unwrap() as usize;
+    let generate = |name: String, expiration: Value| {
+        c.execute(
+            "elitea.generateToken",
+            json!({"name": name, "expiration": expiration}),
+        )
+    };
+    let never = json!({"measure": "never"});
+    generate("a".repeat(max_len), never.clone()).await.unwrap();
+    let e = generate("b".repeat(max_len + 1), never.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Some("invalidParams"), "{e:?}");
+    let e = generate("has space".into(), never).await.unwrap_err();
+    assert_eq!(e.kind(), Some("invalidParams"), "{e:?}");
+
+    for (i, m) in rules["expiration"]["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let Some(max) = m["max"].as_u64() else {
+            assert_eq!(m["measure"], "never");
+            continue;
+        };
+        let measure = m["measure"].clone();
+        let e = generate(
+            format!("over{i}"),
+            json!({"measure": measure, "value": max + 1}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), Some("invalidParams"), "{e:?}");
+        let min = m["min"].as_u64().unwrap();
+        let e = generate(
+            format!("under{i}"),
+            json!({"measure": measure, "value": min - 1}),
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(e.kind(), Some("invalidParams"), "{e:?}");
+    }
+    let sizes = rules["pageSizes"].as_array().unwrap();
+    for size in sizes {
+        let page = c
+            .execute("elitea.listTokens", json!({"pageSize": size}))
+            .await
+            .unwrap();
+        assert_eq!(&page["pageSize"], size);
+    }
+    assert!(sizes.contains(&rules["defaultPageSize"]));
+    let e = c
+        .execute("elitea.listTokens", json!({"pageSize": 7}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Some("invalidParams"));
+}

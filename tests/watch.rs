@@ -173,7 +173,12 @@ async fn five_minute_token_warning_and_rotate_now() {
         "window/showMessageRequest"
             if params["message"].as_str().unwrap_or("").contains("expires") =>
         {
-            json!({"title": "Rotate now"})
+            // As an editor does: the chosen item goes back whole, `action` and `uuid` included.
+            params["actions"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["action"] == "rotate"))
+                .cloned()
+                .unwrap_or(Value::Null)
         }
         _ => Value::Null,
     });
@@ -216,13 +221,14 @@ async fn five_minute_token_warning_and_rotate_now() {
         msg.contains("'short'") && msg.contains("settings.json") && msg.contains("minutes"),
         "{msg}"
     );
-    let titles: Vec<&str> = warned.params["actions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["title"].as_str().unwrap())
-        .collect();
-    assert_eq!(titles, ["Rotate now", "Show tokens", "Remind me tomorrow"]);
+    assert_eq!(
+        warned.params["actions"],
+        json!([
+            {"title": "Rotate now", "action": "rotate", "uuid": old},
+            {"title": "Show tokens", "action": "showTokens", "uuid": old},
+            {"title": "Remind me tomorrow", "action": "snooze", "uuid": old},
+        ])
+    );
     let status = c
         .wait_for(Duration::from_secs(20), |r| {
             r.method == "elitea/tokenStatus"

@@ -4,6 +4,7 @@
 pub mod client;
 mod commands;
 mod framing;
+pub mod secret_storage;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -68,6 +69,10 @@ pub(crate) struct Inner {
     pub progress_supported: AtomicBool,
     pub editor: Arc<RwLock<EditorPaths>>,
     pub watcher: OnceLock<Watcher>,
+    /// The standard `workspaceFolders` (or `rootUri`), kept current by the client.
+    pub std_folders: RwLock<Vec<std::path::PathBuf>>,
+    /// The client announced `capabilities.experimental.elitea.secretStorage`.
+    pub editor_secret_storage: AtomicBool,
 }
 
 impl Inner {
@@ -81,10 +86,9 @@ impl Inner {
                     .read()
                     .unwrap_or_else(|e| e.into_inner())
                     .clone();
-                let secrets =
-                    self.config.secrets.clone().unwrap_or_else(|| {
-                        secrets::open(options.secrets_store.unwrap_or_default())
-                    });
+                let secrets = self.config.secrets.clone().unwrap_or_else(|| {
+                    self.open_secrets(options.secrets_store.unwrap_or_default())
+                });
                 let mut config = ServiceConfig::new(
                     self.config.clock.clone(),
                     secrets,
@@ -103,6 +107,42 @@ impl Inner {
                 Arc::new(Service::new(config))
             })
             .clone()
+    }
+
+    /// The store the options ask for, with the editor's own storage beside the OS keyring
+    /// when the client offers it: the keyring first when it answers, the editor's storage
+    /// when it does not (a remote host, a container), or first with `editor`.
+    fn open_secrets(&self, choice: secrets::StoreChoice) -> Arc<dyn SecretStore> {
+        use secrets::{Fallback, Indexed, StoreChoice};
+        let dir = &self.config.data_dir;
+        let offered = self.editor_secret_storage.load(Ordering::Relaxed);
+        let editor = || {
+            Indexed::new(
+                secret_storage::EditorStore::new(
+                    self.client.clone(),
+                    tokio::runtime::Handle::current(),
+                ),
+                dir.join("editor-secrets-index.json"),
+            )
+        };
+        #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+        let keyring = || {
+            Indexed::new(
+                secrets::KeyringStore::for_editors(),
+                dir.join("keyring-index.json"),
+            )
+        };
+        match (choice, offered) {
+            #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+            (StoreChoice::Keyring, true) => Arc::new(Fallback::new(keyring(), editor())),
+            #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+            (StoreChoice::Editor, true) => Arc::new(Fallback::new(editor(), keyring())),
+            #[cfg(any(target_os = "linux", target_os = "macos", windows))]
+            (StoreChoice::Keyring | StoreChoice::Editor, false) => Arc::new(keyring()),
+            #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+            (StoreChoice::Keyring | StoreChoice::Editor, true) => Arc::new(editor()),
+            (c, _) => secrets::open(c, dir),
+        }
     }
 
     pub fn options(&self) -> InitializationOptions {
@@ -127,24 +167,47 @@ impl Inner {
     }
 
     fn set_options(&self, o: InitializationOptions) {
-        *self.editor.write().unwrap_or_else(|e| e.into_inner()) = EditorPaths {
-            vscode_user_settings: o.vscode_user_settings_path.clone().map(Into::into),
-            workspace_folders: o
-                .workspace_folders
-                .clone()
-                .unwrap_or_default()
-                .into_iter()
-                .map(|f| {
-                    f.strip_prefix("file://")
-                        .map(str::to_string)
-                        .unwrap_or(f)
-                        .into()
-                })
-                .collect(),
-            jetbrains_project: o.jetbrains_project_path.clone().map(Into::into),
-        };
         *self.options.write().unwrap_or_else(|e| e.into_inner()) = o;
+        self.refresh_editor_paths();
     }
+
+    /// The editor's paths from the options and the standard workspace folders: the custom
+    /// `workspaceFolders` option, when given, overrides the standard ones.
+    fn refresh_editor_paths(&self) {
+        let o = self.options();
+        let folders = match &o.workspace_folders {
+            Some(given) => given.iter().filter_map(|f| path_of_uri(f)).collect(),
+            None => self
+                .std_folders
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        };
+        *self.editor.write().unwrap_or_else(|e| e.into_inner()) = EditorPaths {
+            vscode_user_settings: o.vscode_user_settings_path.as_deref().and_then(path_of_uri),
+            workspace_folders: folders,
+            jetbrains_project: o.jetbrains_project_path.as_deref().and_then(path_of_uri),
+        };
+    }
+}
+
+/// A path from what an editor sends: a `file:` URI (percent-encoding, drive letters and UNC
+/// hosts decoded by the `url` crate) or a plain path. Other schemes have no file here.
+pub fn path_of_uri(text: &str) -> Option<std::path::PathBuf> {
+    if text.len() > 5 && text[..5].eq_ignore_ascii_case("file:") {
+        return url::Url::parse(text).ok()?.to_file_path().ok();
+    }
+    // Another scheme (`untitled:`, `vscode-remote://`) names no file here; a drive letter
+    // (`C:\\x`) is one letter before the colon.
+    let scheme = text.split_once(':').map(|(s, _)| s);
+    if scheme.is_some_and(|s| {
+        s.len() > 1
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    }) {
+        return None;
+    }
+    Some(std::path::PathBuf::from(text))
 }
 
 pub struct Backend {
@@ -152,12 +215,37 @@ pub struct Backend {
 }
 
 impl LanguageServer for Backend {
+    #[expect(deprecated)] // rootUri and rootPath: the fallbacks LSP still names for old clients
     async fn initialize(&self, params: InitializeParams) -> jsonrpc::Result<InitializeResult> {
+        let folders: Vec<std::path::PathBuf> = match (&params.workspace_folders, &params.root_uri) {
+            (Some(f), _) => f
+                .iter()
+                .filter_map(|f| path_of_uri(f.uri.as_str()))
+                .collect(),
+            (None, Some(root)) => path_of_uri(root.as_str()).into_iter().collect(),
+            (None, None) => params
+                .root_path
+                .as_deref()
+                .filter(|p| !p.is_empty())
+                .map(std::path::PathBuf::from)
+                .into_iter()
+                .collect(),
+        };
+        *self
+            .inner
+            .std_folders
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = folders;
+        self.inner.refresh_editor_paths();
         if let Some(options) = params.initialization_options {
-            match serde_json::from_value::<InitializationOptions>(options) {
-                Ok(o) => self.inner.set_options(o),
-                Err(e) => tracing::warn!("initializationOptions ignored: {e}"),
+            let (o, bad) = lenient_options(options);
+            if !bad.is_empty() {
+                tracing::warn!(
+                    "initializationOptions: {} ignored (not of the expected type)",
+                    bad.join(", ")
+                );
             }
+            self.inner.set_options(o);
         }
         let progress = params
             .capabilities
@@ -168,6 +256,16 @@ impl LanguageServer for Backend {
         self.inner
             .progress_supported
             .store(progress, Ordering::Relaxed);
+        let storage = params
+            .capabilities
+            .experimental
+            .as_ref()
+            .and_then(|e| e.pointer("/elitea/secretStorage"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        self.inner
+            .editor_secret_storage
+            .store(storage, Ordering::Relaxed);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 execute_command_provider: Some(ExecuteCommandOptions {
@@ -176,6 +274,17 @@ impl LanguageServer for Backend {
                         work_done_progress: Some(true),
                     },
                 }),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(WorkspaceFoldersServerCapabilities {
+                        supported: Some(true),
+                        change_notifications: Some(OneOf::Left(true)),
+                    }),
+                    file_operations: None,
+                }),
+                // The rules the shims validate with as the user types: they keep no copies.
+                experimental: Some(serde_json::json!({
+                    "elitea": { "rules": protocol::rules() }
+                })),
                 ..ServerCapabilities::default()
             },
             server_info: Some(ServerInfo {
@@ -207,24 +316,48 @@ impl LanguageServer for Backend {
             let current = serde_json::to_value(self.inner.options()).unwrap_or(Value::Null);
             merge(current, section)
         };
-        match serde_json::from_value::<InitializationOptions>(merged) {
-            Ok(o) => {
-                if let (Some(service), Some(p)) = (self.inner.service.get(), o.public_project_id) {
-                    service.set_public_project_id(p);
+        let (o, bad) = lenient_options(merged);
+        if let (Some(service), Some(p)) = (self.inner.service.get(), o.public_project_id) {
+            service.set_public_project_id(p);
+        }
+        self.inner.set_options(o);
+        self.inner.poke_watcher();
+        if !bad.is_empty() {
+            self.inner
+                .client
+                .log_message(
+                    MessageType::WARNING,
+                    format!(
+                        "ELITEA settings ignored: {} (not of the expected type).",
+                        bad.join(", ")
+                    ),
+                )
+                .await
+        }
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        {
+            let mut folders = self
+                .inner
+                .std_folders
+                .write()
+                .unwrap_or_else(|e| e.into_inner());
+            for gone in &params.event.removed {
+                if let Some(p) = path_of_uri(gone.uri.as_str()) {
+                    folders.retain(|f| *f != p);
                 }
-                self.inner.set_options(o);
-                self.inner.poke_watcher();
             }
-            Err(e) => {
-                self.inner
-                    .client
-                    .log_message(
-                        MessageType::WARNING,
-                        format!("ELITEA settings ignored: {e}"),
-                    )
-                    .await
+            for new in &params.event.added {
+                if let Some(p) = path_of_uri(new.uri.as_str())
+                    && !folders.contains(&p)
+                {
+                    folders.push(p);
+                }
             }
         }
+        self.inner.refresh_editor_paths();
+        self.inner.poke_watcher();
     }
 
     async fn execute_command(
@@ -233,6 +366,33 @@ impl LanguageServer for Backend {
     ) -> jsonrpc::Result<Option<LSPAny>> {
         commands::execute(&self.inner, params).await.map(Some)
     }
+}
+
+/// The options an editor sent, keeping every field that is right: one field of the wrong
+/// type (a token pasted into `projectId`) costs that field, not the others. Bad fields are
+/// named by key, never by value.
+fn lenient_options(value: Value) -> (InitializationOptions, Vec<String>) {
+    if let Ok(o) = serde_json::from_value::<InitializationOptions>(value.clone()) {
+        return (o, vec![]);
+    }
+    let Value::Object(fields) = value else {
+        return (
+            InitializationOptions::default(),
+            vec!["(not an object)".into()],
+        );
+    };
+    let mut good = serde_json::Map::new();
+    let mut bad = vec![];
+    for (k, v) in fields {
+        let one = Value::Object(serde_json::Map::from_iter([(k.clone(), v.clone())]));
+        if serde_json::from_value::<InitializationOptions>(one).is_ok() {
+            good.insert(k, v);
+        } else {
+            bad.push(crate::redact::redacted(&k));
+        }
+    }
+    let o = serde_json::from_value(Value::Object(good)).unwrap_or_default();
+    (o, bad)
 }
 
 fn merge(base: Value, update: Value) -> Value {
@@ -248,8 +408,9 @@ fn merge(base: Value, update: Value) -> Value {
     }
 }
 
-/// Serves LSP on `input`/`output` until `exit` or end of input.
-pub async fn serve<I, O>(input: I, output: O, config: LspConfig)
+/// Serves LSP on `input`/`output` until `exit` or end of input. Returns the exit status LSP
+/// asks for: 1 when the client sent `exit` without `shutdown` first, else 0.
+pub async fn serve<I, O>(input: I, output: O, config: LspConfig) -> i32
 where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
@@ -264,13 +425,21 @@ where
             progress_supported: AtomicBool::new(false),
             editor: Arc::default(),
             watcher: OnceLock::new(),
+            std_folders: RwLock::default(),
+            editor_secret_storage: AtomicBool::new(false),
         }),
     })
     .finish();
     let out: framing::SharedOut = Arc::new(tokio::sync::Mutex::new(Box::new(output)));
     let (to_server, server_in) = tokio::io::duplex(1 << 16);
     let (server_out, from_server) = tokio::io::duplex(1 << 16);
-    let guard = tokio::spawn(framing::guard_input(input, to_server, out.clone()));
+    let life = Arc::new(framing::Lifecycle::default());
+    let guard = tokio::spawn(framing::guard_input(
+        input,
+        to_server,
+        out.clone(),
+        life.clone(),
+    ));
     let pump = tokio::spawn(framing::pump_output(from_server, out));
     Server::new(server_in, server_out, socket)
         .concurrency_level(CONCURRENCY)
@@ -279,4 +448,27 @@ where
     // `exit` ends the server while stdin may stay open: stop reading it, flush what is left.
     guard.abort();
     let _ = pump.await;
+    i32::from(life.exit_without_shutdown.load(Ordering::SeqCst))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_of_uri;
+    use std::path::PathBuf;
+
+    #[test]
+    fn file_uris_are_decoded() {
+        let cases = [
+            ("file:///home/me/My%20Project", Some("/home/me/My Project")),
+            ("file:///tmp/caf%C3%A9", Some("/tmp/café")),
+            ("FILE:///srv/x", Some("/srv/x")),
+            ("file://localhost/etc/hosts", Some("/etc/hosts")),
+            ("/plain/path with space", Some("/plain/path with space")),
+            ("vscode-remote://ssh-remote+box/home/me", None),
+            ("untitled:Untitled-1", None),
+        ];
+        for (uri, want) in cases {
+            assert_eq!(path_of_uri(uri), want.map(PathBuf::from), "{uri}");
+        }
+    }
 }

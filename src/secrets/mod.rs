@@ -1,13 +1,17 @@
 //! Secret values: the credential the product signs in with and the full values of the tokens
 //! it generated. They live in the OS keyring, or, only when the user opts in, a 0600 file.
 
+mod fallback;
 mod file_store;
+mod index;
 #[cfg(any(target_os = "linux", target_os = "macos", windows))]
 mod keyring_store;
 mod secret;
 mod store;
 
+pub use fallback::Fallback;
 pub use file_store::FileStore;
+pub use index::Indexed;
 #[cfg(any(target_os = "linux", target_os = "macos", windows))]
 pub use keyring_store::KeyringStore;
 pub use secret::SecretString;
@@ -32,14 +36,23 @@ pub enum StoreChoice {
     #[default]
     Keyring,
     File,
+    /// The editor's own secret storage (VSCode's SecretStorage, IntelliJ's PasswordSafe),
+    /// through the language server's client; the CLI treats it as `keyring`.
+    Editor,
 }
 
-pub fn open(choice: StoreChoice) -> Arc<dyn SecretStore> {
+/// The chosen store, its files in `data_dir`. The keyring is read through an index of what
+/// it holds, so that a list of any size asks it nothing.
+pub fn open(choice: StoreChoice, data_dir: &std::path::Path) -> Arc<dyn SecretStore> {
     match choice {
         #[cfg(any(target_os = "linux", target_os = "macos", windows))]
-        StoreChoice::Keyring => Arc::new(KeyringStore),
+        StoreChoice::Keyring => Arc::new(Indexed::new(
+            KeyringStore::for_cli(),
+            data_dir.join("keyring-index.json"),
+        )),
         #[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
         StoreChoice::Keyring => Arc::new(store::NoKeyring),
-        StoreChoice::File => Arc::new(FileStore::in_data_dir()),
+        StoreChoice::File => Arc::new(FileStore::new(data_dir.join("secrets.json"))),
+        StoreChoice::Editor => open(StoreChoice::Keyring, data_dir),
     }
 }

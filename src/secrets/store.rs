@@ -29,6 +29,13 @@ pub trait SecretStore: Send + Sync + 'static {
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<()>;
     /// Deleting what is not there is not an error.
     fn delete(&self, key: &SecretKey) -> Result<()>;
+    /// Which of `keys` have a stored value, in as few reads as the store allows; a store that
+    /// cannot be read counts as holding none.
+    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
+        keys.iter()
+            .map(|k| matches!(self.get(k), Ok(Some(_))))
+            .collect()
+    }
     /// Said in every status output when the store is not the OS keyring.
     fn insecure_note(&self) -> Option<String> {
         None

@@ -101,6 +101,10 @@ pub struct GeneratedToken {
     /// Set when the value could not be kept in the keyring.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
+    /// Where the value is kept ("OS keyring", "the editor's secret storage", "insecure file
+    /// ..."), for messages that say so; absent when it could not be kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -257,11 +261,11 @@ impl Service {
     }
 
     fn update_profile(&self, key: &str, f: impl FnOnce(&mut Profile)) -> Result<()> {
-        let mut profiles = self.profiles.load()?;
-        if let Some(p) = profiles.servers.get_mut(key) {
-            f(p);
-            self.profiles.save(&profiles)?;
-        }
+        self.profiles.update(|profiles| {
+            if let Some(p) = profiles.servers.get_mut(key) {
+                f(p);
+            }
+        })?;
         self.rt().sessions.remove(key);
         Ok(())
     }
@@ -345,25 +349,26 @@ impl Service {
             };
             secrets_io::set(&self.secrets, value_key, token).await?;
         }
-        let mut profiles = self.profiles.load()?;
-        let old = profiles.servers.get(&key);
-        // A new project forgets the model chosen in the old one.
-        let project_id = params.project_id.or(old.and_then(|p| p.project_id));
-        let model = old
-            .and_then(|p| p.model.clone())
-            .filter(|m| Some(m.project_id) == project_id || params.project_id.is_none());
-        profiles.servers.insert(
-            key.clone(),
-            Profile {
-                url: client.server(),
-                user: user.clone(),
-                project_id,
-                verify_tls,
-                model,
-            },
-        );
-        profiles.current = Some(key.clone());
-        self.profiles.save(&profiles)?;
+        let project_id = self.profiles.update(|profiles| {
+            let old = profiles.servers.get(&key);
+            // A new project forgets the model chosen in the old one.
+            let project_id = params.project_id.or(old.and_then(|p| p.project_id));
+            let model = old
+                .and_then(|p| p.model.clone())
+                .filter(|m| Some(m.project_id) == project_id || params.project_id.is_none());
+            profiles.servers.insert(
+                key.clone(),
+                Profile {
+                    url: client.server(),
+                    user: user.clone(),
+                    project_id,
+                    verify_tls,
+                    model,
+                },
+            );
+            profiles.current = Some(key.clone());
+            project_id
+        })?;
         {
             let mut rt = self.rt();
             rt.sessions.remove(&key);
@@ -393,12 +398,12 @@ impl Service {
             },
         )
         .await?;
-        let mut profiles = self.profiles.load()?;
-        profiles.servers.remove(&key);
-        if profiles.current.as_deref() == Some(&key) {
-            profiles.current = None;
-        }
-        self.profiles.save(&profiles)?;
+        self.profiles.update(|profiles| {
+            profiles.servers.remove(&key);
+            if profiles.current.as_deref() == Some(&key) {
+                profiles.current = None;
+            }
+        })?;
         let mut rt = self.rt();
         rt.sessions.remove(&key);
         if rt.server_override.as_deref() == Some(&key) {
@@ -466,10 +471,12 @@ impl Service {
         let row = TokenRow::from_record(&created, self.clock.now(), warning.is_none());
         self.record_generated(&row.uuid, &expiration.to_string());
         tracing::info!(uuid = %row.uuid, "token generated");
+        let kept_in = warning.is_none().then(|| self.secrets.describe());
         Ok(GeneratedToken {
             row,
             token: value,
             warning,
+            kept_in,
         })
     }
 

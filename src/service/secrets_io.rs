@@ -43,12 +43,7 @@ pub async fn delete(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<()> 
 /// Which of `keys` have a stored value; a keyring that cannot be read counts as "not known".
 pub async fn known(store: &Arc<dyn SecretStore>, keys: Vec<SecretKey>) -> Vec<bool> {
     let n = keys.len();
-    run(store, move |s| {
-        Ok(keys
-            .iter()
-            .map(|k| matches!(s.get(k), Ok(Some(_))))
-            .collect())
-    })
-    .await
-    .unwrap_or_else(|_| vec![false; n])
+    run(store, move |s| Ok(s.known(&keys)))
+        .await
+        .unwrap_or_else(|_| vec![false; n])
 }

@@ -63,6 +63,8 @@ pub struct ApplyOptions {
     pub allow_tracked_file: bool,
     /// Put `llmAuthToken` into the JetBrains XML, for old plugin versions.
     pub include_token_in_xml: bool,
+    /// Replace a read-only file, or one owned by another user.
+    pub write_protected: bool,
 }
 
 /// Where the editor runs: set by the shims, used to resolve targets.
@@ -132,22 +134,37 @@ fn tracked_by_git(path: &Path) -> bool {
     let Some(dir) = path.ancestors().skip(1).find(|d| d.is_dir()) else {
         return false;
     };
-    let inside = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let inside = safe_git(dir)
         .args(["rev-parse", "--is-inside-work-tree"])
-        .stderr(std::process::Stdio::null())
         .output();
     if !matches!(inside, Ok(o) if o.status.success() && o.stdout.starts_with(b"true")) {
         return false;
     }
-    let ignored = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
+    let ignored = safe_git(dir)
         .args(["check-ignore", "-q", "--"])
         .arg(path)
-        .status();
-    !matches!(ignored, Ok(s) if s.success())
+        .output();
+    !matches!(ignored, Ok(o) if o.status.success())
+}
+
+/// git run in a repository the user may not have written: nothing the repository configures
+/// may run (an fsmonitor hook, hooks, a pager, an askpass), and nothing waits on a terminal.
+fn safe_git(dir: &Path) -> std::process::Command {
+    let mut git = std::process::Command::new("git");
+    git.arg("--no-pager")
+        .args(["-c", "core.fsmonitor=false"])
+        .args(["-c", "core.hooksPath=/dev/null"])
+        .args(["-c", "core.untrackedCache=false"])
+        .arg("-C")
+        .arg(dir)
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .env_remove("GIT_ASKPASS")
+        .env_remove("SSH_ASKPASS")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    git
 }
 
 impl Service {
@@ -230,18 +247,31 @@ impl Service {
                 "JetBrains settings belong to a project: use the workspace target with the project folder.",
             )),
             (TargetKind::Workspace, _) => {
-                let folder = given
-                    .or_else(|| {
-                        (ide == Ide::Jetbrains)
-                            .then(|| editor.jetbrains_project.clone())
-                            .flatten()
-                    })
-                    .or_else(|| editor.workspace_folders.first().cloned())
-                    .ok_or_else(|| {
-                        Error::invalid(
-                            "No workspace folder is open: name the folder in target.path.",
-                        )
-                    })?;
+                let folder = match given.or_else(|| {
+                    (ide == Ide::Jetbrains)
+                        .then(|| editor.jetbrains_project.clone())
+                        .flatten()
+                }) {
+                    Some(f) => f,
+                    None => match editor.workspace_folders.as_slice() {
+                        [one] => one.clone(),
+                        [] => {
+                            return Err(Error::invalid(
+                                "No workspace folder is open: name the folder in target.path.",
+                            ));
+                        }
+                        // Guessing would write a token into a repository the user did not pick.
+                        many => {
+                            return Err(Error::invalid(format!(
+                                "Several workspace folders are open ({}): name one in target.path.",
+                                many.iter()
+                                    .map(|f| f.display().to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )));
+                        }
+                    },
+                };
                 Ok(folder.join(rel(schema)))
             }
             (TargetKind::File, _) => {
@@ -294,7 +324,10 @@ impl Service {
                 ));
             }
         }
-        let outcome = write_settings(&path, ide, schema, &input).await?;
+        let write = settings::WriteOptions {
+            write_protected: options.write_protected,
+        };
+        let outcome = write_settings(&path, ide, schema, &input, write).await?;
         self.record_applied(&outcome.0, ide, schema)?;
         tracing::info!(path = %outcome.0.display(), keys = outcome.1.len(), "settings applied");
         Ok(ApplyResult {
@@ -383,8 +416,18 @@ pub struct FoundToken {
 pub fn scan_files(files: &[PathBuf]) -> Vec<FoundToken> {
     let mut out = vec![];
     for path in files {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
+        // A repository's settings file may be a link to a FIFO or a device: read only regular
+        // files, and only so much.
+        let text = match crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT) {
+            Ok(Some((bytes, _))) => match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(_) => continue,
+            },
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::warn!("{e}");
+                continue;
+            }
         };
         let server = server_in(path, &text);
         for value in token_values(path, &text) {
@@ -450,6 +493,7 @@ async fn write_settings(
     ide: Ide,
     schema: Schema,
     input: &RenderInput,
+    write: settings::WriteOptions,
 ) -> Result<(PathBuf, Vec<String>, Option<PathBuf>)> {
     let path = path.to_path_buf();
     let input = input.clone();
@@ -457,12 +501,16 @@ async fn write_settings(
         let outcome = match ide {
             Ide::Vscode => {
                 let entries = settings::vscode_entries(schema, &input);
-                settings::apply_file(&path, |text| settings::merge_json(text, &entries))?
+                settings::apply_file_with(&path, write, |text| {
+                    settings::merge_json(text, &entries)
+                })?
             }
             Ide::Jetbrains => {
                 let entries = settings::jetbrains_entries(schema, &input);
                 let component = settings::jetbrains_component(schema);
-                settings::apply_file(&path, |text| settings::merge_xml(text, component, &entries))?
+                settings::apply_file_with(&path, write, |text| {
+                    settings::merge_xml(text, component, &entries)
+                })?
             }
         };
         Ok((outcome.path, outcome.changed_keys, outcome.backup_path))

@@ -19,6 +19,26 @@ pub enum Measure {
 }
 
 impl Measure {
+    /// In the order the web UI offers them.
+    pub const ALL: [Measure; 5] = [
+        Measure::Never,
+        Measure::Days,
+        Measure::Weeks,
+        Measure::Hours,
+        Measure::Minutes,
+    ];
+
+    /// What the web UI's expiration picker calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Never => "Never",
+            Measure::Days => "Days",
+            Measure::Weeks => "Weeks",
+            Measure::Hours => "Hours",
+            Measure::Minutes => "Minutes",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Measure::Never => "never",
@@ -31,7 +51,7 @@ impl Measure {
 
     /// About a hundred years: the server fails with a bare 500 when the date overflows, so the
     /// product refuses long before that with a sentence instead.
-    fn max_value(self) -> u32 {
+    pub fn max_value(self) -> u32 {
         match self {
             Measure::Never => 0,
             Measure::Days => 36_500,

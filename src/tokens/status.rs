@@ -43,9 +43,11 @@ pub fn expiry_status(expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Expi
     };
     let secs = left.num_seconds() + i64::from(left.subsec_nanos() > 0);
     let ceil = |unit: i64| (secs + unit - 1) / unit;
-    let label = if left >= Duration::days(1) {
+    // Rounding up can reach the next unit (59 min 30 s is "60 minutes", 23 h 10 min is "24
+    // hours"): say it in that unit instead, as a person would.
+    let label = if left >= Duration::days(1) || ceil(3_600) >= 24 {
         count(ceil(86_400), "day")
-    } else if left >= Duration::hours(1) {
+    } else if left >= Duration::hours(1) || ceil(60) >= 60 {
         count(ceil(3_600), "hour")
     } else {
         count(ceil(60), "minute")
@@ -90,14 +92,29 @@ mod tests {
             (
                 Some(Duration::days(1) - s(1)),
                 StatusKind::Warning,
-                "in 24 hours",
+                "in 1 day",
             ),
             (Some(Duration::hours(5)), StatusKind::Warning, "in 5 hours"),
             (Some(Duration::hours(1)), StatusKind::Warning, "in 1 hour"),
             (
                 Some(Duration::hours(1) - s(1)),
                 StatusKind::Warning,
-                "in 60 minutes",
+                "in 1 hour",
+            ),
+            (
+                Some(Duration::minutes(59) + s(1)),
+                StatusKind::Warning,
+                "in 1 hour",
+            ),
+            (
+                Some(Duration::minutes(59)),
+                StatusKind::Warning,
+                "in 59 minutes",
+            ),
+            (
+                Some(Duration::hours(23) + s(1)),
+                StatusKind::Warning,
+                "in 1 day",
             ),
             (
                 Some(Duration::minutes(1)),
