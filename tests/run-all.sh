@@ -15,6 +15,9 @@ cargo clippy --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --all-targets --locked
 
+echo "== Editors: the Neovim and Emacs pages' configurations in the real editors, against the sandbox"
+ELITEA_TOKENS_BIN=target/debug/elitea-tokens bash tests/editors/run.sh
+
 echo "== keyring tests against a real Secret Service"
 bash tests/with-keyring.sh cargo test --locked --test keyring -- --ignored
 
