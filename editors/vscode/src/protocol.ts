@@ -72,6 +72,8 @@ export interface TokenRow {
 export interface GeneratedToken extends TokenRow {
   token: string;
   warning?: string | null;
+  /** Where the server keeps the value ("OS keyring", "the editor's secret storage", …); absent when it could not. */
+  keptIn?: string | null;
 }
 
 export interface TokenInUse {

@@ -47,17 +47,21 @@ export class StatusBar implements vscode.Disposable {
   private render(): void {
     if (this.serverState === "notFound" || this.serverState === "stopped") {
       this.item.text = "$(key) ELITEA $(error)";
-      this.item.tooltip =
+      const tooltip =
         this.serverState === "notFound"
           ? "ELITEA Tokens: the language server was not found. Click to see the logs."
           : "ELITEA Tokens: the language server is not running. Click to see the logs.";
+      this.item.tooltip = tooltip;
       this.item.backgroundColor = new vscode.ThemeColor("statusBarItem.errorBackground");
       this.item.command = "elitea.showLogs";
+      this.item.accessibilityInformation = { label: tooltip };
       return;
     }
     const view = statusBarView(this.tokens, this.signedIn, this.where, { ...this.places(), home: os.homedir() });
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
+    // Screen readers get what the tooltip says, not only the icon's neighbour text.
+    this.item.accessibilityInformation = { label: `${view.text.replace(/\$\([a-z-]+\)\s*/g, "")}. ${view.tooltip.replace(/\n+/g, " ")}` };
     this.item.backgroundColor =
       view.severity === "error"
         ? new vscode.ThemeColor("statusBarItem.errorBackground")

@@ -15,7 +15,7 @@ import type { GeneratedToken, TokenInUse, TokenRow } from "./protocol";
 import { pageSizes } from "./rules";
 import { type Ctx, reportError } from "./ui/common";
 import { deleteToken } from "./ui/delete";
-import { generateInteractive } from "./ui/generate";
+import { generateInteractive, keptSentence } from "./ui/generate";
 import { rotateToken } from "./ui/rotate";
 import { applyToVscode, previewSettings } from "./ui/settings";
 
@@ -157,7 +157,7 @@ export class TokensPage implements vscode.Disposable {
         masked: made.masked,
         value: made.token,
         label: made.status.label,
-        kept: made.valueKnown ? "ELITEA Tokens keeps it, so settings written for it later will work." : "",
+        kept: keptSentence(made),
         hasFolder,
       },
     });

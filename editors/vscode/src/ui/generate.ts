@@ -152,7 +152,7 @@ async function showOnce(ctx: Ctx, made: GeneratedToken): Promise<void> {
       made.token,
       "",
       `This is the only time the value is shown. Expires: ${made.status.label}.`,
-      made.valueKnown ? "ELITEA Tokens keeps it, so settings written for it later will work." : "",
+      keptSentence(made),
       made.warning ?? "",
       copied ? "Copied to the clipboard." : "",
     ]
@@ -175,4 +175,12 @@ async function showOnce(ctx: Ctx, made: GeneratedToken): Promise<void> {
     }
     return;
   }
+}
+
+/** Where the value is kept, in the server's words, or that it is not: never a guess. */
+export function keptSentence(made: GeneratedToken): string {
+  if (made.keptIn) {
+    return `It is kept in ${made.keptIn}, so settings written for it later will work.`;
+  }
+  return made.valueKnown ? "" : "It could not be kept here: copy it now, settings written later will lack it.";
 }

@@ -229,21 +229,25 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider {
   readonly onDidChange = this.emitter.event;
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.docs.get(uri.toString())?.result.content ?? "This preview is no longer available: preview the settings again.";
+    return this.docs.get(uri.query)?.result.content ?? "This preview is no longer available: preview the settings again.";
   }
 
   set(uri: vscode.Uri, doc: PreviewDoc): void {
-    this.docs.set(uri.toString(), doc);
+    this.docs.set(uri.query, doc);
     this.emitter.fire(uri);
   }
 
+  /**
+   * By the query (`uuid-ide-schema`), not the whole URI: the workbench may hand the URI back
+   * encoded differently (the title holds quotes, spaces and parentheses).
+   */
   get(uri: vscode.Uri | undefined): PreviewDoc | undefined {
-    return uri ? this.docs.get(uri.toString()) : undefined;
+    return uri?.scheme === PREVIEW_SCHEME ? this.docs.get(uri.query) : undefined;
   }
 
   /** Forgets a closed preview (its content may hold a token value). */
   forget(uri: vscode.Uri): void {
-    this.docs.delete(uri.toString());
+    this.docs.delete(uri.query);
   }
 }
 
