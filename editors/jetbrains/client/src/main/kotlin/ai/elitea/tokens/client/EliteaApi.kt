@@ -63,7 +63,22 @@ class EliteaException(
  * [server] is LSP4J's proxy of the language server: the one LSP4IJ started (plugin) or one
  * launched by [EliteaServerProcess]. Futures complete exceptionally with [EliteaException].
  */
-class EliteaApi(private val server: LanguageServer) {
+class EliteaApi(
+    private val server: LanguageServer,
+    /** `capabilities.experimental` of `initialize`'s result, as LSP4J (or LSP4IJ) holds it. */
+    private val experimental: Any? = null,
+) {
+    private val rules: Rules? by lazy { runCatching { Rules.fromExperimental(experimental) }.getOrNull() }
+
+    /**
+     * The server's rules for names, expirations and pages. Throws [EliteaException] (kind
+     * `unavailable`) with a sentence for the user when the server sent none (too old).
+     */
+    fun rules(): Rules = rules ?: try {
+        Rules.fromExperimental(experimental)
+    } catch (e: ProtocolException) {
+        throw EliteaException("", ErrorKind.UNAVAILABLE, e.message ?: "The language server sent no rules.", null, e)
+    }
 
     fun signIn(params: SignInParams): CompletableFuture<SignInResult> =
         call(Commands.SIGN_IN, params, SignInResult::class.java)

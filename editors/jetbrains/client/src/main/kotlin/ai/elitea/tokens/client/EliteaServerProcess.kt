@@ -22,7 +22,12 @@ import java.util.concurrent.TimeUnit
 object EliteaClientCapabilities {
     const val CLIENT_NAME = "elitea-jetbrains"
 
-    fun create(): ClientCapabilities = ClientCapabilities().apply {
+    /**
+     * [secretStorage]: whether the client answers the `elitea/secretStorage` requests; announced as
+     * `experimental.elitea.secretStorage: true` (plain maps: any Gson writes them).
+     */
+    fun create(secretStorage: Boolean = false): ClientCapabilities = ClientCapabilities().apply {
+        if (secretStorage) experimental = experimentalCapabilities(true)
         window = WindowClientCapabilities().apply {
             workDoneProgress = true
             showMessage = WindowShowMessageRequestCapabilities()
@@ -33,11 +38,28 @@ object EliteaClientCapabilities {
         }
     }
 
-    fun initializeParams(options: InitializationOptions, workspace: Path?): InitializeParams =
+    /** `{elitea: {secretStorage: true}}`, for `capabilities.experimental`. */
+    fun experimentalCapabilities(secretStorage: Boolean): Map<String, Any?> =
+        mapOf("elitea" to mapOf("secretStorage" to secretStorage))
+
+    /**
+     * Adds the announcement to capabilities someone else built (LSP4IJ's), keeping any other
+     * experimental entries they hold.
+     */
+    fun announceSecretStorage(capabilities: ClientCapabilities) {
+        val existing = Json.toElement(capabilities.experimental) as? com.google.gson.JsonObject ?: com.google.gson.JsonObject()
+        val merged = Json.toPlain(existing) as MutableMap<String, Any?>
+        val elitea = (merged["elitea"] as? Map<*, *>)?.entries?.associateTo(LinkedHashMap<String, Any?>()) { (k, v) -> k.toString() to v } ?: LinkedHashMap()
+        elitea["secretStorage"] = true
+        merged["elitea"] = elitea
+        capabilities.experimental = merged
+    }
+
+    fun initializeParams(options: InitializationOptions, workspace: Path?, secretStorage: Boolean = false): InitializeParams =
         InitializeParams().apply {
             processId = ProcessHandle.current().pid().toInt()
             clientInfo = ClientInfo(CLIENT_NAME, "0.1.0")
-            capabilities = create()
+            capabilities = create(secretStorage)
             initializationOptions = Json.toPlain(Json.encode(options))
             if (workspace != null) {
                 workspaceFolders = listOf(WorkspaceFolder(workspace.toUri().toString(), workspace.fileName?.toString() ?: "project"))
@@ -59,7 +81,10 @@ class EliteaServerProcess private constructor(
     private val executor: ExecutorService,
 ) : AutoCloseable {
 
-    val api = EliteaApi(server)
+    val api = EliteaApi(server, initializeResult.capabilities?.experimental)
+
+    /** The server's rules (`capabilities.experimental.elitea.rules`); throws when it sent none. */
+    val rules: Rules get() = api.rules()
 
     /** The commands the server listed in `initialize`. */
     val commands: List<String> get() = initializeResult.capabilities.executeCommandProvider?.commands.orEmpty()
@@ -113,13 +138,13 @@ class EliteaServerProcess private constructor(
                 val launcher: Launcher<LanguageServer> = LSPLauncher.Builder<LanguageServer>()
                     .setLocalService(client)
                     .setRemoteInterface(LanguageServer::class.java)
-                    .setInput(process.inputStream)
+                    .setInput(MessageRequestTap(process.inputStream).also { client.tap = it })
                     .setOutput(process.outputStream)
                     .setExecutorService(executor)
                     .create()
                 val listening = launcher.startListening()
                 val server = launcher.remoteProxy
-                val result = server.initialize(EliteaClientCapabilities.initializeParams(options, workspace))
+                val result = server.initialize(EliteaClientCapabilities.initializeParams(options, workspace, client.secretStorage != null))
                     .get(timeoutSeconds, TimeUnit.SECONDS)
                 server.initialized(InitializedParams())
                 return EliteaServerProcess(process, server, client, result, listening, executor)

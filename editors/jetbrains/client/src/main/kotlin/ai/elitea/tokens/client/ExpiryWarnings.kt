@@ -1,42 +1,50 @@
 package ai.elitea.tokens.client
 
+import com.google.gson.JsonObject
+import com.google.gson.JsonPrimitive
 import org.eclipse.lsp4j.MessageActionItem
 import org.eclipse.lsp4j.MessageType
 import org.eclipse.lsp4j.ShowMessageRequestParams
 
 /**
- * What an action of an expiry warning means for the editor. Every chosen action is answered
- * back to the server; the server itself rotates the token for "Rotate now" (and tells the
- * outcome with `window/showMessage`) and snoozes for "Remind me tomorrow". "Show tokens" is
- * the editor's to do.
+ * What an action of an expiry warning does, from the item's `action` field (protocol.md,
+ * "Server to editor"). Every chosen action is answered back to the server: it rotates the
+ * token itself for `rotate` (and tells the outcome with `window/showMessage`) and snoozes for
+ * `snooze`; `showTokens` is the editor's to do.
  */
-enum class WarningActionKind {
-    /** The server rotates the token in use (`elitea.rotateToken`, old one deleted) once answered. */
-    ROTATE,
+enum class WarningActionKind(val wire: String) {
+    ROTATE("rotate"),
+    SHOW_TOKENS("showTokens"),
+    SNOOZE("snooze"),
+    ;
 
-    /** The editor opens its token list; the server does nothing more. */
-    SHOW_TOKENS,
-
-    /** Anything else ("Remind me tomorrow"): only answered back to the server. */
-    OTHER,
-}
-
-data class WarningAction(val title: String, val kind: WarningActionKind) {
-    val item: MessageActionItem get() = MessageActionItem(title)
+    companion object {
+        fun of(wire: String?): WarningActionKind? = entries.firstOrNull { it.wire == wire }
+    }
 }
 
 /**
- * An expiry warning: a `window/showMessageRequest` whose actions include "Rotate now" or "Show
- * tokens". [token] is the token in use it is about, when that can be told: its name or uuid
- * in the message, else the only token in use that is expiring, expired or deleted.
- * [candidates] are the tokens it may be about, for the editor to ask when [token] is null.
+ * The chosen item as it goes back to the server: LSP4J's `MessageActionItem` (which has only
+ * `title`) plus the fields the server put in it, so that the server can tell the choice by its
+ * `action` and `uuid` too.
+ */
+class EliteaActionItem(title: String, val action: String, val uuid: String?) : MessageActionItem(title)
+
+data class WarningAction(val title: String, val kind: WarningActionKind, val uuid: String?) {
+    val item: MessageActionItem get() = EliteaActionItem(title, kind.wire, uuid)
+}
+
+/**
+ * An expiry warning: a `window/showMessageRequest` whose action items carry `action`. [uuid]
+ * is the token it is about (the items' `uuid`); [token] is that token among the tokens in use,
+ * when it is one of them (for its name in the balloon).
  */
 data class ExpiryWarning(
     val message: String,
     val type: MessageType,
     val actions: List<WarningAction>,
+    val uuid: String?,
     val token: TokenInUse?,
-    val candidates: List<TokenInUse>,
 ) {
     fun action(kind: WarningActionKind): WarningAction? = actions.firstOrNull { it.kind == kind }
 
@@ -44,45 +52,34 @@ data class ExpiryWarning(
     val isError: Boolean get() = type == MessageType.Error
 }
 
-/** Tells expiry warnings from other message requests and maps their actions to commands. */
+/**
+ * Tells expiry warnings from other message requests by the `action` fields of their items;
+ * never by the message text or the titles.
+ *
+ * LSP4J decodes the items as `MessageActionItem`, which keeps only `title`; the fields the
+ * server added are read from the raw message by a [MessageRequestTap] on the server's output
+ * and handed in as [rawActions] (the request's `actions`, as sent).
+ */
 object ExpiryWarnings {
-    const val ROTATE_NOW = "Rotate now"
-    const val SHOW_TOKENS = "Show tokens"
-    const val REMIND_TOMORROW = "Remind me tomorrow"
-
-    fun kindOf(title: String): WarningActionKind {
-        val t = title.trim().lowercase()
-        return when {
-            t == ROTATE_NOW.lowercase() || t.startsWith("rotate") -> WarningActionKind.ROTATE
-            t == SHOW_TOKENS.lowercase() || t.startsWith("show token") -> WarningActionKind.SHOW_TOKENS
-            else -> WarningActionKind.OTHER
-        }
-    }
-
     /** The warning, or null when [params] is some other question from the server. */
-    fun parse(params: ShowMessageRequestParams, tokensInUse: List<TokenInUse>): ExpiryWarning? {
-        val actions = params.actions.orEmpty().map { WarningAction(it.title, kindOf(it.title)) }
-        if (actions.none { it.kind != WarningActionKind.OTHER }) return null
-        val message = params.message.orEmpty()
-        val candidates = tokensInUse.filter { it.isRevoked || it.status.kind == StatusKind.WARNING || it.status.kind == StatusKind.EXPIRED }
-        val token = tokensInUse.firstOrNull { message.contains(it.uuid) }
-            ?: tokensInUse.filter { !it.name.isNullOrEmpty() && mentions(message, it.name!!) }.maxByOrNull { it.name!!.length }
-            ?: candidates.singleOrNull()
-        return ExpiryWarning(message, params.type ?: MessageType.Warning, actions, token, candidates)
-    }
-
-    /** [name] as a whole word of [message] (`ci` does not match inside `CI-nightly`). */
-    private fun mentions(message: String, name: String): Boolean {
-        var from = 0
-        while (true) {
-            val i = message.indexOf(name, from)
-            if (i < 0) return false
-            val before = if (i == 0) ' ' else message[i - 1]
-            val after = if (i + name.length >= message.length) ' ' else message[i + name.length]
-            if (!isNameChar(before) && !isNameChar(after)) return true
-            from = i + 1
+    fun parse(params: ShowMessageRequestParams, rawActions: List<JsonObject>?, tokensInUse: List<TokenInUse> = emptyList()): ExpiryWarning? {
+        val items = rawActions ?: return null
+        val titles = params.actions.orEmpty().map { it.title }
+        // The raw items must be this request's: the same titles in the same order.
+        if (items.map { (it.get("title") as? JsonPrimitive)?.takeIf { p -> p.isString }?.asString } != titles) return null
+        val actions = items.mapNotNull { item ->
+            val kind = WarningActionKind.of((item.get("action") as? JsonPrimitive)?.takeIf { it.isString }?.asString) ?: return@mapNotNull null
+            val uuid = (item.get("uuid") as? JsonPrimitive)?.takeIf { it.isString }?.asString
+            WarningAction(item.get("title").asString, kind, uuid)
         }
+        if (actions.isEmpty()) return null
+        val uuid = actions.firstNotNullOfOrNull { it.uuid }
+        return ExpiryWarning(
+            message = params.message.orEmpty(),
+            type = params.type ?: MessageType.Warning,
+            actions = actions,
+            uuid = uuid,
+            token = uuid?.let { u -> tokensInUse.firstOrNull { it.uuid == u } },
+        )
     }
-
-    private fun isNameChar(c: Char) = c.isLetterOrDigit() || c == '_' || c == '-'
 }

@@ -47,15 +47,91 @@ object Json {
     fun parse(text: String): JsonElement = com.google.gson.JsonParser.parseString(text)
 
     /**
-     * Anything LSP4J hands over as a JsonElement: a JsonElement, a map or list Gson made of one,
-     * or a JsonElement of another copy of Gson (another plugin's class loader), read as text.
+     * Any value LSP4J hands over for an `Object`-typed field (a command's result, a notification's
+     * params, `experimental` capabilities), as a JsonElement of this class loader's Gson.
+     *
+     * Which Java objects that is depends on the Gson LSP4J runs with: a JsonElement, or what
+     * Gson's `ObjectTypeAdapter` builds (a `com.google.gson.internal.LinkedTreeMap` up to Gson
+     * 2.14, a `LinkedHashMap` after; `ArrayList`; `Double` or `LazilyParsedNumber`), or a
+     * JsonElement of another class loader's Gson (inside the IDE, LSP4J's Gson is the
+     * platform's). All are walked as maps, lists and primitives; nothing goes through
+     * `toString()`, which for a `LinkedTreeMap` is `{k=v}`, not JSON.
      */
-    fun toElement(value: Any?): JsonElement = when {
-        value == null -> JsonNull.INSTANCE
-        value is JsonElement -> value
-        value.javaClass.name.startsWith("com.google.gson.") -> parse(value.toString())
-        else -> gson.toJsonTree(value)
+    fun toElement(value: Any?): JsonElement = walk(value, 0)
+
+    private const val MAX_DEPTH = 200
+
+    private fun walk(value: Any?, depth: Int): JsonElement {
+        if (depth > MAX_DEPTH) throw ProtocolException("a value nested more than $MAX_DEPTH levels deep")
+        return when (value) {
+            null -> JsonNull.INSTANCE
+            is JsonElement -> value
+            is String -> JsonPrimitive(value)
+            is Boolean -> JsonPrimitive(value)
+            is Char -> JsonPrimitive(value.toString())
+            is Number -> JsonPrimitive(number(value))
+            is Map<*, *> -> JsonObject().also { obj ->
+                for ((k, v) in value) {
+                    val key = k as? String ?: throw ProtocolException("an object key that is not a string")
+                    obj.add(key, walk(v, depth + 1))
+                }
+            }
+            is Iterable<*> -> JsonArray().also { arr -> for (v in value) arr.add(walk(v, depth + 1)) }
+            is Array<*> -> JsonArray().also { arr -> for (v in value) arr.add(walk(v, depth + 1)) }
+            is Enum<*> -> JsonPrimitive(wireName(value))
+            else -> foreignGson(value, depth)
+                ?: throw ProtocolException("a value of type ${value.javaClass.name} where JSON was expected")
+        }
     }
+
+    /**
+     * A number as one of the JDK's own types. Gson's `LazilyParsedNumber` (and any other
+     * Number) is read through Number's methods: a whole number stays exact as a Long.
+     */
+    private fun number(n: Number): Number = when (n) {
+        is Long, is Int, is Short, is Byte, is Double, is Float, is java.math.BigDecimal, is java.math.BigInteger -> n
+        else -> {
+            val d = n.toDouble()
+            val l = n.toLong()
+            if (!d.isInfinite() && !d.isNaN() && d == Math.floor(d) && Math.abs(d) < 9.007199254740992E15) l else d
+        }
+    }
+
+    /**
+     * A JsonElement of a Gson in another class loader: the same classes by name, read by
+     * reflection through their public accessors. Null when [value] is not one.
+     */
+    private fun foreignGson(value: Any, depth: Int): JsonElement? {
+        val kind = generateSequence<Class<*>>(value.javaClass) { it.superclass }
+            .map { it.name }
+            .firstOrNull { it in FOREIGN_KINDS }
+            ?: return null
+        fun call(name: String): Any? = value.javaClass.getMethod(name).invoke(value)
+        return try {
+            when (kind) {
+                "com.google.gson.JsonNull" -> JsonNull.INSTANCE
+                "com.google.gson.JsonObject" -> JsonObject().also { obj ->
+                    for (entry in call("entrySet") as Set<*>) {
+                        val e = entry as Map.Entry<*, *>
+                        obj.add(e.key as String, walk(e.value, depth + 1))
+                    }
+                }
+                "com.google.gson.JsonArray" -> JsonArray().also { arr -> for (v in value as Iterable<*>) arr.add(walk(v, depth + 1)) }
+                "com.google.gson.JsonPrimitive" -> when {
+                    call("isBoolean") == true -> JsonPrimitive(call("getAsBoolean") as Boolean)
+                    call("isNumber") == true -> JsonPrimitive(number(call("getAsNumber") as Number))
+                    else -> JsonPrimitive(call("getAsString") as String)
+                }
+                else -> null
+            }
+        } catch (e: ReflectiveOperationException) {
+            throw ProtocolException("a JSON value of another Gson could not be read (${e.javaClass.simpleName})")
+        }
+    }
+
+    private val FOREIGN_KINDS = setOf(
+        "com.google.gson.JsonNull", "com.google.gson.JsonObject", "com.google.gson.JsonArray", "com.google.gson.JsonPrimitive",
+    )
 
     /**
      * [element] as plain Java values (maps, lists, strings, numbers, booleans, null), which any

@@ -29,10 +29,19 @@ interface EliteaClientNotifications {
     fun tokenStatus(params: Any?)
 }
 
-/** The tokens in use as last reported by the server, and who wants to know when they change. */
+
+/**
+ * The tokens in use as last reported by the server, whether the user is signed in (from
+ * `elitea.status`), and who wants to know when either changes.
+ */
 class TokenStatusTracker {
     @Volatile
     var current: List<TokenInUse> = emptyList()
+        private set
+
+    /** Null until `elitea.status` has answered once. */
+    @Volatile
+    var signedIn: Boolean? = null
         private set
 
     private val count = AtomicInteger()
@@ -47,12 +56,20 @@ class TokenStatusTracker {
         return AutoCloseable { listeners -= listener }
     }
 
-    /** Decodes `elitea/tokenStatus` params; a malformed one is dropped (and reported to [onError]). */
+    /**
+     * Decodes `elitea/tokenStatus` params, whatever object LSP4J made of them. A malformed one
+     * is reported to [onError] and changes nothing: it must not escape into LSP4J's reader,
+     * and the tracker keeps working for the next one.
+     */
     fun accept(params: Any?, onError: (ProtocolException) -> Unit = {}) {
         val decoded = try {
             Json.decode<TokenStatusParams>(Json.toElement(params))
         } catch (e: ProtocolException) {
             onError(e)
+            return
+        } catch (e: RuntimeException) {
+            // Whatever else a foreign value may throw while it is read (Gson's own exceptions).
+            onError(ProtocolException("${Commands.TOKEN_STATUS_NOTIFICATION} could not be read (${e.javaClass.simpleName})"))
             return
         }
         update(decoded.tokensInUse)
@@ -62,29 +79,59 @@ class TokenStatusTracker {
     fun update(tokens: List<TokenInUse>) {
         val changed = count.getAndIncrement() == 0 || tokens != current
         current = tokens
-        if (changed) for (l in listeners) l(tokens)
+        if (changed) tell()
     }
 
-    /** The one line a status bar shows: `ELITEA ✓`, `ELITEA ⚠ 1`, `ELITEA ✗ 2`. */
-    fun summary(): StatusSummary = StatusSummary.of(current)
+    /** What `elitea.status` answered: the sign-in state and the tokens in use. */
+    fun updateStatus(status: StatusResult) {
+        val signInChanged = signedIn != status.signedIn
+        signedIn = status.signedIn
+        val changed = count.getAndIncrement() == 0 || status.tokensInUse != current || signInChanged
+        current = status.tokensInUse
+        if (changed) tell()
+    }
+
+    private fun tell() {
+        for (l in listeners) {
+            // One listener's failure must not keep the others from hearing.
+            try {
+                l(current)
+            } catch (_: RuntimeException) {
+            }
+        }
+    }
+
+    /** What the status bar shows now. */
+    fun summary(): StatusSummary = StatusSummary.of(current, signedIn)
 }
 
-/** What the status bar widget shows for the tokens in use. */
-data class StatusSummary(val kind: StatusKind?, val text: String, val tooltip: String) {
+/** What the status bar widget shows: its text, tooltip, and what a click does. */
+data class StatusSummary(val kind: StatusKind?, val text: String, val tooltip: String, val click: StatusClick) {
     companion object {
-        fun of(tokens: List<TokenInUse>): StatusSummary {
+        /**
+         * Before sign-in (or after sign-out): "ELITEA: Sign in", no expiry colours, no token rows,
+         * a click signs in. Signed in with no token in use: "ELITEA". Else the worst state
+         * first: `ELITEA ✓`, `ELITEA ⚠ 1`, `ELITEA ✗ 2`. [signedIn] null: not known yet, the
+         * tokens alone are shown.
+         */
+        fun of(tokens: List<TokenInUse>, signedIn: Boolean? = true): StatusSummary {
+            if (signedIn == false) {
+                return StatusSummary(null, "ELITEA: Sign in", "Not signed in to ELITEA. Click to sign in.", StatusClick.SIGN_IN)
+            }
             if (tokens.isEmpty()) {
-                return StatusSummary(null, "ELITEA", "No ELITEA token is written in a settings file.")
+                val text = if (signedIn == true) "Signed in to ELITEA; no ELITEA token is written in a settings file." else "No ELITEA token is written in a settings file."
+                return StatusSummary(null, "ELITEA", "$text\nClick to see your tokens.", StatusClick.SHOW_TOKENS)
             }
             val worst = tokens.maxBy { severity(it) }
             val kind = if (worst.isRevoked) StatusKind.EXPIRED else worst.status.kind
             val bad = tokens.count { severity(it) >= severity(StatusKind.WARNING) }
             val text = if (bad == 0) "ELITEA ${StatusMarks.mark(kind)}" else "ELITEA ${StatusMarks.mark(kind)} $bad"
-            val tooltip = tokens.joinToString("\n") { t ->
+            val rows = tokens.joinToString("\n") { t ->
                 val state = if (t.isRevoked) "deleted on the server" else t.status.label
-                "${StatusMarks.mark(if (t.isRevoked) StatusKind.EXPIRED else t.status.kind)} ${t.name ?: t.uuid}: $state (${t.files.joinToString(", ")})"
+                "${StatusMarks.mark(if (t.isRevoked) StatusKind.EXPIRED else t.status.kind)} ${t.displayName}: $state (${t.files.joinToString(", ")})"
             }
-            return StatusSummary(kind, text, tooltip)
+            val hint = if (bad > 0) "Click to see your tokens and rotate." else "Click to see your tokens."
+            return StatusSummary(kind, text, "$rows\n$hint", StatusClick.SHOW_TOKENS)
         }
 
         private fun severity(t: TokenInUse): Int = if (t.isRevoked) 3 else severity(t.status.kind)
@@ -96,6 +143,9 @@ data class StatusSummary(val kind: StatusKind?, val text: String, val tooltip: S
         }
     }
 }
+
+/** Where a click on the status bar item leads: where its text says. */
+enum class StatusClick { SIGN_IN, SHOW_TOKENS }
 
 /** The marks every view puts before an expiry: ✓, ⚠, ✗. */
 object StatusMarks {
@@ -114,7 +164,10 @@ object StatusMarks {
  * what the server says, keeps the tokens in use, accepts progress, and hands expiry warnings
  * to [onShowMessageRequest] (the default answers none of the actions).
  */
-open class EliteaLanguageClient : LanguageClient, EliteaClientNotifications {
+open class EliteaLanguageClient(
+    /** Offered to the server in `initialize` when given (`experimental.elitea.secretStorage`). */
+    val secretStorage: SecretStorage? = null,
+) : LanguageClient, EliteaClientNotifications, EliteaSecretStorageRequests {
     val tokens = TokenStatusTracker()
     val logMessages = ConcurrentLinkedQueue<MessageParams>()
     val shownMessages = ConcurrentLinkedQueue<MessageParams>()
@@ -126,14 +179,32 @@ open class EliteaLanguageClient : LanguageClient, EliteaClientNotifications {
     var onShowMessageRequest: (ShowMessageRequestParams) -> CompletableFuture<MessageActionItem?> =
         { CompletableFuture.completedFuture(null) }
 
+    override fun secretStorageGet(params: Any?) = SecretStorageMethods.get(secretStorage, params)
+
+    override fun secretStorageStore(params: Any?) = SecretStorageMethods.store(secretStorage, params)
+
+    override fun secretStorageDelete(params: Any?) = SecretStorageMethods.delete(secretStorage, params)
+
     override fun tokenStatus(params: Any?) {
         tokens.accept(params) { malformed += "${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}" }
     }
 
+    /** Set by [EliteaServerProcess]: the raw action items of the server's message requests. */
+    @Volatile
+    var tap: MessageRequestTap? = null
+
+    /** The raw action items of each request, by request, for [expiryWarning]. */
+    private val rawActions = java.util.concurrent.ConcurrentHashMap<ShowMessageRequestParams, List<com.google.gson.JsonObject>>()
+
     override fun showMessageRequest(requestParams: ShowMessageRequestParams): CompletableFuture<MessageActionItem?> {
+        tap?.actionsFor(requestParams)?.let { rawActions[requestParams] = it }
         messageRequests += requestParams
         return onShowMessageRequest(requestParams)
     }
+
+    /** [params] as an expiry warning (null for any other question), read from its raw action items. */
+    fun expiryWarning(params: ShowMessageRequestParams): ExpiryWarning? =
+        ExpiryWarnings.parse(params, rawActions[params], tokens.current)
 
     override fun showMessage(messageParams: MessageParams) {
         shownMessages += messageParams

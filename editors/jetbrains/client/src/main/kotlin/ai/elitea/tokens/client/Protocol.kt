@@ -80,6 +80,9 @@ enum class TargetKind {
 enum class StoreChoice {
     @SerializedName("keyring") KEYRING,
     @SerializedName("file") FILE,
+
+    /** The editor's own secret storage (issue 13): PasswordSafe in the IDE. */
+    @SerializedName("editor") EDITOR,
 }
 
 /** `data.kind` of every error the server answers. */
@@ -94,6 +97,7 @@ enum class ErrorKind {
     @SerializedName("fileUnreadable") FILE_UNREADABLE,
     @SerializedName("fileChanged") FILE_CHANGED,
     @SerializedName("keyringUnavailable") KEYRING_UNAVAILABLE,
+    @SerializedName("tokenInUse") TOKEN_IN_USE,
     @SerializedName("internal") INTERNAL,
 }
 
@@ -127,7 +131,12 @@ data class TokenRow(
     val status: ExpiryStatus,
     /** Whether the full value is held in the keyring, so settings written for it authenticate. */
     val valueKnown: Boolean,
-)
+    /** The live settings files that hold it; null from a server that does not say. */
+    val usedIn: List<String>? = null,
+) {
+    /** What a view calls it: its name, else its masked form (never "(no name)"). */
+    val displayName: String get() = name?.takeIf { it.isNotBlank() } ?: masked
+}
 
 /** A token found in a live settings file (read from its JWT payload, so it works offline). */
 data class TokenInUse(
@@ -138,8 +147,13 @@ data class TokenInUse(
     val files: List<String>,
     /** Deleted on the server while still written in a settings file. */
     val revoked: Boolean? = null,
+    /** `...ab12`, for a token without a name; null from a server that does not send it. */
+    val masked: String? = null,
 ) {
     val isRevoked: Boolean get() = revoked == true
+
+    /** What the status bar calls it: its name, else its masked form, else a short uuid. */
+    val displayName: String get() = name?.takeIf { it.isNotBlank() } ?: masked ?: "token ${uuid.take(8)}"
 }
 
 /** Never, or a whole number of days, weeks, hours or minutes. */
@@ -148,10 +162,7 @@ data class Expiration(
     val value: Long? = null,
 ) {
     companion object {
-        const val DEFAULT_DAYS = 30L
-
-        /** What every view offers first: 30 days. */
-        val DEFAULT = Expiration(Measure.DAYS, DEFAULT_DAYS)
+        // What a dialog offers first is the server's `rules.expiration.default`, not a constant here.
         val NEVER = Expiration(Measure.NEVER, null)
 
         /** `value` is ignored for [Measure.NEVER]. */
@@ -220,7 +231,7 @@ data class ListTokensParams(
     val search: String? = null,
     val sortBy: SortBy? = null,
     val order: SortOrder? = null,
-    /** 5, 10, 50 or 100. */
+    /** One of the server's `rules.pageSizes`. */
     val pageSize: Int? = null,
     /** 0-based. */
     val page: Int? = null,
@@ -234,7 +245,7 @@ data class TokenPage(
 )
 
 data class GenerateTokenParams(
-    /** `^[A-Za-z0-9_-]{1,768}$`, not taken by another of your tokens. */
+    /** Matching the server's `rules.name`, not taken by another of your tokens. */
     val name: String,
     val expiration: Expiration,
 )
@@ -250,12 +261,16 @@ data class GeneratedToken(
     val token: String,
     /** Set when the value could not be kept in the keyring. */
     val warning: String? = null,
+    /** Where the value is kept ("OS keyring", "the editor's secret storage", ...), for messages. */
+    val keptIn: String? = null,
 ) {
     val row: TokenRow get() = TokenRow(uuid, name, masked, expires, status, valueKnown)
 
+    val displayName: String get() = row.displayName
+
     override fun toString() =
         "GeneratedToken(uuid=$uuid, name=$name, masked=$masked, expires=$expires, status=$status, " +
-            "valueKnown=$valueKnown, token=<hidden>, warning=$warning)"
+            "valueKnown=$valueKnown, token=<hidden>, warning=$warning, keptIn=$keptIn)"
 }
 
 data class DeleteTokenParams(
@@ -348,6 +363,8 @@ data class ApplySettingsParams(
      * (`conflict`) until the user confirms.
      */
     val allowTrackedFile: Boolean? = null,
+    /** Replace the file even when it is read-only or owned by another user. */
+    val writeProtected: Boolean? = null,
 )
 
 data class ApplySettingsResult(

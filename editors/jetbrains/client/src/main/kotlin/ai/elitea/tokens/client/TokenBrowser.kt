@@ -5,14 +5,17 @@ package ai.elitea.tokens.client
  * server does the searching, sorting and paging; this keeps what to ask for and what the
  * answer means for the controls (page count, previous/next). The tool window holds one.
  */
-class TokenBrowser(pageSize: Int = DEFAULT_PAGE_SIZE) {
-    companion object {
-        val PAGE_SIZES = listOf(5, 10, 50, 100)
-        const val DEFAULT_PAGE_SIZE = 10
-    }
+class TokenBrowser(
+    /** The page sizes the server takes (its rules' `pageSizes`). */
+    val pageSizes: List<Int>,
+    pageSize: Int,
+) {
+    /** A browser with the server's page sizes and its default page size. */
+    constructor(rules: Rules) : this(rules.pageSizes, rules.defaultPageSize)
 
     init {
-        require(pageSize in PAGE_SIZES) { "Page size must be one of $PAGE_SIZES" }
+        require(pageSizes.isNotEmpty()) { "No page sizes" }
+        require(pageSize in pageSizes) { "Page size must be one of $pageSizes" }
     }
 
     var search: String = ""
@@ -68,7 +71,7 @@ class TokenBrowser(pageSize: Int = DEFAULT_PAGE_SIZE) {
 
     /** A new page size keeps the first row of the current page in view. */
     fun setPageSize(size: Int) {
-        require(size in PAGE_SIZES) { "Page size must be one of $PAGE_SIZES" }
+        require(size in pageSizes) { "Page size must be one of $pageSizes" }
         if (size == pageSize) return
         val firstRow = page.toLong() * pageSize
         pageSize = size
@@ -122,52 +125,5 @@ class TokenBrowser(pageSize: Int = DEFAULT_PAGE_SIZE) {
         if (t == 0L) return if (search.isBlank()) "No tokens" else "No token matches '${search.trim()}'"
         val noun = if (t == 1L) "token" else "tokens"
         return "Page ${page + 1} of $pageCount · $t $noun"
-    }
-}
-
-/** The rules a token name follows before it is sent (the server checks them again). */
-object TokenNames {
-    val PATTERN = Regex("^[A-Za-z0-9_-]{1,768}$")
-    const val MAX_LENGTH = 768
-
-    /** Null when [name] can be used; else the sentence the dialog shows. */
-    fun problem(name: String, taken: Collection<String> = emptyList()): String? = when {
-        name.isEmpty() -> "Enter a name."
-        name.length > MAX_LENGTH -> "A name has at most $MAX_LENGTH characters."
-        !PATTERN.matches(name) -> "Use only letters, digits, '-' and '_' (no spaces)."
-        name in taken -> "You already have a token named '$name'."
-        else -> null
-    }
-
-    /** A valid name from [base] (a project's name, say) that is not in [taken]: `JetBrains-my-app`. */
-    fun suggest(base: String, taken: Collection<String> = emptyList(), prefix: String = "JetBrains-"): String {
-        val cleaned = (prefix + base).replace(Regex("[^A-Za-z0-9_-]+"), "-").trim('-').take(MAX_LENGTH - 8).ifEmpty { "token" }
-        var name = cleaned
-        var i = 2
-        while (name in taken) name = "$cleaned-${i++}"
-        return name
-    }
-}
-
-/** The expiration fields of the Generate dialog: a measure and a whole number. */
-object ExpirationInput {
-    /** The choices, in the order the web UI offers them. */
-    val MEASURES = listOf(Measure.NEVER, Measure.DAYS, Measure.WEEKS, Measure.HOURS, Measure.MINUTES)
-
-    fun label(measure: Measure): String = when (measure) {
-        Measure.NEVER -> "Never"
-        Measure.DAYS -> "Days"
-        Measure.WEEKS -> "Weeks"
-        Measure.HOURS -> "Hours"
-        Measure.MINUTES -> "Minutes"
-    }
-
-    /** The expiration, or the sentence saying what is wrong with [value]. */
-    fun parse(measure: Measure, value: String): Result<Expiration> {
-        if (measure == Measure.NEVER) return Result.success(Expiration.NEVER)
-        val n = value.trim().toLongOrNull()
-            ?: return Result.failure(IllegalArgumentException("Enter a whole number of ${label(measure).lowercase()}."))
-        if (n < 1) return Result.failure(IllegalArgumentException("Enter a number above 0."))
-        return Result.success(Expiration(measure, n))
     }
 }

@@ -16,7 +16,7 @@ class EmbeddedSandboxTest {
         Session.start(tmp.resolve("data")).use { session ->
             val result = session.api.signIn(SignInParams(serverUrl = "sandbox", token = "")).await()
             assertEquals(1L, result.user.id)
-            val made = session.api.generateToken(GenerateTokenParams("survives-restart", Expiration.DEFAULT)).await()
+            val made = session.api.generateToken(GenerateTokenParams("survives-restart", Expiration(Measure.DAYS, 30))).await()
 
             session.restart()
             val status = session.api.status().await()

@@ -66,7 +66,7 @@ class ExpiryAndRotationTest {
     fun `a token of a few minutes raises the expiry warning and shows in the status bar`() {
         val warnings = mutableListOf<ExpiryWarning>()
         session.client.onShowMessageRequest = { params ->
-            ExpiryWarnings.parse(params, session.client.tokens.current)?.let { warnings += it }
+            session.client.expiryWarning(params)?.let { warnings += it }
             CompletableFuture.completedFuture(null) // dismissed
         }
         val t = generateAndApply("short-lived", Expiration(Measure.MINUTES, 5))
@@ -82,13 +82,14 @@ class ExpiryAndRotationTest {
         assertEquals("ELITEA ⚠ 1", summary.text)
         assertTrue(summary.tooltip.contains("short-lived"))
 
-        val request = session.client.awaitMessageRequest(20) { ExpiryWarnings.parse(it, emptyList()) != null }
-        assertNotNull(request, "window/showMessageRequest for the expiry warning")
-        val warning = ExpiryWarnings.parse(request!!, session.client.tokens.current)!!
+        val request = session.client.awaitMessageRequest(20) { session.client.expiryWarning(it) != null }
+        assertNotNull(request, "window/showMessageRequest for the expiry warning, its items carrying action and uuid")
+        val warning = session.client.expiryWarning(request!!)!!
         assertEquals(MessageType.Warning, warning.type)
         assertNotNull(warning.action(WarningActionKind.ROTATE), warning.actions.toString())
         assertNotNull(warning.action(WarningActionKind.SHOW_TOKENS), warning.actions.toString())
-        assertEquals(t.uuid, warning.token?.uuid, "the warning is about the short-lived token: ${warning.message}")
+        assertEquals(t.uuid, warning.uuid, "the items name the short-lived token")
+        assertEquals(t.uuid, warning.token?.uuid, "which is the token in use")
         assertFalse(warning.message.contains(t.token))
 
         // status answers the same list as the notification.
@@ -99,7 +100,7 @@ class ExpiryAndRotationTest {
     fun `answering Rotate now replaces the token in the settings file`() {
         val answered = CompletableFuture<ShowMessageRequestParams>()
         session.client.onShowMessageRequest = { params ->
-            val warning = ExpiryWarnings.parse(params, session.client.tokens.current)
+            val warning = session.client.expiryWarning(params)
             val rotate = warning?.action(WarningActionKind.ROTATE)
             if (rotate != null && !answered.isDone) {
                 answered.complete(params)
@@ -127,7 +128,7 @@ class ExpiryAndRotationTest {
 
     @Test
     fun `rotateToken writes the replacement wherever the old one is used`() {
-        val t = generateAndApply("rotate-me", Expiration.DEFAULT)
+        val t = generateAndApply("rotate-me", Expiration(Measure.DAYS, 30))
         val r = api.rotateToken(
             RotateTokenParams(t.uuid, expiration = Expiration(Measure.WEEKS, 2), name = "rotate-me-2", deleteOld = true),
         ).await()
@@ -154,10 +155,10 @@ class ExpiryAndRotationTest {
             val keep = params.actions.orEmpty().firstOrNull { !it.title.contains("Delete", ignoreCase = true) }
             CompletableFuture.completedFuture(keep?.let { MessageActionItem(it.title) })
         }
-        val t = generateAndApply("keep-me", Expiration.DEFAULT)
+        val t = generateAndApply("keep-me", Expiration(Measure.DAYS, 30))
         val r = api.rotateToken(RotateTokenParams(t.uuid)).await()
         assertFalse(r.deleted)
-        assertTrue(asked.any { ExpiryWarnings.parse(it, emptyList()) == null && it.message.contains("keep-me") }, asked.map { it.message }.toString())
+        assertTrue(asked.any { session.client.expiryWarning(it) == null && it.message.contains("keep-me") }, asked.map { it.message }.toString())
         assertTrue(api.listTokens(ListTokensParams(pageSize = 100)).await().items.any { it.uuid == t.uuid }, "the old token is kept")
     }
 }

@@ -53,6 +53,9 @@ class FullFlowTest {
         )
     }
 
+    private fun listTokensNamed(name: String): TokenRow =
+        api.listTokens(ListTokensParams(search = name, pageSize = 100)).await().items.single { it.name == name }
+
     @AfterAll
     fun stop() {
         if (::session.isInitialized) session.close()
@@ -64,6 +67,9 @@ class FullFlowTest {
     @Order(1)
     fun `initialize lists exactly the protocol's commands and the server reports the tokens in use`() {
         assertEquals(Commands.ALL.toSet(), session.lsp.commands.toSet())
+        // The rules the dialogs and the token list use come with initialize (decoded and checked there).
+        val rules = session.lsp.rules
+        assertTrue(rules.expiration.default.measure in rules.measures, rules.toString())
         assertNotNull(session.client.awaitTokens(10) { true }, "elitea/tokenStatus after start-up")
         assertTrue(session.client.malformed.isEmpty(), session.client.malformed.toString())
     }
@@ -105,7 +111,7 @@ class FullFlowTest {
     @Order(5)
     fun `generate tokens of each measure, the value once`() {
         val cases = listOf(
-            GenerateTokenParams("JetBrains-IDE", Expiration.DEFAULT) to StatusKind.OK,
+            GenerateTokenParams("JetBrains-IDE", Expiration(Measure.DAYS, 30)) to StatusKind.OK,
             GenerateTokenParams("PyCharm", Expiration(Measure.WEEKS, 2)) to StatusKind.OK,
             GenerateTokenParams("CI-nightly", Expiration(Measure.HOURS, 12)) to StatusKind.WARNING,
             GenerateTokenParams("Scratch", Expiration(Measure.MINUTES, 45)) to StatusKind.WARNING,
@@ -133,15 +139,32 @@ class FullFlowTest {
     fun `a taken or invalid name is refused, by the dialog's rule and by the server`() {
         val taken = expectError { api.generateToken(GenerateTokenParams("PyCharm", Expiration.NEVER)).await() }
         assertEquals(ErrorKind.CONFLICT, taken.kind, taken.message)
-        assertNotNull(TokenNames.problem("PyCharm", listOf("PyCharm")))
+        // The dialogs' checks use the server's own rules (from initialize), and agree with it.
+        val rules = session.lsp.rules
+        assertNotNull(rules.nameProblem("PyCharm", listOf("PyCharm")))
 
-        val bad = expectError { api.generateToken(GenerateTokenParams("my token!", Expiration.DEFAULT)).await() }
+        val bad = expectError { api.generateToken(GenerateTokenParams("my token!", Expiration(Measure.DAYS, 30))).await() }
         assertEquals(ErrorKind.INVALID_PARAMS, bad.kind, bad.message)
-        assertNotNull(TokenNames.problem("my token!"))
+        assertNotNull(rules.nameProblem("my token!"))
+        val tooLong = "a".repeat(rules.name.maxLength.toInt() + 1)
+        assertNotNull(rules.nameProblem(tooLong))
+        assertEquals(ErrorKind.INVALID_PARAMS, expectError { api.generateToken(GenerateTokenParams(tooLong, Expiration.NEVER)).await() }.kind)
+        // A name the dialog suggests from a project's name is one the server takes.
+        val suggested = rules.suggestName("my project (v2)", taken = listOf("PyCharm"))
+        assertNull(rules.nameProblem(suggested))
+        secrets += api.generateToken(GenerateTokenParams(suggested, rules.expiration.default)).await().token
+        assertNotNull(api.deleteToken(DeleteTokenParams(listTokensNamed(suggested).uuid, suggested)).await())
 
         val badExpiry = expectError { api.generateToken(GenerateTokenParams("zero-days", Expiration(Measure.DAYS, 0))).await() }
         assertEquals(ErrorKind.INVALID_PARAMS, badExpiry.kind, badExpiry.message)
-        assertTrue(ExpirationInput.parse(Measure.DAYS, "0").isFailure)
+        assertTrue(rules.parseExpiration(Measure.DAYS, "0").isFailure)
+        // Each measure's limits, as the server sends them, are the server's: the max is taken, one more is not.
+        for (m in rules.expiration.measures.filter { it.max != null }) {
+            assertTrue(rules.parseExpiration(m.measure, m.max.toString()).isSuccess, m.toString())
+            assertTrue(rules.parseExpiration(m.measure, (m.max!! + 1).toString()).isFailure, m.toString())
+            val over = expectError { api.generateToken(GenerateTokenParams("over-${Json.wireName(m.measure)}", Expiration(m.measure, m.max!! + 1))).await() }
+            assertEquals(ErrorKind.INVALID_PARAMS, over.kind, over.message)
+        }
     }
 
     @Test
@@ -169,7 +192,7 @@ class FullFlowTest {
         assertEquals(names.reversed(), byNameDesc.items.map { it.name })
 
         // The tool window's state object drives the paging, as the table does.
-        val browser = TokenBrowser(pageSize = 5)
+        val browser = TokenBrowser(session.lsp.rules.pageSizes, 5)
         browser.toggleSort(SortBy.NAME)
         val seen = mutableListOf<String>()
         do {
@@ -181,7 +204,7 @@ class FullFlowTest {
         assertEquals(names, seen)
         assertEquals("Page 3 of 3 · 13 tokens", browser.pageLabel())
 
-        for (size in TokenBrowser.PAGE_SIZES) {
+        for (size in session.lsp.rules.pageSizes) {
             val first = api.listTokens(ListTokensParams(pageSize = size, page = 0)).await()
             assertEquals(size, first.pageSize)
             assertEquals(minOf(size, 13), first.items.size)

@@ -38,6 +38,7 @@ class SchemaMatchTest {
                 "tokenStatus.params" to TokenStatusParams::class,
                 "initializationOptions" to InitializationOptions::class,
                 "error.data" to ErrorData::class,
+                "rules" to Rules::class,
             )
 
     @Test
@@ -72,6 +73,15 @@ class SchemaMatchTest {
         }
     }
 
+    /**
+     * What protocol.md (the contract) already has and the server's generated schemas may not
+     * have yet (issues 13, 15): optional in Kotlin, so an older server is still understood.
+     * Only their absence from the schema is forgiven; once the schema has them, they are
+     * compared like everything else.
+     */
+    private val pendingProperties = setOf("TokenRow.usedIn", "TokenInUse.masked")
+    private val pendingEnumValues = mapOf(ErrorKind::class.java to setOf("tokenInUse"), StoreChoice::class.java to setOf("editor"))
+
     private fun compareObject(schema: JsonObject, defs: JsonObject, cls: KClass<*>, path: String, errors: MutableList<String>) {
         val props = schema.getAsJsonObject("properties") ?: JsonObject()
         val required = schema.getAsJsonArray("required")?.map { it.asString }?.toSet().orEmpty()
@@ -80,7 +90,10 @@ class SchemaMatchTest {
         val fields = cls.java.declaredFields.filter { !java.lang.reflect.Modifier.isStatic(it.modifiers) && !it.isSynthetic }.map { it.name }.toSet()
         if (fields != params.keys) errors += "$path: ${cls.simpleName} has fields $fields but constructor parameters ${params.keys}"
         for (p in props.keySet() - params.keys) errors += "$path.$p: in the schema, missing from ${cls.simpleName}"
-        for (p in params.keys - props.keySet()) errors += "$path.$p: in ${cls.simpleName}, not in the schema"
+        for (p in params.keys - props.keySet()) {
+            if ("${cls.simpleName}.$p" in pendingProperties && params.getValue(p).isOptional) continue
+            errors += "$path.$p: in ${cls.simpleName}, not in the schema"
+        }
         for ((p, param) in params) {
             val node = props.get(p)?.asJsonObject ?: continue
             val type = param.type
@@ -116,10 +129,14 @@ class SchemaMatchTest {
     private fun compareType(raw: JsonObject, defs: JsonObject, type: KType, path: String, errors: MutableList<String>) {
         val node = resolve(raw, defs)
         val cls = type.jvmErasure
-        // An enum is `enum: [...]`, or `oneOf` string constants (documented variants).
+        // An enum is `enum: [...]`, or `oneOf` string constants and enums (documented variants).
         val enum = node.getAsJsonArray("enum")
-            ?: node.getAsJsonArray("oneOf")?.map { it.asJsonObject }?.takeIf { all -> all.all { it.has("const") } }
-                ?.let { all -> com.google.gson.JsonArray().apply { all.forEach { add(it.get("const")) } } }
+            ?: node.getAsJsonArray("oneOf")?.map { it.asJsonObject }?.takeIf { all -> all.all { it.has("const") || it.has("enum") } }
+                ?.let { all ->
+                    com.google.gson.JsonArray().apply {
+                        all.forEach { v -> if (v.has("const")) add(v.get("const")) else v.getAsJsonArray("enum").forEach { add(it) } }
+                    }
+                }
         if (enum != null && jsonTypes(node).let { it.isEmpty() || it == setOf("string") }) {
             if (!cls.java.isEnum) {
                 errors += "$path: an enum in the schema, ${cls.simpleName} in Kotlin"
@@ -127,7 +144,8 @@ class SchemaMatchTest {
             }
             val wire = cls.java.enumConstants.map { Json.wireName(it as Enum<*>) }.toSet()
             val schemaValues = enum.map { it.asString }.toSet()
-            if (wire != schemaValues) errors += "$path: enum values $schemaValues in the schema, $wire in ${cls.simpleName}"
+            val pending = pendingEnumValues[cls.java].orEmpty() - schemaValues
+            if (wire - pending != schemaValues) errors += "$path: enum values $schemaValues in the schema, $wire in ${cls.simpleName}"
             return
         }
         val types = jsonTypes(node)

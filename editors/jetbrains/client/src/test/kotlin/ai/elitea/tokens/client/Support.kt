@@ -72,6 +72,9 @@ class Session(
     val dataDir: Path,
     val options: InitializationOptions,
     val workspace: Path? = null,
+    /** The editor's secret storage the client offers (issue 13); none when null. */
+    val secretStorage: SecretStorage? = null,
+    private val extraEnv: Map<String, String> = emptyMap(),
 ) : AutoCloseable {
     val stderr: Path = dataDir.resolve("lsp-stderr.log")
     var lsp: EliteaServerProcess = launch()
@@ -82,7 +85,8 @@ class Session(
     private fun launch(): EliteaServerProcess = EliteaServerProcess.start(
         binary = Repo.server,
         options = options,
-        env = mapOf("ELITEA_TOKENS_DATA_DIR" to dataDir.toString(), "NO_COLOR" to "1"),
+        client = EliteaLanguageClient(secretStorage),
+        env = mapOf("ELITEA_TOKENS_DATA_DIR" to dataDir.toString(), "NO_COLOR" to "1") + extraEnv,
         workspace = workspace,
         stderr = stderr,
     )
@@ -98,10 +102,17 @@ class Session(
     }
 
     companion object {
-        fun start(dataDir: Path, workspace: Path? = null, options: InitializationOptions = InitializationOptions()): Session {
+        fun start(
+            dataDir: Path,
+            workspace: Path? = null,
+            options: InitializationOptions = InitializationOptions(),
+            secretStorage: SecretStorage? = null,
+            env: Map<String, String> = emptyMap(),
+        ): Session {
             Files.createDirectories(dataDir)
-            val opts = options.copy(secretsStore = StoreChoice.FILE)
-            return Session(dataDir, opts, workspace)
+            // The file store unless the test chose one: there is no keyring here.
+            val opts = if (options.secretsStore == null) options.copy(secretsStore = StoreChoice.FILE) else options
+            return Session(dataDir, opts, workspace, secretStorage, env)
         }
     }
 }

@@ -167,6 +167,12 @@ class ServerBinaryTest {
 }
 
 class TokenBrowserTest {
+    /**
+     * Rules unlike the server's on purpose (other pattern, limits, page sizes): the views
+     * must follow whatever the server sends, so nothing here is compared with the real rules.
+     */
+    private val rules = Rules.fromExperimental(Json.parse(TestRules.JSON))
+
     private fun page(total: Long, page: Int, size: Int, n: Int) = TokenPage(
         total, page, size,
         List(n) { TokenRow("u$it", "t$it", "...abcd", null, ExpiryStatus(StatusKind.NEVER, "Never"), true) },
@@ -174,18 +180,19 @@ class TokenBrowserTest {
 
     @Test
     fun `sorting, searching and page size reset or keep the page as the table expects`() {
-        val b = TokenBrowser()
-        assertEquals(ListTokensParams(pageSize = 10, page = 0), b.query())
-        b.accept(page(23, 0, 10, 10))
+        val b = TokenBrowser(rules)
+        assertEquals(listOf(3, 7, 20), b.pageSizes)
+        assertEquals(ListTokensParams(pageSize = 7, page = 0), b.query())
+        b.accept(page(20, 0, 7, 7))
         assertEquals(3, b.pageCount)
         assertTrue(b.next())
         assertTrue(b.next())
         assertFalse(b.next())
         assertEquals(2, b.page)
-        b.setPageSize(5) // row 20 stays in view: page 4 of 5
+        b.setPageSize(3) // row 14 stays in view: page 5 of 7
         assertEquals(4, b.page)
         b.toggleSort(SortBy.NAME)
-        assertEquals(ListTokensParams(sortBy = SortBy.NAME, order = SortOrder.ASC, pageSize = 5, page = 0), b.query())
+        assertEquals(ListTokensParams(sortBy = SortBy.NAME, order = SortOrder.ASC, pageSize = 3, page = 0), b.query())
         b.toggleSort(SortBy.NAME)
         assertEquals(SortOrder.DESC, b.query().order)
         b.toggleSort(SortBy.EXPIRATION)
@@ -193,85 +200,175 @@ class TokenBrowserTest {
         assertTrue(b.setSearch("  ci "))
         assertFalse(b.setSearch("  ci "))
         assertEquals("ci", b.query().search)
-        assertThrows(IllegalArgumentException::class.java) { b.setPageSize(7) }
+        assertThrows(IllegalArgumentException::class.java) { b.setPageSize(10) }
     }
 
     @Test
     fun `a page past the end after deletions moves to the last page`() {
-        val b = TokenBrowser(pageSize = 5)
-        b.accept(page(11, 0, 5, 5))
+        val b = TokenBrowser(rules.pageSizes, 3)
+        b.accept(page(7, 0, 3, 3))
         b.goTo(2)
-        assertFalse(b.accept(page(10, 2, 5, 0)))
+        assertFalse(b.accept(page(6, 2, 3, 0)))
         assertEquals(1, b.page)
-        assertTrue(b.accept(page(10, 1, 5, 5)))
-        assertEquals("Page 2 of 2 · 10 tokens", b.pageLabel())
+        assertTrue(b.accept(page(6, 1, 3, 3)))
+        assertEquals("Page 2 of 2 · 6 tokens", b.pageLabel())
         b.setSearch("zzz")
-        b.accept(page(0, 0, 5, 0))
+        b.accept(page(0, 0, 3, 0))
         assertEquals("No token matches 'zzz'", b.pageLabel())
         assertEquals(1, b.pageCount)
     }
 
     @Test
-    fun `names and expirations are checked as the dialog types`() {
-        assertNull(TokenNames.problem("JetBrains-IDE_2"))
-        assertEquals("Enter a name.", TokenNames.problem(""))
-        assertTrue(TokenNames.problem("has space")!!.contains("letters"))
-        assertTrue(TokenNames.problem("a".repeat(769))!!.contains("768"))
-        assertNull(TokenNames.problem("a".repeat(768)))
-        assertTrue(TokenNames.problem("taken", listOf("taken"))!!.contains("already"))
-        assertNull(TokenNames.problem("Taken", listOf("taken")), "names are compared exactly")
-        assertEquals("JetBrains-my-app-v2", TokenNames.suggest("my app (v2)"))
-        assertEquals("JetBrains-x-3", TokenNames.suggest("x", listOf("JetBrains-x", "JetBrains-x-2")))
-        assertNull(TokenNames.problem(TokenNames.suggest("ü ".repeat(900))))
-        assertEquals(Expiration(Measure.DAYS, 30), Expiration.DEFAULT)
-        assertEquals(Expiration(Measure.WEEKS, 2), ExpirationInput.parse(Measure.WEEKS, " 2 ").getOrThrow())
-        assertEquals(Expiration.NEVER, ExpirationInput.parse(Measure.NEVER, "whatever").getOrThrow())
-        assertTrue(ExpirationInput.parse(Measure.HOURS, "-1").isFailure)
-        assertTrue(ExpirationInput.parse(Measure.HOURS, "1.5").isFailure)
+    fun `names and expirations are checked with the server's rules as the dialog types`() {
+        assertNull(rules.nameProblem("abc.d"))
+        assertEquals("Enter a name.", rules.nameProblem(""))
+        assertEquals("Lower-case letters and dots only.", rules.nameProblem("ABC"))
+        assertTrue(rules.nameProblem("abcdef")!!.contains("at most 5"))
+        assertTrue(rules.nameProblem("ab", listOf("ab"))!!.contains("already"))
+        assertNull(rules.nameProblem("ab", listOf("AB")), "names are compared exactly")
+        // The suggestion keeps what the server's pattern accepts, char by char, within its length.
+        assertEquals("jet.e", rules.suggestName("Jet B", prefix = "jet."))
+        assertEquals("", rules.suggestName("ab", listOf("ab"), prefix = ""), "no digits in this pattern: no unique name, the user types one")
+        assertEquals("", rules.suggestName("!!!", prefix = ""))
+        assertEquals(listOf(Measure.NEVER, Measure.HOURS, Measure.DAYS), rules.measures)
+        assertEquals("Stunden", rules.label(Measure.HOURS))
+        assertEquals(Expiration(Measure.HOURS, 6), rules.expiration.default)
+        assertEquals(Expiration(Measure.DAYS, 2), rules.parseExpiration(Measure.DAYS, " 2 ").getOrThrow())
+        assertEquals(Expiration(Measure.NEVER, null), rules.parseExpiration(Measure.NEVER, "whatever").getOrThrow())
+        assertEquals("Enter a number from 2 to 12 stunden.", rules.parseExpiration(Measure.HOURS, "13").exceptionOrNull()!!.message)
+        assertTrue(rules.parseExpiration(Measure.HOURS, "1").isFailure)
+        assertTrue(rules.parseExpiration(Measure.HOURS, "1.5").isFailure)
+        assertTrue(rules.parseExpiration(Measure.WEEKS, "1").isFailure, "a measure the server does not offer")
+        assertEquals(listOf("soon"), rules.warningThresholds.map { it.name })
+    }
+
+    @Test
+    fun `rules are read from initialize's experimental capabilities, whatever LSP4J made of them`() {
+        val asMaps = Json.toPlain(Json.parse(TestRules.JSON))
+        assertEquals(rules, Rules.fromExperimental(asMaps))
+        val none = assertThrows(ProtocolException::class.java) { Rules.fromExperimental(mapOf("other" to true)) }
+        assertTrue(none.message!!.contains("older"), none.message)
+        assertThrows(ProtocolException::class.java) { Rules.fromExperimental(null) }
+        val badDefault = TestRules.JSON.replace("\"defaultPageSize\": 7", "\"defaultPageSize\": 8")
+        assertThrows(ProtocolException::class.java) { Rules.fromExperimental(Json.parse(badDefault)) }
     }
 }
 
+/** Made-up rules, in the shape of `capabilities.experimental.elitea.rules`. */
+object TestRules {
+    const val JSON = """{"elitea": {"rules": {
+      "name": {"pattern": "^[a-z.]{1,5}$", "maxLength": 5, "hint": "Lower-case letters and dots only."},
+      "expiration": {"default": {"measure": "hours", "value": 6},
+         "measures": [{"measure": "never", "label": "Nie"}, {"measure": "hours", "label": "Stunden", "min": 2, "max": 12},
+                      {"measure": "days", "label": "Tage", "min": 1, "max": 3}]},
+      "pageSizes": [3, 7, 20], "defaultPageSize": 7,
+      "warningThresholds": [{"name": "soon", "seconds": 60}]
+    }}}"""
+}
+
 class ExpiryWarningsTest {
-    private fun inUse(uuid: String, name: String?, kind: StatusKind, revoked: Boolean? = null) =
-        TokenInUse(uuid, name, null, ExpiryStatus(kind, if (kind == StatusKind.EXPIRED) "Expired" else "in 3 hours"), listOf("/home/u/settings.json"), revoked)
+    private fun inUse(uuid: String, name: String?, kind: StatusKind, revoked: Boolean? = null, masked: String? = null) =
+        TokenInUse(uuid, name, null, ExpiryStatus(kind, if (kind == StatusKind.EXPIRED) "Expired" else "in 3 hours"), listOf("/home/u/settings.json"), revoked, masked)
 
     private fun request(message: String, vararg titles: String) = ShowMessageRequestParams(titles.map { MessageActionItem(it) }).apply {
         this.message = message
         type = MessageType.Warning
     }
 
-    @Test
-    fun `actions map to what the editor does`() {
-        val w = ExpiryWarnings.parse(request("The ELITEA token 'CI' used in settings.json expires in 3 hours.", "Rotate now", "Show tokens", "Remind me tomorrow"), emptyList())!!
-        assertEquals(listOf(WarningActionKind.ROTATE, WarningActionKind.SHOW_TOKENS, WarningActionKind.OTHER), w.actions.map { it.kind })
-        assertEquals("Rotate now", w.action(WarningActionKind.ROTATE)!!.item.title)
-        assertNull(ExpiryWarnings.parse(request("Delete the old token 'x' now?", "Delete old token", "Keep it"), emptyList()))
+    private fun raw(vararg items: Triple<String, String?, String?>) = items.map { (title, action, uuid) ->
+        com.google.gson.JsonObject().apply {
+            addProperty("title", title)
+            action?.let { addProperty("action", it) }
+            uuid?.let { addProperty("uuid", it) }
+        }
     }
 
     @Test
-    fun `the token is told by its name as a whole word, else the only one expiring`() {
-        val tokens = listOf(inUse("uuid-1", "CI", StatusKind.OK), inUse("uuid-2", "CI-nightly", StatusKind.WARNING), inUse("uuid-3", "old", StatusKind.EXPIRED))
-        val byName = ExpiryWarnings.parse(request("The ELITEA token 'CI-nightly' used in settings.json expires in 3 hours.", "Rotate now"), tokens)!!
-        assertEquals("uuid-2", byName.token?.uuid)
-        assertEquals(listOf("uuid-2", "uuid-3"), byName.candidates.map { it.uuid })
-        assertEquals("uuid-3", ExpiryWarnings.parse(request("Token uuid-3 has expired.", "Rotate now"), tokens)!!.token?.uuid)
-        val unclear = ExpiryWarnings.parse(request("A token expires soon.", "Rotate now"), tokens)!!
-        assertNull(unclear.token)
-        val single = ExpiryWarnings.parse(request("A token expires soon.", "Show tokens"), tokens.take(2))!!
-        assertEquals("uuid-2", single.token?.uuid)
+    fun `actions are told by their action field and uuid, never by their words`() {
+        // Titles in another language, and a message that names no token: only the fields count.
+        val params = request("Bald abgelaufen.", "Jetzt erneuern", "Tokens zeigen", "Morgen erinnern")
+        val tokens = listOf(inUse("uuid-1", "CI", StatusKind.WARNING), inUse("uuid-2", "other", StatusKind.WARNING))
+        val w = ExpiryWarnings.parse(
+            params,
+            raw(Triple("Jetzt erneuern", "rotate", "uuid-1"), Triple("Tokens zeigen", "showTokens", "uuid-1"), Triple("Morgen erinnern", "snooze", "uuid-1")),
+            tokens,
+        )!!
+        assertEquals(listOf(WarningActionKind.ROTATE, WarningActionKind.SHOW_TOKENS, WarningActionKind.SNOOZE), w.actions.map { it.kind })
+        assertEquals("uuid-1", w.uuid)
+        assertEquals("CI", w.token?.name)
+        val item = w.action(WarningActionKind.ROTATE)!!.item as EliteaActionItem
+        assertEquals(listOf("Jetzt erneuern", "rotate", "uuid-1"), listOf(item.title, item.action, item.uuid))
+        // The chosen item goes back with its fields (LSP4J writes the object it is given).
+        val written = org.eclipse.lsp4j.jsonrpc.json.MessageJsonHandler(emptyMap()).gson.toJsonTree(item).asJsonObject
+        assertEquals("rotate", written.get("action").asString)
+        assertEquals("uuid-1", written.get("uuid").asString)
     }
 
     @Test
-    fun `the status bar summary shows the worst state`() {
-        assertEquals("ELITEA", StatusSummary.of(emptyList()).text)
+    fun `requests without action fields, or whose raw items are another request's, are not warnings`() {
+        val english = request("The ELITEA token 'CI' expires in 3 hours.", "Rotate now", "Show tokens")
+        assertNull(ExpiryWarnings.parse(english, null), "words alone make no warning")
+        assertNull(ExpiryWarnings.parse(english, raw(Triple("Rotate now", null, null), Triple("Show tokens", null, null))))
+        assertNull(ExpiryWarnings.parse(english, raw(Triple("Delete", "rotate", "u"))), "not this request's items")
+        val unknown = ExpiryWarnings.parse(english, raw(Triple("Rotate now", "somethingNew", "u"), Triple("Show tokens", "showTokens", "u")))!!
+        assertEquals(listOf(WarningActionKind.SHOW_TOKENS), unknown.actions.map { it.kind })
+        assertNull(unknown.token, "a uuid that is not in use")
+    }
+
+    @Test
+    fun `the tap keeps the raw action items of message requests and passes every byte through`() {
+        val request = """{"jsonrpc":"2.0","id":7,"method":"window/showMessageRequest","params":{"type":2,"message":"Soon ✓","actions":[{"title":"A","action":"rotate","uuid":"u-1"},{"title":"B","action":"snooze","uuid":"u-1"}]}}"""
+        val other = """{"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"window/showMessageRequest"}}"""
+        fun frame(body: String): ByteArray {
+            val bytes = body.toByteArray(Charsets.UTF_8)
+            return ("Content-Length: ${bytes.size}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n").toByteArray(Charsets.US_ASCII) + bytes
+        }
+        val stream = frame(other) + frame(request) + frame(other)
+        val tap = MessageRequestTap(java.io.ByteArrayInputStream(stream))
+        // Read in odd-sized pieces, and one byte at a time, as a reader might.
+        val out = java.io.ByteArrayOutputStream()
+        val buf = ByteArray(13)
+        while (true) {
+            val one = tap.read()
+            if (one < 0) break
+            out.write(one)
+            val n = tap.read(buf, 0, buf.size)
+            if (n < 0) break
+            out.write(buf, 0, n)
+        }
+        assertTrue(stream.contentEquals(out.toByteArray()), "the bytes pass through unchanged")
+        val params = request("Soon ✓", "A", "B")
+        val items = tap.actionsFor(params)!!
+        assertEquals(listOf("rotate", "snooze"), items.map { it.get("action").asString })
+        assertNull(tap.actionsFor(params), "taken once")
+        assertNull(tap.actionsFor(request("Other", "A", "B")))
+    }
+
+    @Test
+    fun `the status bar says sign in before sign-in, ELITEA with no token in use, else the worst state`() {
+        val signedOut = StatusSummary.of(listOf(inUse("1", "a", StatusKind.EXPIRED)), signedIn = false)
+        assertEquals("ELITEA: Sign in", signedOut.text)
+        assertNull(signedOut.kind, "no expiry colours after sign-out")
+        assertFalse(signedOut.tooltip.contains("a:"), "no token rows after sign-out")
+        assertEquals(StatusClick.SIGN_IN, signedOut.click)
+        val none = StatusSummary.of(emptyList(), signedIn = true)
+        assertEquals("ELITEA", none.text)
+        assertTrue(none.tooltip.startsWith("Signed in"), none.tooltip)
+        assertEquals(StatusClick.SHOW_TOKENS, none.click)
         assertEquals("ELITEA ✓", StatusSummary.of(listOf(inUse("1", "a", StatusKind.OK))).text)
         val s = StatusSummary.of(listOf(inUse("1", "a", StatusKind.OK), inUse("2", "b", StatusKind.WARNING), inUse("3", "c", StatusKind.EXPIRED)))
         assertEquals(StatusKind.EXPIRED, s.kind)
         assertEquals("ELITEA ✗ 2", s.text)
-        assertTrue(s.tooltip.lines().size == 3 && s.tooltip.contains("⚠ b: in 3 hours"), s.tooltip)
+        assertTrue(s.tooltip.lines().size == 4 && s.tooltip.contains("⚠ b: in 3 hours"), s.tooltip)
         val revoked = StatusSummary.of(listOf(inUse("1", "gone", StatusKind.OK, revoked = true)))
         assertEquals(StatusKind.EXPIRED, revoked.kind)
         assertTrue(revoked.tooltip.contains("deleted on the server"))
+        // A token without a name: its masked form, never "(no name)".
+        val nameless = StatusSummary.of(listOf(inUse("0123456789", null, StatusKind.OK, masked = "...ab12"), inUse("9876543210", "", StatusKind.OK)))
+        assertTrue(nameless.tooltip.contains("✓ ...ab12: in 3 hours"), nameless.tooltip)
+        assertTrue(nameless.tooltip.contains("✓ token 98765432: "), nameless.tooltip)
+        assertFalse(nameless.tooltip.contains("no name"))
+        assertEquals("...ab12", TokenRow("u", null, "...ab12", null, ExpiryStatus(StatusKind.NEVER, "Never"), true).displayName)
     }
 
     @Test
@@ -291,5 +388,23 @@ class ExpiryWarningsTest {
         assertEquals(listOf(1, 1), seen)
         assertTrue(error!!.contains("status"), error)
         assertEquals(4, tracker.received)
+    }
+
+    @Test
+    fun `a malformed notification is reported, and the next one still arrives`() {
+        val tracker = TokenStatusTracker()
+        val errors = mutableListOf<String>()
+        tracker.addListener { throw IllegalStateException("a listener that fails") }
+        tracker.accept(listOf(1, 2)) { errors += it.message!! }
+        tracker.accept(Any()) { errors += it.message!! }
+        tracker.accept(mapOf(1 to "x")) { errors += it.message!! }
+        assertEquals(3, errors.size, errors.toString())
+        tracker.accept(mapOf("tokensInUse" to emptyList<Any>())) { errors += it.message!! }
+        assertEquals(3, errors.size, "a failing listener does not make the notification malformed")
+        assertEquals(1, tracker.received)
+        assertNull(tracker.signedIn)
+        tracker.updateStatus(StatusResult(false, settingsAvailable = false, tokensInUse = emptyList(), secretsStore = "keyring", warnings = emptyList()))
+        assertEquals(false, tracker.signedIn)
+        assertEquals("ELITEA: Sign in", tracker.summary().text)
     }
 }
