@@ -550,6 +550,7 @@ impl Context {
             } => {
                 let row = self.service.find_token(&token).await?;
                 let options = RotateOptions {
+                    open_documents: None,
                     expiration: expires.map(|e| e.parse()).transpose()?,
                     name,
                     delete_old: if delete_old {

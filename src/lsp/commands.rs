@@ -333,6 +333,10 @@ pub(crate) async fn rotate(
     params: RotateTokenParams,
 ) -> Result<crate::service::RotateResult> {
     let options = RotateOptions {
+        open_documents: Some(Arc::new(super::documents::EditorDocuments {
+            client: inner.client.clone(),
+            docs: inner.docs.clone(),
+        })),
         expiration: params.expiration,
         name: params.name,
         delete_old: params.delete_old,
@@ -457,6 +461,9 @@ impl WatchSink for LspSink {
                         tokens_in_use: tokens,
                     })
                     .await;
+                // A state changed on the expiry schedule, or files did: the open documents'
+                // diagnostics follow.
+                super::documents::refresh_all(&inner).await;
             }
         })
     }

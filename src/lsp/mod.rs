@@ -3,6 +3,7 @@
 
 pub mod client;
 mod commands;
+pub mod documents;
 mod framing;
 pub mod secret_storage;
 
@@ -73,6 +74,8 @@ pub(crate) struct Inner {
     pub std_folders: RwLock<Vec<std::path::PathBuf>>,
     /// The client announced `capabilities.experimental.elitea.secretStorage`.
     pub editor_secret_storage: AtomicBool,
+    /// The ELITEA settings documents the editor has open.
+    pub docs: documents::Docs,
 }
 
 impl Inner {
@@ -274,6 +277,24 @@ impl LanguageServer for Backend {
                         work_done_progress: Some(true),
                     },
                 }),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec!["\"".into()]),
+                    ..CompletionOptions::default()
+                }),
                 workspace: Some(WorkspaceServerCapabilities {
                     workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                         supported: Some(true),
@@ -334,6 +355,42 @@ impl LanguageServer for Backend {
                 )
                 .await
         }
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        if let Some(uri) = documents::open(&self.inner, params.text_document) {
+            documents::publish(&self.inner, &uri, true).await;
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        if let Some(uri) = documents::change(&self.inner, params) {
+            documents::publish(&self.inner, &uri, false).await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        documents::close(&self.inner, &params.text_document.uri).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {
+        Ok(documents::hover(&self.inner, params).await)
+    }
+
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> jsonrpc::Result<Option<CodeActionResponse>> {
+        Ok(Some(documents::code_actions(&self.inner, params).await))
+    }
+
+    async fn completion(
+        &self,
+        params: CompletionParams,
+    ) -> jsonrpc::Result<Option<CompletionResponse>> {
+        Ok(Some(CompletionResponse::Array(
+            documents::completion(&self.inner, params).await,
+        )))
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -427,6 +484,7 @@ where
             watcher: OnceLock::new(),
             std_folders: RwLock::default(),
             editor_secret_storage: AtomicBool::new(false),
+            docs: documents::Docs::default(),
         }),
     })
     .finish();

@@ -1,5 +1,6 @@
 //! The core every front end calls: the CLI and the language server are thin layers over this.
 
+pub mod documents;
 mod models;
 mod profile;
 mod rotate;
@@ -22,7 +23,7 @@ use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
 pub use models::{ModelInfo, ModelsResult, SettingsTarget, pick_default_model};
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
-pub use rotate::{RotateOptions, RotateResult, candidate_files};
+pub use rotate::{OpenDocuments, RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
 pub use settings::{
     ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
@@ -153,6 +154,9 @@ struct Runtime {
     /// Where the embedded sandbox listens in this process.
     sandbox_url: Option<String>,
     sessions: HashMap<String, Arc<Session>>,
+    /// The last token list read, with the URL of its server: what documents are checked
+    /// against between lists.
+    last_rows: Option<(String, Arc<Vec<TokenRow>>)>,
 }
 
 pub struct Service {
@@ -406,6 +410,7 @@ impl Service {
         })?;
         let mut rt = self.rt();
         rt.sessions.remove(&key);
+        rt.last_rows = None;
         if rt.server_override.as_deref() == Some(&key) {
             rt.server_override = None;
         }
@@ -431,7 +436,29 @@ impl Service {
     pub async fn all_tokens(&self) -> Result<Vec<TokenRow>> {
         let session = self.session().await?;
         let records = session.client.list_tokens().await?;
-        Ok(self.rows(&session, &records).await)
+        let rows = self.rows(&session, &records).await;
+        self.rt().last_rows = Some((session.url(), Arc::new(rows.clone())));
+        Ok(rows)
+    }
+
+    /// The last list read from the signed-in server, if any (no call is made).
+    pub fn last_rows(&self) -> Option<(String, Arc<Vec<TokenRow>>)> {
+        let current = self.current_server().ok().flatten()?;
+        let rt = self.rt();
+        let (url, rows) = rt.last_rows.clone()?;
+        // A list of another server (before a switch) says nothing about this one.
+        let session_url = rt.sessions.get(&current).map(|s| s.url());
+        (session_url.is_none() || session_url.as_deref() == Some(url.as_str()))
+            .then_some((url, rows))
+    }
+
+    /// The last list, or a fresh one when there is none yet and a session can be had.
+    pub async fn known_rows(&self) -> Option<(String, Arc<Vec<TokenRow>>)> {
+        if let Some(known) = self.last_rows() {
+            return Some(known);
+        }
+        self.all_tokens().await.ok()?;
+        self.last_rows()
     }
 
     pub async fn list_tokens(&self, query: &ListQuery) -> Result<Page<TokenRow>> {

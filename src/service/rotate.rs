@@ -3,7 +3,8 @@
 //! were and the replacement is deleted, so the user is never left without a working token.
 
 use std::future::Future;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,7 @@ use super::settings::{EditorPaths, replace_token_in_file, scan_files};
 use super::{Service, secrets_io};
 use crate::api::Client;
 use crate::error::{Error, ErrorKind, Result};
-use crate::secrets::SecretKey;
+use crate::secrets::{SecretKey, SecretString};
 use crate::tokens::{self, Expiration, NAME_MAX_LEN, TokenRow};
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -26,8 +27,30 @@ pub struct RotateResult {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Default)]
+/// Documents the editor has open: a rotation changes them through the editor, so that its
+/// buffer, undo history and dirty state stay right, and writes only the others on disk.
+pub trait OpenDocuments: Send + Sync {
+    /// Replaces the token `old_uuid` with `new` in `path` if the editor has it open: `None`
+    /// when it is not open; else whether it changed, with the text it had before.
+    fn replace<'a>(
+        &'a self,
+        path: &'a Path,
+        old_uuid: &'a str,
+        new: &'a SecretString,
+    ) -> Pin<Box<dyn Future<Output = Option<Result<Option<String>>>> + Send + 'a>>;
+
+    /// Puts an open document's text back, after a rotation that stopped.
+    fn restore<'a>(
+        &'a self,
+        path: &'a Path,
+        text: String,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
+}
+
+#[derive(Clone, Default)]
 pub struct RotateOptions {
+    /// Open documents to change through the editor instead of on disk.
+    pub open_documents: Option<std::sync::Arc<dyn OpenDocuments>>,
     /// The replacement's expiration; the old token's, when the product made it, else 30 days.
     pub expiration: Option<Expiration>,
     /// The replacement's name; `<old>-<yyyymmdd>` (made unique) by default.
@@ -87,6 +110,8 @@ fn replacement_name(old: &str, date: &str, taken: &[Option<String>]) -> String {
 struct Written {
     path: PathBuf,
     before: Vec<u8>,
+    /// Changed through the editor, not on disk.
+    open: bool,
 }
 
 fn restore(written: &[Written]) -> Vec<String> {
@@ -109,10 +134,28 @@ struct Undo<'a> {
 
 impl Service {
     /// Puts the files back, deletes the replacement, and says what happened.
-    async fn rollback(&self, undo: &Undo<'_>, written: Vec<Written>, step: String) -> String {
-        let not_restored = tokio::task::spawn_blocking(move || restore(&written))
+    async fn rollback(
+        &self,
+        undo: &Undo<'_>,
+        written: Vec<Written>,
+        open: Option<&dyn OpenDocuments>,
+        step: String,
+    ) -> String {
+        let (in_editor, on_disk): (Vec<Written>, Vec<Written>) =
+            written.into_iter().partition(|w| w.open);
+        let mut not_restored = tokio::task::spawn_blocking(move || restore(&on_disk))
             .await
             .unwrap_or_default();
+        for w in in_editor {
+            let text = String::from_utf8_lossy(&w.before).into_owned();
+            let back = match open {
+                Some(o) => o.restore(&w.path, text).await,
+                None => false,
+            };
+            if !back {
+                not_restored.push(format!("{} (open in the editor)", w.path.display()));
+            }
+        }
         let deleted = self
             .delete_token_unchecked(undo.session, undo.new_uuid)
             .await;
@@ -216,7 +259,34 @@ impl Service {
         };
         let mut written = vec![];
         let mut applied_to = vec![];
+        let open = options.open_documents.clone();
         for path in in_use {
+            if let Some(o) = &open {
+                match o.replace(&path, uuid, &new_value).await {
+                    None => {}
+                    Some(Ok(None)) => continue,
+                    Some(Ok(Some(before))) => {
+                        applied_to.push(path.display().to_string());
+                        written.push(Written {
+                            path,
+                            before: before.into_bytes(),
+                            open: true,
+                        });
+                        continue;
+                    }
+                    Some(Err(e)) => {
+                        let msg = self
+                            .rollback(
+                                &undo,
+                                written,
+                                open.as_deref(),
+                                format!("{} could not be changed in the editor: {}", path.display(), e.message),
+                            )
+                            .await;
+                        return Err(Error::new(e.kind, msg));
+                    }
+                }
+            }
             let before = crate::fsutil::read_regular(&path, crate::fsutil::SETTINGS_READ_LIMIT)
                 .ok()
                 .flatten()
@@ -231,7 +301,11 @@ impl Service {
                 Ok(changed) => {
                     if changed {
                         applied_to.push(path.display().to_string());
-                        written.push(Written { path, before });
+                        written.push(Written {
+                            path,
+                            before,
+                            open: false,
+                        });
                     }
                 }
                 Err(e) => {
@@ -239,6 +313,7 @@ impl Service {
                         .rollback(
                             &undo,
                             written,
+                            open.as_deref(),
                             format!("{} could not be written: {}", path.display(), e.message),
                         )
                         .await;
@@ -255,6 +330,7 @@ impl Service {
                 .rollback(
                     &undo,
                     written,
+                    open.as_deref(),
                     format!(
                         "the new token was not accepted by the server ({}).",
                         e.message
@@ -300,6 +376,7 @@ impl Service {
                         .rollback(
                             &undo,
                             written,
+                            open.as_deref(),
                             format!("the old token could not be deleted ({}).", e.message),
                         )
                         .await;

@@ -439,11 +439,66 @@ pub fn read_json_keys(text: &str, keys: &[&str]) -> Result<Vec<(String, Value)>>
         .collect())
 }
 
+/// Where each of `keys` stands in the root object of `text`: its value and the byte range of
+/// the value in `text` (a string's range without its quotes). Every occurrence is listed, in
+/// file order, so that an editor can mark each.
+pub fn locate_json_keys(text: &str, keys: &[&str]) -> Result<Vec<super::Located>> {
+    locate_json_keys_where(text, |k| keys.contains(&k))
+}
+
+/// Like `locate_json_keys`, for the keys `wanted` accepts. In a `.code-workspace` file the
+/// settings stand in its `settings` object, which is searched too.
+pub fn locate_json_keys_where(
+    text: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<super::Located>> {
+    let offset = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = &text[offset..];
+    let Some(root) = parse(body)?.root else {
+        return Ok(Vec::new());
+    };
+    let nested = root.properties.iter().find_map(|p| match &p.value {
+        ast::Value::Object(o) if prop_name(p) == "settings" => Some(o),
+        _ => None,
+    });
+    Ok(root
+        .properties
+        .iter()
+        .chain(nested.into_iter().flat_map(|o| o.properties.iter()))
+        .filter(|p| wanted(prop_name(p)))
+        .map(|p| {
+            let (mut start, mut end) = value_range(&p.value);
+            if matches!(p.value, ast::Value::StringLit(_)) && end >= start + 2 {
+                start += 1;
+                end -= 1;
+            }
+            super::Located {
+                key: prop_name(p).to_owned(),
+                value: to_json(&p.value),
+                range: (start + offset, end + offset),
+                property: (p.range.start + offset, p.range.end + offset),
+            }
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
     use serde_json::json;
+
+    #[test]
+    fn locates_values_without_quotes_and_every_occurrence() {
+        let text = "\u{feff}{\n  // c\n  \"a\": \"x1\",\n  \"b\": 2,\n  \"a\": \"y\"\n}";
+        let found = locate_json_keys(text, &["a", "b"]).unwrap();
+        let spans: Vec<(&str, &str)> = found
+            .iter()
+            .map(|l| (l.key.as_str(), &text[l.range.0..l.range.1]))
+            .collect();
+        assert_eq!(spans, [("a", "x1"), ("b", "2"), ("a", "y")]);
+        assert_eq!(&text[found[1].property.0..found[1].property.1], "\"b\": 2");
+    }
 
     fn e(pairs: &[(&str, Value)]) -> Vec<(String, Value)> {
         pairs

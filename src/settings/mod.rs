@@ -14,13 +14,13 @@ pub mod render;
 pub mod write;
 pub mod xml;
 
-pub use jsonc::{merge_json, read_json_keys};
+pub use jsonc::{locate_json_keys, locate_json_keys_where, merge_json, read_json_keys};
 pub use render::{
     Ide, RenderInput, Rendered, Schema, integration_uid, jetbrains_component, jetbrains_entries,
     render, vscode_entries,
 };
 pub use write::{ApplyOutcome, WriteOptions, apply_file, apply_file_with};
-pub use xml::{merge_xml, read_xml_options};
+pub use xml::{locate_xml_options, merge_xml, read_xml_options};
 
 /// The result of a merge: the whole new text, and the keys whose value it changed (in the order
 /// they were asked for). `text` equals the input when `changed_keys` is empty.
@@ -54,6 +54,17 @@ impl fmt::Debug for Merged {
 /// The UTF-8 byte order mark. Windows editors (Notepad among them) still write it; the parsers
 /// below do not expect it, so it is taken off before parsing and put back after.
 pub(crate) const BOM: &str = "\u{feff}";
+
+/// A key (or XML option) found in a settings file, with where it stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    pub key: String,
+    pub value: serde_json::Value,
+    /// Byte range of the value in the text (a string's without its quotes).
+    pub range: (usize, usize),
+    /// Byte range of the whole property (`"key": value`) or `<option .../>` element.
+    pub property: (usize, usize),
+}
 
 /// 1-based line and column of a byte offset, as an editor shows them: a column counts
 /// characters, and `\r\n`, `\n` or a lone `\r` each end a line.

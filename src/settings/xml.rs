@@ -554,10 +554,81 @@ pub fn read_xml_options(text: &str, component: &str) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
+/// Where each `option` of `component` stands in `text`: its name, value, and the byte range of
+/// the `value` attribute's text (between the quotes); every occurrence, in file order.
+pub fn locate_xml_options(text: &str, component: &str) -> Result<Vec<super::Located>> {
+    let offset = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = &text[offset..];
+    if body.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let doc = parse(body)?;
+    let Some(root) = doc.root.filter(|&r| doc.elements[r].name == "project") else {
+        return Ok(Vec::new());
+    };
+    let Some(comp) = doc.component(root, component) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for (_, e) in doc.children(comp).filter(|(_, e)| e.name == "option") {
+        let (Some(name), Some(value)) = (&e.name_attr, &e.value_attr) else {
+            continue;
+        };
+        let Some(range) = attr_value_range(&body[e.start..e.tag_end], "value") else {
+            continue;
+        };
+        out.push(super::Located {
+            key: name.clone(),
+            value: serde_json::Value::String(value.clone()),
+            range: (e.start + range.0 + offset, e.start + range.1 + offset),
+            property: (e.start + offset, e.end + offset),
+        });
+    }
+    Ok(out)
+}
+
+/// The span of attribute `attr`'s value (between its quotes) in a start tag.
+fn attr_value_range(tag: &str, attr: &str) -> Option<(usize, usize)> {
+    let bytes = tag.as_bytes();
+    let mut from = 0;
+    while let Some(i) = tag[from..].find(attr) {
+        let at = from + i;
+        from = at + attr.len();
+        // A whole attribute name: preceded by white space, followed by `=` (spaces allowed).
+        if at == 0 || !bytes[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let rest_trim = rest.trim_start();
+        let quote = rest_trim.chars().next()?;
+        if quote != '"' && quote != '\'' {
+            continue;
+        }
+        let open = tag.len() - rest_trim.len() + 1;
+        let close = open + tag[open..].find(quote)?;
+        return Some((open, close));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    #[test]
+    fn locates_option_values() {
+        let text = "<project version=\"4\">\n  <component name=\"C\">\n    <option name=\"llmAuthToken\" value = 'abc' />\n    <option value=\"v2\" name=\"x\"/>\n  </component>\n</project>";
+        let found = locate_xml_options(text, "C").unwrap();
+        let spans: Vec<(&str, &str)> = found
+            .iter()
+            .map(|l| (l.key.as_str(), &text[l.range.0..l.range.1]))
+            .collect();
+        assert_eq!(spans, [("llmAuthToken", "abc"), ("x", "v2")]);
+    }
 
     fn o(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

@@ -32,8 +32,8 @@ impl TokenRow {
         }
     }
 
-    /// The name, or a placeholder for the rare nameless token the server allows.
+    /// The name, or the masked value for the rare nameless token the server allows.
     pub fn display_name(&self) -> &str {
-        self.name.as_deref().unwrap_or("(no name)")
+        self.name.as_deref().unwrap_or(&self.masked)
     }
 }

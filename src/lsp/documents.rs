@@ -1,0 +1,559 @@
+//! The ELITEA settings files the editor has open: their text kept in sync (incremental), and
+//! diagnostics, hovers, quick fixes and completions on the values the product writes. The
+//! rules live in `service::documents`; this is the LSP side of them.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::*;
+
+use super::Inner;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secrets::SecretString;
+use crate::service::documents::{self, DocKind, Finding, Knowledge, Severity, Sites};
+use crate::service::{OpenDocuments, candidate_files, scan_files};
+use crate::tokens::{self, expiry_status, mask};
+
+/// One open document.
+#[derive(Debug, Clone)]
+pub struct OpenDoc {
+    pub uri: String,
+    pub path: PathBuf,
+    pub kind: DocKind,
+    pub text: String,
+    pub version: i32,
+}
+
+pub type Docs = Arc<Mutex<HashMap<String, OpenDoc>>>;
+
+fn lock(docs: &Docs) -> std::sync::MutexGuard<'_, HashMap<String, OpenDoc>> {
+    docs.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The byte offset of an LSP position (UTF-16 columns), clamped to the text.
+pub fn offset_of(text: &str, pos: Position) -> usize {
+    let mut line_start = 0;
+    for _ in 0..pos.line {
+        match text[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line_end = text[line_start..]
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let mut units = 0u32;
+    for (i, c) in text[line_start..line_end].char_indices() {
+        if units >= pos.character {
+            return line_start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    line_end
+}
+
+/// The LSP position (UTF-16 columns) of a byte offset.
+pub fn position_of(text: &str, offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let character = text[line_start..offset]
+        .chars()
+        .map(|c| c.len_utf16() as u32)
+        .sum();
+    Position { line, character }
+}
+
+fn range_of(text: &str, (start, end): (usize, usize)) -> Range {
+    Range {
+        start: position_of(text, start),
+        end: position_of(text, end),
+    }
+}
+
+/// Applies one change of `textDocument/didChange`: a range edit, or the whole text.
+pub fn apply_change(text: &mut String, change: &TextDocumentContentChangeEvent) {
+    match change.range {
+        Some(r) => {
+            let start = offset_of(text, r.start);
+            let end = offset_of(text, r.end).max(start);
+            text.replace_range(start..end, &change.text);
+        }
+        None => *text = change.text.clone(),
+    }
+}
+
+pub(crate) fn open(inner: &Inner, item: TextDocumentItem) -> Option<String> {
+    let uri = item.uri.as_str().to_string();
+    let path = super::path_of_uri(&uri)?;
+    let kind = documents::doc_kind(&path)?;
+    lock(&inner.docs).insert(
+        uri.clone(),
+        OpenDoc {
+            uri: uri.clone(),
+            path,
+            kind,
+            text: item.text,
+            version: item.version,
+        },
+    );
+    Some(uri)
+}
+
+pub(crate) fn change(inner: &Inner, params: DidChangeTextDocumentParams) -> Option<String> {
+    let uri = params.text_document.uri.as_str().to_string();
+    let mut docs = lock(&inner.docs);
+    let doc = docs.get_mut(&uri)?;
+    for c in &params.content_changes {
+        apply_change(&mut doc.text, c);
+    }
+    doc.version = params.text_document.version;
+    Some(uri)
+}
+
+pub(crate) async fn close(inner: &Inner, uri: &Uri) {
+    lock(&inner.docs).remove(uri.as_str());
+    inner.client.publish_diagnostics(uri.clone(), vec![], None).await;
+}
+
+fn severity(s: Severity) -> DiagnosticSeverity {
+    match s {
+        Severity::Error => DiagnosticSeverity::ERROR,
+        Severity::Warning => DiagnosticSeverity::WARNING,
+        Severity::Information => DiagnosticSeverity::INFORMATION,
+    }
+}
+
+/// The findings on a document with what is known now. `fetch` allows one token list to be
+/// read when none is at hand (opening a document), never on each keystroke.
+async fn findings(inner: &Inner, doc: &OpenDoc, fetch: bool) -> Option<(Sites, Vec<Finding>)> {
+    let sites = documents::sites(doc.kind, &doc.text)?;
+    if sites.ours.is_empty() {
+        return Some((sites, vec![]));
+    }
+    let service = inner.service();
+    let listed = if fetch && !sites.tokens.is_empty() {
+        service.known_rows().await
+    } else {
+        service.last_rows()
+    };
+    let k = Knowledge {
+        now: service.clock().now(),
+        listed: listed.as_ref().map(|(u, r)| (u.as_str(), r.as_slice())),
+    };
+    let found = documents::diagnose(&sites, &k);
+    Some((sites, found))
+}
+
+pub(crate) async fn publish(inner: &Inner, uri: &str, fetch: bool) {
+    let Some(doc) = lock(&inner.docs).get(uri).cloned() else {
+        return;
+    };
+    let Some((_, found)) = findings(inner, &doc, fetch).await else {
+        return;
+    };
+    let diagnostics = found
+        .iter()
+        .map(|f| Diagnostic {
+            range: range_of(&doc.text, f.range),
+            severity: Some(severity(f.severity)),
+            code: Some(NumberOrString::String(f.code.to_string())),
+            source: Some("elitea".into()),
+            message: f.message.clone(),
+            data: f.uuid.as_ref().map(|u| json!({ "uuid": u })),
+            ..Diagnostic::default()
+        })
+        .collect();
+    let Ok(parsed) = doc.uri.parse::<Uri>() else {
+        return;
+    };
+    inner
+        .client
+        .publish_diagnostics(parsed, diagnostics, Some(doc.version))
+        .await;
+}
+
+/// Every open document again: after a token list, a state change on the expiry schedule, a
+/// generate, delete or rotation.
+pub(crate) async fn refresh_all(inner: &Inner) {
+    let uris: Vec<String> = lock(&inner.docs).keys().cloned().collect();
+    for uri in uris {
+        publish(inner, &uri, false).await;
+    }
+}
+
+fn doc_at(inner: &Inner, uri: &Uri) -> Option<OpenDoc> {
+    lock(&inner.docs).get(uri.as_str()).cloned()
+}
+
+pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
+    let p = params.text_document_position_params;
+    let doc = doc_at(inner, &p.text_document.uri)?;
+    let at = offset_of(&doc.text, p.position);
+    let sites = documents::sites(doc.kind, &doc.text)?;
+    let site = sites
+        .tokens
+        .iter()
+        .find(|s| s.range.0 <= at && at <= s.range.1)?;
+    let value = site.value.trim();
+    let service = inner.service();
+    let mut lines = vec![];
+    match tokens::read_claims(value) {
+        None if value.starts_with("...") => lines.push(format!(
+            "**ELITEA token** `{}`: the masked form, which cannot authenticate.",
+            mask(value)
+        )),
+        None => lines.push("**Not an ELITEA token.**".to_string()),
+        Some(claims) => {
+            let listed = service.last_rows();
+            let row = listed
+                .as_ref()
+                .and_then(|(_, rows)| rows.iter().find(|r| r.uuid == claims.uuid).cloned());
+            let name = row
+                .as_ref()
+                .and_then(|r| r.name.clone())
+                .unwrap_or_else(|| "(name not known)".into());
+            lines.push(format!("**ELITEA token '{name}'** `{}`", mask(value)));
+            let expires = documents::effective_expiry(claims.expires, row.as_ref());
+            let status = expiry_status(expires, service.clock().now());
+            lines.push(match expires {
+                None => "Expires: never".to_string(),
+                Some(e) => format!(
+                    "Expires: {} ({})",
+                    e.format("%Y-%m-%d %H:%M UTC"),
+                    status.label
+                ),
+            });
+            match (&listed, &row) {
+                (Some((server, _)), Some(_)) => lines.push(format!("Server: {server}")),
+                (Some((server, _)), None) => {
+                    lines.push(format!("Server: not among your tokens on {server}"))
+                }
+                (None, _) => lines.push("Server: not checked (not signed in)".into()),
+            }
+            let editor = inner.editor_paths();
+            let files = candidate_files(&service, &editor);
+            let me = std::fs::canonicalize(&doc.path).unwrap_or(doc.path.clone());
+            let uuid = claims.uuid.clone();
+            let others: Vec<String> = tokio::task::spawn_blocking(move || {
+                scan_files(&files)
+                    .into_iter()
+                    .filter(|f| f.uuid == uuid)
+                    .map(|f| f.file)
+                    .filter(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.into()) != me)
+                    .collect()
+            })
+            .await
+            .unwrap_or_default();
+            if others.is_empty() {
+                lines.push("Used in no other settings file.".into());
+            } else {
+                lines.push(format!("Also in: {}", others.join(", ")));
+            }
+        }
+    }
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: lines.join("\n\n"),
+        }),
+        range: Some(range_of(&doc.text, site.range)),
+    })
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 <= b.1 && b.0 <= a.1
+}
+
+pub(crate) async fn code_actions(inner: &Inner, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+    let Some(doc) = doc_at(inner, &params.text_document.uri) else {
+        return vec![];
+    };
+    let asked = (
+        offset_of(&doc.text, params.range.start),
+        offset_of(&doc.text, params.range.end),
+    );
+    let Some((sites, found)) = findings(inner, &doc, false).await else {
+        return vec![];
+    };
+    let service = inner.service();
+    let listed = service.last_rows();
+    let uri = params.text_document.uri.clone();
+    let mut out = vec![];
+    let diagnostic_for = |f: &Finding| Diagnostic {
+        range: range_of(&doc.text, f.range),
+        severity: Some(severity(f.severity)),
+        code: Some(NumberOrString::String(f.code.to_string())),
+        source: Some("elitea".into()),
+        message: f.message.clone(),
+        ..Diagnostic::default()
+    };
+    for f in found.iter().filter(|f| overlaps(f.range, asked)) {
+        match f.code {
+            "tokenExpired" | "tokenExpiring" => {
+                let Some(uuid) = &f.uuid else { continue };
+                let row = listed
+                    .as_ref()
+                    .and_then(|(_, rows)| rows.iter().find(|r| &r.uuid == uuid).cloned());
+                let Some(row) = row else { continue };
+                let editor = inner.editor_paths();
+                let files = candidate_files(&service, &editor);
+                let (me, id) = (doc.path.clone(), uuid.clone());
+                let others = tokio::task::spawn_blocking(move || {
+                    let me = std::fs::canonicalize(&me).unwrap_or(me);
+                    scan_files(&files)
+                        .into_iter()
+                        .filter(|t| t.uuid == id)
+                        .filter(|t| {
+                            std::fs::canonicalize(&t.file).unwrap_or_else(|_| t.file.clone().into())
+                                != me
+                        })
+                        .count()
+                })
+                .await
+                .unwrap_or(0);
+                let files = if others == 1 {
+                    "1 other file".to_string()
+                } else {
+                    format!("{others} other files")
+                };
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!(
+                        "Rotate '{}' (new token here and in {files})",
+                        row.display_name()
+                    ),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic_for(f)]),
+                    command: Some(Command {
+                        title: "Rotate".into(),
+                        command: crate::protocol::ROTATE_TOKEN.into(),
+                        arguments: Some(vec![json!({"uuid": uuid, "deleteOld": true})]),
+                    }),
+                    is_preferred: Some(true),
+                    ..CodeAction::default()
+                }));
+            }
+            "tokenMasked" => {
+                let Some(site) = sites.tokens.iter().find(|s| s.range == f.range) else {
+                    continue;
+                };
+                let tail = mask(site.value.trim());
+                let held: Vec<_> = listed
+                    .as_ref()
+                    .map(|(_, rows)| {
+                        rows.iter()
+                            .filter(|r| r.masked == tail && r.value_known)
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // Only one token can be meant; with two of the same tail, the user picks.
+                let [row] = held.as_slice() else { continue };
+                let Ok(Some(value)) = service.token_value(&row.uuid).await else {
+                    continue;
+                };
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Use the real value of '{}'", row.display_name()),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic_for(f)]),
+                    edit: Some(edit_of(
+                        &uri,
+                        vec![TextEdit {
+                            range: range_of(&doc.text, site.range),
+                            new_text: value.expose().to_string(),
+                        }],
+                    )),
+                    is_preferred: Some(true),
+                    ..CodeAction::default()
+                }));
+            }
+            _ => {}
+        }
+    }
+    if !sites.ours.is_empty() && sites.ours.iter().any(|s| overlaps(s.property, asked)) {
+        let new_text = documents::without_ours(doc.kind, &doc.text, &sites);
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: "Remove the ELITEA settings".into(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            edit: Some(edit_of(
+                &uri,
+                vec![TextEdit {
+                    range: range_of(&doc.text, (0, doc.text.len())),
+                    new_text,
+                }],
+            )),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}
+
+fn edit_of(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {
+    WorkspaceEdit {
+        changes: Some(HashMap::from([(uri.clone(), edits)])),
+        ..WorkspaceEdit::default()
+    }
+}
+
+pub(crate) async fn completion(inner: &Inner, params: CompletionParams) -> Vec<CompletionItem> {
+    let p = params.text_document_position;
+    let Some(doc) = doc_at(inner, &p.text_document.uri) else {
+        return vec![];
+    };
+    let at = offset_of(&doc.text, p.position);
+    let Some(sites) = documents::sites(doc.kind, &doc.text) else {
+        return vec![];
+    };
+    let inside = |s: &&documents::Site| s.range.0 <= at && at <= s.range.1;
+    let service = inner.service();
+    if let Some(site) = sites.models.iter().find(inside) {
+        let Ok(models) = service.list_models(None).await else {
+            return vec![];
+        };
+        return models
+            .items
+            .iter()
+            .map(|m| CompletionItem {
+                label: m.name.clone(),
+                kind: Some(CompletionItemKind::VALUE),
+                detail: Some(format!("{} (project {})", m.display_name, m.project_id)),
+                text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                    range: range_of(&doc.text, site.range),
+                    new_text: m.name.clone(),
+                })),
+                ..CompletionItem::default()
+            })
+            .collect();
+    }
+    if let Some(site) = sites.urls.iter().find(inside) {
+        let Ok(session) = service.session().await else {
+            return vec![];
+        };
+        let url = session.url();
+        return vec![CompletionItem {
+            label: url.clone(),
+            kind: Some(CompletionItemKind::VALUE),
+            detail: Some("The ELITEA server you are signed in to".into()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: range_of(&doc.text, site.range),
+                new_text: url,
+            })),
+            ..CompletionItem::default()
+        }];
+    }
+    vec![]
+}
+
+/// Rotation's way into open documents: `workspace/applyEdit`.
+pub struct EditorDocuments {
+    pub client: Client,
+    pub docs: Docs,
+}
+
+impl EditorDocuments {
+    fn find(&self, path: &Path) -> Option<OpenDoc> {
+        let want = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        lock(&self.docs)
+            .values()
+            .find(|d| std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()) == want)
+            .cloned()
+    }
+
+    async fn apply(&self, doc: &OpenDoc, edits: Vec<TextEdit>) -> Result<()> {
+        let uri = doc
+            .uri
+            .parse::<Uri>()
+            .map_err(|_| Error::internal("An open document has a URI that cannot be parsed."))?;
+        let answer = tokio::time::timeout(
+            super::CLIENT_REQUEST_TIMEOUT,
+            self.client.apply_edit(edit_of(&uri, edits)),
+        )
+        .await;
+        match answer {
+            Ok(Ok(r)) if r.applied => Ok(()),
+            _ => Err(Error::new(
+                ErrorKind::FileChanged,
+                format!("The editor did not apply the change to {}.", doc.path.display()),
+            )),
+        }
+    }
+}
+
+impl OpenDocuments for EditorDocuments {
+    fn replace<'a>(
+        &'a self,
+        path: &'a Path,
+        old_uuid: &'a str,
+        new: &'a SecretString,
+    ) -> Pin<Box<dyn Future<Output = Option<Result<Option<String>>>> + Send + 'a>> {
+        Box::pin(async move {
+            let doc = self.find(path)?;
+            let sites = documents::sites(doc.kind, &doc.text)?;
+            let edits: Vec<TextEdit> = sites
+                .tokens
+                .iter()
+                .filter(|s| tokens::read_claims(s.value.trim()).is_some_and(|c| c.uuid == old_uuid))
+                .map(|s| TextEdit {
+                    range: range_of(&doc.text, s.range),
+                    new_text: new.expose().to_string(),
+                })
+                .collect();
+            if edits.is_empty() {
+                return Some(Ok(None));
+            }
+            Some(self.apply(&doc, edits).await.map(|()| Some(doc.text.clone())))
+        })
+    }
+
+    fn restore<'a>(
+        &'a self,
+        path: &'a Path,
+        text: String,
+    ) -> Pin<Box<dyn Future<Output = bool> + Send + 'a>> {
+        Box::pin(async move {
+            let Some(doc) = self.find(path) else {
+                return false;
+            };
+            let whole = range_of(&doc.text, (0, doc.text.len()));
+            self.apply(
+                &doc,
+                vec![TextEdit {
+                    range: whole,
+                    new_text: text,
+                }],
+            )
+            .await
+            .is_ok()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_utf16() {
+        let text = "a😀b\nxé\n";
+        assert_eq!(position_of(text, 5), Position::new(0, 3));
+        assert_eq!(offset_of(text, Position::new(0, 3)), 5);
+        assert_eq!(offset_of(text, Position::new(1, 1)), 8);
+        assert_eq!(offset_of(text, Position::new(1, 2)), 10);
+        assert_eq!(offset_of(text, Position::new(9, 0)), text.len());
+        let mut t = String::from("{\n  \"a\": 1\n}");
+        apply_change(
+            &mut t,
+            &TextDocumentContentChangeEvent {
+                range: Some(Range::new(Position::new(1, 7), Position::new(1, 8))),
+                range_length: None,
+                text: "22".into(),
+            },
+        );
+        assert_eq!(t, "{\n  \"a\": 22\n}");
+    }
+}
