@@ -464,13 +464,17 @@ async fn create_quirks_of_the_behaviour_dump() {
             r#"{"name":"a"}"#,
             "text/plain",
             415,
-            Some("{\"message\": \"Did not attempt to load JSON data because the request Content-Type was not 'application/json'.\"}\n"),
+            Some(
+                "{\"message\": \"Did not attempt to load JSON data because the request Content-Type was not 'application/json'.\"}\n",
+            ),
         ),
         (
             "{not json",
             "application/json",
             400,
-            Some("{\"message\": \"The browser (or proxy) sent a request that this server could not understand.\"}\n"),
+            Some(
+                "{\"message\": \"The browser (or proxy) sent a request that this server could not understand.\"}\n",
+            ),
         ),
         (
             "[1]",
@@ -661,12 +665,18 @@ async fn unknown_routes_answer_json() {
     let cases = [
         (&full, "/api/v2/no/such/route/"),
         (&auth_only, "/api/v2/social/author/"),
-        (&auth_only, "/api/v2/configurations/models/123?include_shared=true"),
+        (
+            &auth_only,
+            "/api/v2/configurations/models/123?include_shared=true",
+        ),
     ];
     for (sb, path) in cases {
         let r = http
             .get(format!("{}{path}", sb.url()))
-            .header("Authorization", format!("Bearer {}", sb.bootstrap_token().expose()))
+            .header(
+                "Authorization",
+                format!("Bearer {}", sb.bootstrap_token().expose()),
+            )
             .send()
             .await
             .unwrap();
@@ -679,7 +689,10 @@ async fn unknown_routes_answer_json() {
 async fn user_body(sb: &elitea_tokens::sandbox::SandboxHandle) -> Value {
     common::raw_http()
         .get(format!("{}/api/v2/auth/user/", sb.url()))
-        .header("Authorization", format!("Bearer {}", sb.bootstrap_token().expose()))
+        .header(
+            "Authorization",
+            format!("Bearer {}", sb.bootstrap_token().expose()),
+        )
         .send()
         .await
         .unwrap()
@@ -725,11 +738,20 @@ async fn slow_user_endpoint_as_captured() {
             auth.clone(),
         );
         async move {
-            let r = http.get(url).header("Authorization", auth).send().await.unwrap();
+            let r = http
+                .get(url)
+                .header("Authorization", auth)
+                .send()
+                .await
+                .unwrap();
             (r.status().as_u16(), r.text().await.unwrap())
         }
     });
-    until(|| sb.slow_user_requests().0 == 1, "the user request arrives").await;
+    until(
+        || sb.slow_user_requests().0 == 1,
+        "the user request arrives",
+    )
+    .await;
     let list = http
         .get(format!("{}/api/v2/auth/token/", sb.url()))
         .header("Authorization", &auth)
@@ -835,7 +857,10 @@ async fn expiry_is_kept_to_the_second() {
     let http = common::raw_http();
     let made: Value = http
         .post(format!("{}/api/v2/auth/token/", sb.url()))
-        .header("Authorization", format!("Bearer {}", sb.bootstrap_token().expose()))
+        .header(
+            "Authorization",
+            format!("Bearer {}", sb.bootstrap_token().expose()),
+        )
         .json(&serde_json::json!({"name": "short", "expires": {"measure": "seconds", "value": 90}}))
         .send()
         .await
@@ -847,7 +872,9 @@ async fn expiry_is_kept_to_the_second() {
     let value = made["token"].as_str().unwrap().to_string();
     let claims = elitea_tokens::tokens::read_claims(&value).unwrap();
     assert_eq!(
-        claims.expires.map(|e| e.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        claims
+            .expires
+            .map(|e| e.format("%Y-%m-%dT%H:%M:%S").to_string()),
         Some("2026-11-28T04:15:00".to_string()),
         "the JWT carries minutes"
     );

@@ -486,7 +486,13 @@ mod tests {
         ] {
             assert!(is_access_denied(yes), "{yes}");
         }
-        for no in ["", "/", "/login", "https://h/access_denied_not", "https://h/other/"] {
+        for no in [
+            "",
+            "/",
+            "/login",
+            "https://h/access_denied_not",
+            "https://h/other/",
+        ] {
             assert!(!is_access_denied(no), "{no}");
         }
     }

@@ -81,8 +81,15 @@ async fn faults_and_delay(State(shared): St, request: Request, next: Next) -> Re
     let fault = {
         let mut rules = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
         let path = request.uri().path();
+        let authorization = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let hit = rules.iter_mut().find(|r| {
-            r.times > 0 && r.method == request.method() && path.contains(&r.path_contains)
+            r.times > 0
+                && r.method == request.method()
+                && path.contains(&r.path_contains)
+                && !r.spares(authorization)
         });
         hit.map(|r| {
             r.times -= 1;
