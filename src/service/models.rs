@@ -249,7 +249,9 @@ impl Service {
 fn no_project(why: &str) -> Error {
     Error::new(
         ErrorKind::SettingsUnavailable,
-        format!("No project is known ({why}): sign in again with your project id."),
+        format!(
+            "No project is known ({why}): sign in again with your project id, or name the project and the model by hand (select-model NAME --project ID)."
+        ),
     )
 }
 
