@@ -86,6 +86,10 @@ pub struct SelectModelParams {
     #[serde(default)]
     pub project_id: Option<i64>,
     pub name: String,
+    /// Keep `name` as typed, unchecked: for a server without the models endpoint. The
+    /// project is `projectId`, else the one given at sign-in.
+    #[serde(default)]
+    pub manual: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -98,6 +102,10 @@ pub struct SelectModelResult {
 #[serde(rename_all = "camelCase")]
 pub struct TokenStatusParams {
     pub tokens_in_use: Vec<TokenInUse>,
+    /// Who is signed in, when anyone is: sent again when the user's name arrives after
+    /// sign-in (a slow user endpoint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<crate::service::UserInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

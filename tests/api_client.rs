@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use elitea_tokens::api::ApiErrorKind;
+use elitea_tokens::clock::ManualClock;
 use elitea_tokens::error::{Error, ErrorKind};
-use elitea_tokens::sandbox::{self, Denial, Fault, FaultRule, SandboxOptions};
+use elitea_tokens::sandbox::{self, Denial, DenyLocation, Fault, FaultRule, SandboxOptions};
 use elitea_tokens::secrets::SecretString;
 use elitea_tokens::tokens::{Expiration, Measure, read_claims};
 use reqwest::Method;
@@ -112,8 +113,15 @@ async fn every_rejected_credential_says_rejected() {
         doomed.token.clone(),
         SecretString::new(""),
     ];
-    for denial in [Denial::Redirect, Denial::Forbidden] {
+    // A fresh deployment redirects to a relative `/access_denied`, the older capture to an
+    // absolute URL; a deployment without `auth_denied_url` answers 403.
+    for (denial, location) in [
+        (Denial::Redirect, DenyLocation::Relative),
+        (Denial::Redirect, DenyLocation::Absolute),
+        (Denial::Forbidden, DenyLocation::Relative),
+    ] {
         sb.set_denial(denial);
+        sb.set_deny_location(location);
         for cred in &credentials {
             let c = common::client(&sb.url(), cred);
             assert_rejected(c.list_tokens().await.unwrap_err());
@@ -301,4 +309,45 @@ async fn create_is_never_retried_blindly() {
             .iter()
             .all(|t| t.name.as_deref() != Some("lost"))
     );
+}
+
+/// The genuine server's auth cache keeps a deleted token for about a minute: a get of it fails
+/// (500), a second delete succeeds (204); after that both say "not found". The client reports
+/// neither as a rejected credential, and a repeated delete as done.
+#[tokio::test]
+async fn deleted_token_in_the_auth_cache() {
+    let clock = ManualClock::new(chrono::Utc::now());
+    let sb = sandbox::start(SandboxOptions {
+        clock: clock.clone(),
+        deleted_cache: std::time::Duration::from_secs(30),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let c = common::client(&sb.url(), &sb.bootstrap_token());
+    let gone = c
+        .create_token_once("gone", Expiration::NEVER)
+        .await
+        .unwrap();
+    c.delete_token(&gone.uuid).await.unwrap();
+
+    let e = c.get_token(&gone.uuid).await.unwrap_err();
+    assert_eq!((e.kind, e.status), (ApiErrorKind::Server, Some(500)), "{e}");
+    c.delete_token(&gone.uuid)
+        .await
+        .expect("a second delete within the window answers 204");
+    // The list, which the product reads, no longer has it at once.
+    assert!(
+        !c.list_tokens()
+            .await
+            .unwrap()
+            .iter()
+            .any(|t| t.uuid == gone.uuid)
+    );
+
+    clock.advance(chrono::Duration::seconds(30));
+    let e = c.get_token(&gone.uuid).await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::NotFound, "{e}");
+    let e = c.delete_token(&gone.uuid).await.unwrap_err();
+    assert_eq!(e.kind, ApiErrorKind::NotFound, "{e}");
 }

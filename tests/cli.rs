@@ -142,8 +142,18 @@ async fn list_search_sort_and_pages() {
         (j["total"].as_u64(), j["items"].as_array().unwrap().len()),
         (Some(12), 10)
     );
+    // The CLI counts pages from 1, as its output does; the JSON keeps the protocol's 0-based
+    // page.
     let out = cli.run(&["--json", "list", "--page", "1"], None).await;
+    assert_eq!(out.json()["items"].as_array().unwrap().len(), 10);
+    assert_eq!(out.json()["page"], 0);
+    let out = cli.run(&["--json", "list", "--page", "2"], None).await;
     assert_eq!(out.json()["items"].as_array().unwrap().len(), 2);
+    assert_eq!(out.json()["page"], 1);
+    let out = cli.run(&["list", "--page", "2"], None).await;
+    assert!(out.stdout.contains("page 2 of 2"), "{out:?}");
+    let out = cli.run(&["list", "--page", "0"], None).await;
+    assert_eq!(out.code, 2, "page 0 is refused: {out:?}");
     let out = cli.run(&["--json", "list", "--page", "9"], None).await;
     assert_eq!(
         (
@@ -405,4 +415,94 @@ async fn no_secret_in_logs() {
             );
         }
     }
+}
+
+/// `whoami` and `status` ask the server whether the credential still works: "rejected" (exit
+/// 3 for whoami) once it was deleted there, "not checked (server unreachable)" offline.
+#[tokio::test]
+async fn whoami_and_status_check_the_credential() {
+    let (sb, cli) = signed_in().await;
+    let out = cli.run(&["whoami"], None).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("as Dev User <dev@example.com>"),
+        "the user is shown as everywhere: {out:?}"
+    );
+    let out = cli.run(&["--json", "whoami"], None).await;
+    assert_eq!(out.json()["credential"], "valid", "{out:?}");
+
+    // The credential is deleted on the server, as from the web UI.
+    let bootstrap = sb.bootstrap_token();
+    let uuid = sb.tokens()[0].uuid.clone();
+    common::client(&sb.url(), &bootstrap)
+        .delete_token(&uuid)
+        .await
+        .unwrap();
+
+    let out = cli.run(&["whoami"], None).await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stdout.contains("rejected"), "{out:?}");
+    assert!(!out.stdout.contains(bootstrap.expose()));
+    let out = cli.run(&["--json", "whoami"], None).await;
+    assert_eq!(out.code, 3, "{out:?}");
+    // One JSON document: the status, which says why.
+    let j = out.json();
+    common::assert_matches_schema("status.result", &j);
+    assert_eq!(j["credential"], "rejected");
+    assert_eq!(j["settingsAvailable"], false);
+    let out = cli.run(&["status"], None).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("rejected"), "{out:?}");
+
+    sb.shutdown().await;
+    let out = cli.run(&["whoami"], None).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout.contains("not checked (server unreachable)"),
+        "{out:?}"
+    );
+    let out = cli.run(&["--json", "status"], None).await;
+    assert_eq!(out.json()["credential"], "notChecked", "{out:?}");
+}
+
+/// Without the models endpoint (an auth-only deployment), the model is named by hand and
+/// settings are offered with it.
+#[tokio::test]
+async fn select_model_by_hand_without_the_models_endpoint() {
+    let sb = sandbox::start(SandboxOptions {
+        social: false,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let cli = CliRun::new(&sb.url());
+    let out = cli
+        .run(&["login"], Some(sb.bootstrap_token().expose()))
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = cli.run(&["whoami"], None).await;
+    assert!(out.stdout.contains("IDE settings: unavailable"), "{out:?}");
+
+    let out = cli.run(&["select-model", "gpt-4.1"], None).await;
+    assert_ne!(out.code, 0, "no project named, nothing to go on: {out:?}");
+
+    let out = cli
+        .run(&["select-model", "my-model", "--project", "77"], None)
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("as typed"), "{out:?}");
+    let out = cli.run(&["--json", "whoami"], None).await;
+    let j = out.json();
+    common::assert_matches_schema("status.result", &j);
+    assert_eq!(j["model"]["name"], "my-model");
+    assert_eq!(j["model"]["projectId"], 77);
+    assert_eq!(j["model"]["manual"], true);
+    assert_eq!(j["settingsAvailable"], true, "{j}");
+    let out = cli.run(&["whoami"], None).await;
+    assert!(out.stdout.contains("not checked"), "{out:?}");
+
+    let out = cli.run(&["--json", "preview", "bootstrap"], None).await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let content = out.json()["content"].as_str().unwrap().to_string();
+    assert!(content.contains("\"77_my-model\""), "{content}");
 }

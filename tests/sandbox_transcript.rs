@@ -9,7 +9,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
-use elitea_tokens::sandbox::Denial;
+use elitea_tokens::clock::ManualClock;
+use elitea_tokens::sandbox::{Denial, DenyLocation, SandboxOptions};
 use elitea_tokens::secrets::SecretString;
 use serde_json::Value;
 
@@ -325,7 +326,18 @@ async fn sandbox_answers_as_the_captures() {
         "every captured exchange is replayed"
     );
 
-    let sb = common::sandbox().await;
+    // The captured deployment: auth plugins only (its user endpoint took 15 s waiting for
+    // the absent projects plugin), and an absolute access-denied URL.
+    let sb = elitea_tokens::sandbox::start(SandboxOptions {
+        social: false,
+        deny_location: DenyLocation::Absolute,
+        slow_user_endpoint: Some(std::time::Duration::from_secs(15)),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    // The 15 s are the subject of `slow_user_endpoint_as_captured`; here only the answer is.
+    sb.release_slow_user_endpoint();
     let bootstrap = sb.bootstrap_token();
     let expired = sb.issue_token(
         1,
@@ -448,9 +460,28 @@ async fn create_quirks_of_the_behaviour_dump() {
             .send()
     };
     let cases: &[(&str, &str, u16, Option<&str>)] = &[
-        (r#"{"name":"a"}"#, "text/plain", 415, None),
-        ("{not json", "application/json", 400, None),
-        ("[1]", "application/json", 500, None),
+        (
+            r#"{"name":"a"}"#,
+            "text/plain",
+            415,
+            Some(
+                "{\"message\": \"Did not attempt to load JSON data because the request Content-Type was not 'application/json'.\"}\n",
+            ),
+        ),
+        (
+            "{not json",
+            "application/json",
+            400,
+            Some(
+                "{\"message\": \"The browser (or proxy) sent a request that this server could not understand.\"}\n",
+            ),
+        ),
+        (
+            "[1]",
+            "application/json",
+            500,
+            Some("{\"message\": \"Internal Server Error\"}\n"),
+        ),
         ("null", "application/json", 500, None),
         (
             r#"{"name":"a","expires":{}}"#,
@@ -577,4 +608,284 @@ async fn data_file_survives_a_restart_and_listens_on_loopback_only() {
         names,
         vec![Some("bootstrap".to_string()), Some("kept".to_string())]
     );
+}
+
+/// Waits, without a fixed sleep, until `done` holds (or fails the test after 10 s).
+async fn until(mut done: impl FnMut() -> bool, what: &str) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !done() {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
+
+const NOT_FOUND_JSON: &str = "{\"message\": \"The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.\"}\n";
+
+/// A fresh deployment's `auth_denied_url` is relative, and the sandbox's default.
+#[tokio::test]
+async fn access_denied_location_is_relative_by_default() {
+    let sb = common::sandbox().await;
+    let http = common::raw_http();
+    let url = format!("{}/api/v2/auth/token/", sb.url());
+    let r = http
+        .get(&url)
+        .header("Authorization", "Bearer not-a-jwt")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 302);
+    assert_eq!(r.headers()["location"], "/access_denied");
+    assert_eq!(r.headers()["content-type"], "text/html; charset=utf-8");
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("<a href=\"/access_denied\">/access_denied</a>"),
+        "{body}"
+    );
+
+    sb.set_deny_location(DenyLocation::Absolute);
+    let r = http.get(&url).send().await.unwrap();
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("{}/access_denied", sb.url())
+    );
+}
+
+/// The framework's own errors are JSON `{"message": ...}`, as Flask-RESTful writes them.
+#[tokio::test]
+async fn unknown_routes_answer_json() {
+    let http = common::raw_http();
+    let full = common::sandbox().await;
+    let auth_only = elitea_tokens::sandbox::start(SandboxOptions {
+        social: false,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let cases = [
+        (&full, "/api/v2/no/such/route/"),
+        (&auth_only, "/api/v2/social/author/"),
+        (
+            &auth_only,
+            "/api/v2/configurations/models/123?include_shared=true",
+        ),
+    ];
+    for (sb, path) in cases {
+        let r = http
+            .get(format!("{}{path}", sb.url()))
+            .header(
+                "Authorization",
+                format!("Bearer {}", sb.bootstrap_token().expose()),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{path}");
+        assert_eq!(r.text().await.unwrap(), NOT_FOUND_JSON, "{path}");
+    }
+}
+
+async fn user_body(sb: &elitea_tokens::sandbox::SandboxHandle) -> Value {
+    common::raw_http()
+        .get(format!("{}/api/v2/auth/user/", sb.url()))
+        .header(
+            "Authorization",
+            format!("Bearer {}", sb.bootstrap_token().expose()),
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// With the projects plugin the user carries `personal_project_id`: the project where the
+/// full sandbox has one, null on an auth-only one (as observed).
+#[tokio::test]
+async fn user_endpoint_names_the_personal_project() {
+    let full = common::sandbox().await;
+    assert_eq!(user_body(&full).await["personal_project_id"], 123);
+    let auth_only = elitea_tokens::sandbox::start(SandboxOptions {
+        social: false,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let j = user_body(&auth_only).await;
+    assert!(j["personal_project_id"].is_null() && j.get("personal_project_id").is_some());
+}
+
+/// Exchange 5 of the capture: without the projects plugin the user endpoint answers after
+/// 15 s, while the token list answers at once. Shown by order of events: the list is
+/// answered while the user request is still held.
+#[tokio::test]
+async fn slow_user_endpoint_as_captured() {
+    let sb = elitea_tokens::sandbox::start(SandboxOptions {
+        social: false,
+        slow_user_endpoint: Some(std::time::Duration::from_secs(15)),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let auth = format!("Bearer {}", sb.bootstrap_token().expose());
+    let http = common::raw_http();
+    let user = tokio::spawn({
+        let (http, url, auth) = (
+            http.clone(),
+            format!("{}/api/v2/auth/user/", sb.url()),
+            auth.clone(),
+        );
+        async move {
+            let r = http
+                .get(url)
+                .header("Authorization", auth)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    });
+    until(
+        || sb.slow_user_requests().0 == 1,
+        "the user request arrives",
+    )
+    .await;
+    let list = http
+        .get(format!("{}/api/v2/auth/token/", sb.url()))
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status().as_u16(), 200);
+    assert_eq!(
+        sb.slow_user_requests(),
+        (1, 0),
+        "the list was answered while the user request was still held"
+    );
+    assert!(!user.is_finished());
+    sb.release_slow_user_endpoint();
+    let (status, body) = user.await.unwrap();
+    assert_eq!(status, 200);
+    // Byte for byte the captured answer: no personal_project_id.
+    let want = captured()
+        .into_iter()
+        .find(|c| c.title.starts_with("5. CURRENT USER"))
+        .unwrap();
+    assert_eq!(body, want.body);
+    assert_eq!(sb.slow_user_requests(), (1, 1));
+}
+
+/// After a delete the genuine auth cache keeps the token for about 60 s: a get answers
+/// 500 and a second delete 204; after that both answer 400. The window's length is an
+/// option, and the sandbox's clock moves instead of the test waiting.
+#[tokio::test]
+async fn deleted_token_stays_in_the_auth_cache_for_its_window() {
+    assert_eq!(
+        elitea_tokens::sandbox::DELETED_CACHE_DEFAULT,
+        std::time::Duration::from_secs(61)
+    );
+    for window in [61, 5] {
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 4, 13, 53).unwrap());
+        let sb = elitea_tokens::sandbox::start(SandboxOptions {
+            clock: clock.clone(),
+            deleted_cache: std::time::Duration::from_secs(window),
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap();
+        let http = common::raw_http();
+        let auth = format!("Bearer {}", sb.bootstrap_token().expose());
+        let made: Value = http
+            .post(format!("{}/api/v2/auth/token/", sb.url()))
+            .header("Authorization", &auth)
+            .json(&serde_json::json!({"name": "x"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let uuid = made["uuid"].as_str().unwrap();
+        let value = made["token"].as_str().unwrap();
+        let item = format!("{}/api/v2/auth/token/{uuid}", sb.url());
+        let call = |method: &str, auth: &str| {
+            http.request(method.parse().unwrap(), &item)
+                .header("Authorization", auth)
+                .send()
+        };
+        assert_eq!(call("DELETE", &auth).await.unwrap().status().as_u16(), 204);
+        // The deleted credential itself is refused at once (no Redis cache configured).
+        let own = call("GET", &format!("Bearer {value}")).await.unwrap();
+        assert_eq!(own.status().as_u16(), 302, "window {window}");
+
+        clock.advance(chrono::Duration::seconds(window as i64 - 1));
+        let r = call("GET", &auth).await.unwrap();
+        assert_eq!(r.status().as_u16(), 500, "window {window}");
+        assert_eq!(r.headers()["content-type"], "application/json");
+        assert_eq!(
+            r.text().await.unwrap(),
+            "{\"message\": \"Internal Server Error\"}\n"
+        );
+        let r = call("DELETE", &auth).await.unwrap();
+        assert_eq!(r.status().as_u16(), 204, "window {window}: second delete");
+
+        clock.advance(chrono::Duration::seconds(1));
+        let not_found = format!("{{\"error\": \"token with uid {uuid} not found\"}}\n");
+        for method in ["GET", "DELETE"] {
+            let r = call(method, &auth).await.unwrap();
+            assert_eq!(r.status().as_u16(), 400, "window {window}: {method}");
+            assert_eq!(r.text().await.unwrap(), not_found);
+        }
+    }
+}
+
+/// A token's expiry is `now + duration`, kept finer than the second; the list shows it to the
+/// second and the JWT to the minute, and the token is refused from that very instant.
+#[tokio::test]
+async fn expiry_is_kept_to_the_second() {
+    let start = Utc.with_ymd_and_hms(2026, 11, 28, 4, 13, 53).unwrap()
+        + chrono::Duration::milliseconds(700);
+    let clock = ManualClock::new(start);
+    let sb = elitea_tokens::sandbox::start(SandboxOptions {
+        clock: clock.clone(),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let http = common::raw_http();
+    let made: Value = http
+        .post(format!("{}/api/v2/auth/token/", sb.url()))
+        .header(
+            "Authorization",
+            format!("Bearer {}", sb.bootstrap_token().expose()),
+        )
+        .json(&serde_json::json!({"name": "short", "expires": {"measure": "seconds", "value": 90}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(made["expires"], "Sat, 28 Nov 2026 04:15:23 GMT");
+    let value = made["token"].as_str().unwrap().to_string();
+    let claims = elitea_tokens::tokens::read_claims(&value).unwrap();
+    assert_eq!(
+        claims
+            .expires
+            .map(|e| e.format("%Y-%m-%dT%H:%M:%S").to_string()),
+        Some("2026-11-28T04:15:00".to_string()),
+        "the JWT carries minutes"
+    );
+    let use_it = || {
+        http.get(format!("{}/api/v2/auth/token/", sb.url()))
+            .header("Authorization", format!("Bearer {value}"))
+            .send()
+    };
+    // 04:15:23.2 is past the listed second but before the stored instant (23.7).
+    clock.set(start + chrono::Duration::milliseconds(89_500));
+    assert_eq!(use_it().await.unwrap().status().as_u16(), 200);
+    clock.set(start + chrono::Duration::seconds(90));
+    assert_eq!(use_it().await.unwrap().status().as_u16(), 302);
 }

@@ -344,6 +344,19 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
+/// Whether a redirect goes to the access-denied page: the deployment's `auth_denied_url`,
+/// relative (`/access_denied`, a fresh deployment) or absolute (`https://host/access_denied`).
+fn is_access_denied(location: &str) -> bool {
+    let base = Url::parse("http://relative.invalid/").expect("a valid URL");
+    base.join(location.trim()).is_ok_and(|u| {
+        u.path()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .is_some_and(|last| last == "access_denied")
+    })
+}
+
 /// Sorts an answer into success or one of the error classes.
 async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
     let status = response.status();
@@ -358,7 +371,7 @@ async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_string();
-        if location.contains("access_denied") {
+        if is_access_denied(&location) {
             return Err(ApiError::rejected().with_status(code));
         }
         return Err(ApiError::new(
@@ -376,7 +389,14 @@ async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
     let text = String::from_utf8_lossy(&read_prefix(response, ERROR_BODY_LIMIT).await).into_owned();
     let server_message = serde_json::from_str::<serde_json::Value>(&text)
         .ok()
-        .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string));
+        .and_then(|v| {
+            // The API's own errors say `error`; the framework's (malformed JSON, wrong
+            // content type, unknown route, a crash) say `message`.
+            v.get("error")
+                .or_else(|| v.get("message"))
+                .and_then(|e| e.as_str())
+                .map(str::to_string)
+        });
     let error = match code {
         // The server answers 403 with JSON null when the token is someone else's; any other
         // 401 or 403 is the credential.
@@ -569,6 +589,27 @@ mod tests {
             "https://",
         ] {
             assert!(normalize_server_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn access_denied_redirects_in_both_forms() {
+        for yes in [
+            "/access_denied",
+            "http://127.0.0.1:18080/access_denied",
+            "https://next.elitea.ai/access_denied/",
+            "/elitea/access_denied?next=%2F",
+        ] {
+            assert!(is_access_denied(yes), "{yes}");
+        }
+        for no in [
+            "",
+            "/",
+            "/login",
+            "https://h/access_denied_not",
+            "https://h/other/",
+        ] {
+            assert!(!is_access_denied(no), "{no}");
         }
     }
 

@@ -5,5 +5,5 @@ mod error;
 mod types;
 
 pub use client::{Client, ClientConfig, normalize_server_url, plain_http_warning};
-pub use error::{ApiError, ApiErrorKind};
+pub use error::{ApiError, ApiErrorKind, REJECTED};
 pub use types::{Author, Model, Models, TokenRecord, User};

@@ -5,11 +5,12 @@ use serde::Serialize;
 use super::{Cli, Command, SortArg, output, spinner::spin};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
-use crate::sandbox::{self, Denial, SandboxHandle, SandboxOptions};
+use crate::sandbox::{self, Denial, DenyLocation, SandboxHandle, SandboxOptions};
 use crate::secrets::{self, SecretString, StoreChoice};
 use crate::service::{
-    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, SANDBOX, Service, ServiceConfig,
-    SignInParams, Target, TargetKind, Timeouts, candidate_files,
+    ApplyOptions, CredentialState, EditorPaths, ProfileStore, RotateOptions, SANDBOX, SelectMode,
+    Service, ServiceConfig, SignInParams, StatusResult, Target, TargetKind, Timeouts,
+    candidate_files,
 };
 use crate::settings::{Ide, Schema};
 use crate::tokens::{Expiration, ListQuery, Order, SortBy};
@@ -20,14 +21,37 @@ pub async fn run(cli: Cli) -> Result<()> {
             port,
             data,
             deny_with_403,
+            deny_location,
             auth_only,
-        } => serve_sandbox(port, data, deny_with_403, auth_only).await,
+            slow_user_endpoint,
+            deleted_cache_seconds,
+        } => {
+            let options = SandboxOptions {
+                port,
+                data,
+                denial: if deny_with_403 {
+                    Denial::Forbidden
+                } else {
+                    Denial::Redirect
+                },
+                deny_location: match deny_location {
+                    super::DenyLocationArg::Relative => DenyLocation::Relative,
+                    super::DenyLocationArg::Absolute => DenyLocation::Absolute,
+                },
+                social: !auth_only,
+                slow_user_endpoint: slow_user_endpoint.map(std::time::Duration::from_secs),
+                deleted_cache: std::time::Duration::from_secs(deleted_cache_seconds),
+                ..SandboxOptions::default()
+            };
+            serve_sandbox(options).await
+        }
         Command::Demo => super::demo::run().await,
         Command::Schemas { out } => write_schemas(&out),
         command => {
             let timeouts = Timeouts {
                 connect: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
                 request: std::time::Duration::from_secs(cli.request_timeout.max(1)),
+                ..Timeouts::default()
             };
             let ctx = Context::open(
                 cli.server.as_deref(),
@@ -45,24 +69,8 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
 }
 
-async fn serve_sandbox(
-    port: u16,
-    data: Option<std::path::PathBuf>,
-    deny_with_403: bool,
-    auth_only: bool,
-) -> Result<()> {
-    let handle = sandbox::start(SandboxOptions {
-        port,
-        data,
-        denial: if deny_with_403 {
-            Denial::Forbidden
-        } else {
-            Denial::Redirect
-        },
-        social: !auth_only,
-        ..SandboxOptions::default()
-    })
-    .await?;
+async fn serve_sandbox(options: SandboxOptions) -> Result<()> {
+    let handle = sandbox::start(options).await?;
     // Scripts read these two lines; the token is the sandbox's own, made to be shown.
     println!("listening on {}", handle.url());
     println!("bootstrap token: {}", handle.bootstrap_token().expose());
@@ -122,6 +130,44 @@ fn confirm_delete(old: &str) -> bool {
     let mut line = String::new();
     let _ = std::io::stdin().read_line(&mut line);
     matches!(line.trim(), "y" | "Y" | "yes")
+}
+
+/// "Signed in to URL as Alice Example <alice@example.com>", and how the credential fared.
+fn signed_in_line(status: &StatusResult) -> String {
+    let url = status.server_url.as_deref().unwrap_or("?");
+    let who = status
+        .user
+        .as_ref()
+        .map_or_else(|| "?".to_string(), |u| u.display());
+    let check = match status.credential {
+        Some(CredentialState::Valid) | None => String::new(),
+        Some(CredentialState::Rejected) => {
+            "\nCredential: rejected by the server (deleted, expired or wrong): sign in again."
+                .to_string()
+        }
+        Some(CredentialState::NotChecked) => format!(
+            "\nCredential: {}",
+            status
+                .credential_note
+                .as_deref()
+                .unwrap_or("not checked (server unreachable)")
+        ),
+    };
+    format!("Signed in to {url} as {who}{check}")
+}
+
+/// `whoami` fails (exit 3) when the server rejects the credential.
+fn whoami_outcome(status: &StatusResult) -> Result<()> {
+    if status.credential == Some(CredentialState::Rejected) {
+        return Err(Error::new(
+            ErrorKind::CredentialRejected,
+            status
+                .credential_note
+                .clone()
+                .unwrap_or_else(|| crate::api::REJECTED.to_string()),
+        ));
+    }
+    Ok(())
 }
 
 struct Context {
@@ -257,7 +303,13 @@ impl Context {
             Command::Whoami => {
                 let status = spin(self.spin(), "Checking…", self.service.status(vec![])).await?;
                 if self.json {
-                    return print_json(&status);
+                    print_json(&status)?;
+                    // The document says why; the exit status says it to scripts.
+                    let outcome = whoami_outcome(&status);
+                    if outcome.is_err() {
+                        super::already_reported();
+                    }
+                    return outcome;
                 }
                 for w in &status.warnings {
                     eprintln!("warning: {w}");
@@ -266,18 +318,21 @@ impl Context {
                     println!("Not signed in.");
                     return Ok(());
                 }
-                let user = status.user.as_ref();
-                println!(
-                    "Signed in to {} as {} <{}>",
-                    status.server_url.as_deref().unwrap_or("?"),
-                    user.and_then(|u| u.name.as_deref()).unwrap_or("?"),
-                    user.and_then(|u| u.email.as_deref()).unwrap_or("?")
-                );
+                println!("{}", signed_in_line(&status));
                 if let Some(p) = status.project_id {
                     println!("Project: {p}");
                 }
                 if let Some(m) = &status.model {
-                    println!("Model: {} (project {})", m.name, m.project_id);
+                    println!(
+                        "Model: {} (project {}){}",
+                        m.name,
+                        m.project_id,
+                        if m.manual {
+                            ", entered by hand, not checked"
+                        } else {
+                            ""
+                        }
+                    );
                 }
                 match (
                     status.settings_available,
@@ -288,7 +343,7 @@ impl Context {
                     (false, None) => println!("IDE settings: unavailable"),
                 }
                 println!("Secrets: {}", status.secrets_store);
-                Ok(())
+                whoami_outcome(&status)
             }
             Command::Models { project } => {
                 let models = spin(
@@ -317,14 +372,33 @@ impl Context {
                 }
                 Ok(())
             }
-            Command::SelectModel { name, project } => {
-                let selected = self.service.select_model(project, &name).await?;
+            Command::SelectModel {
+                name,
+                project,
+                manual,
+            } => {
+                // With a project named, a server without the models endpoint takes the name
+                // as typed.
+                let mode = if manual {
+                    SelectMode::Manual
+                } else if project.is_some() {
+                    SelectMode::ListedOrManual
+                } else {
+                    SelectMode::Listed
+                };
+                let selected = self.service.select_model(project, &name, mode).await?;
                 if self.json {
                     print_json(&serde_json::json!({ "selected": selected }))
                 } else {
                     println!(
-                        "Selected {} (project {}).",
-                        selected.name, selected.project_id
+                        "Selected {} (project {}){}.",
+                        selected.name,
+                        selected.project_id,
+                        if selected.manual {
+                            ", as typed: the server has no model list to check it against"
+                        } else {
+                            ""
+                        }
                     );
                     Ok(())
                 }
@@ -344,7 +418,8 @@ impl Context {
                     }),
                     order: if desc { Order::Desc } else { Order::Asc },
                     page_size,
-                    page,
+                    // The protocol's pages count from 0; people count from 1.
+                    page: page - 1,
                 };
                 query.validate()?;
                 let page = spin(
@@ -509,12 +584,10 @@ impl Context {
                 for w in &status.warnings {
                     eprintln!("warning: {w}");
                 }
-                match (&status.server_url, &status.user) {
-                    (Some(url), Some(u)) => println!(
-                        "Signed in to {url} as {}.",
-                        u.email.as_deref().unwrap_or("?")
-                    ),
-                    _ => println!("Not signed in."),
+                if status.signed_in {
+                    println!("{}", signed_in_line(&status));
+                } else {
+                    println!("Not signed in.");
                 }
                 if status.tokens_in_use.is_empty() {
                     println!("No ELITEA token is in use in the settings files.");
@@ -605,10 +678,9 @@ impl Context {
             return print_json(&result);
         }
         println!(
-            "Signed in to {} as {} <{}>.",
+            "Signed in to {} as {}.",
             result.server_url,
-            result.user.name.as_deref().unwrap_or("?"),
-            result.user.email.as_deref().unwrap_or("?")
+            result.user.display()
         );
         if skip_tls {
             eprintln!("warning: TLS verification is off for this server.");

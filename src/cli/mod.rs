@@ -52,6 +52,12 @@ pub enum SortArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DenyLocationArg {
+    Relative,
+    Absolute,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum IdeArg {
     Vscode,
     Jetbrains,
@@ -83,11 +89,15 @@ pub enum Command {
         #[arg(long)]
         project: Option<i64>,
     },
-    /// Choose the model configuration that settings files name.
+    /// Choose the model configuration that settings files name. On a server without the
+    /// models endpoint, name the project too: the model is then kept as typed, unchecked.
     SelectModel {
         name: String,
         #[arg(long)]
         project: Option<i64>,
+        /// Keep the name as typed without asking the server for its models.
+        #[arg(long)]
+        manual: bool,
     },
     /// List your tokens: name, last four characters, expiry.
     List {
@@ -102,8 +112,8 @@ pub enum Command {
         /// 5, 10, 50 or 100.
         #[arg(long, default_value_t = 10)]
         page_size: u32,
-        /// 0-based page number.
-        #[arg(long, default_value_t = 0)]
+        /// Page number, counted from 1 as the output prints it.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         page: u32,
     },
     /// Generate a token: its full value is printed once, and kept in the keyring.
@@ -188,9 +198,21 @@ pub enum Command {
         /// Answer a bad credential with 403 instead of a redirect to /access_denied.
         #[arg(long)]
         deny_with_403: bool,
+        /// Where the redirect for a bad credential points: `/access_denied` (relative, as a
+        /// fresh deployment) or `http://HOST/access_denied` (absolute, as the older capture).
+        #[arg(long, value_enum, default_value = "relative")]
+        deny_location: DenyLocationArg,
         /// Serve only the auth plugins: no author and no models endpoints.
         #[arg(long)]
         auth_only: bool,
+        /// With --auth-only, mimic a deployment without the projects plugin: the current-user
+        /// endpoint answers after SECONDS (the genuine one takes 15).
+        #[arg(long, value_name = "SECONDS", requires = "auth_only")]
+        slow_user_endpoint: Option<u64>,
+        /// How long a deleted token stays in the auth cache: a get of it answers 500 and a
+        /// second delete 204 until then, 400 after.
+        #[arg(long, value_name = "SECONDS", default_value_t = 61)]
+        deleted_cache_seconds: u64,
     },
     /// Run the whole product once, as an editor would: the language server as a child
     /// process, driven over LSP against an in-process sandbox, the exchange printed.
@@ -264,7 +286,18 @@ pub fn main() -> i32 {
     }
 }
 
+/// Set when a command printed its failure itself (as its one JSON document), so that the
+/// error only sets the exit status.
+static ALREADY_REPORTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+pub(crate) fn already_reported() {
+    ALREADY_REPORTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
 fn report(e: &Error, json: bool) {
+    if ALREADY_REPORTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
     if json {
         let doc = serde_json::json!({ "error": { "kind": e.kind, "message": e.message } });
         println!("{doc}");

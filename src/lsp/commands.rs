@@ -16,7 +16,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{self as p, *};
 use crate::sandbox::{self, SandboxOptions};
 use crate::service::{
-    ApplyOptions, RotateOptions, SANDBOX, Service, SignInParams, TokenInUse, candidate_files,
+    ApplyOptions, RotateOptions, SANDBOX, SelectMode, Service, SignInParams, TokenInUse,
+    candidate_files,
 };
 use crate::settings::Schema;
 use crate::tokens::ListQuery;
@@ -208,7 +209,15 @@ async fn dispatch(
                 inner,
                 token,
                 "Selecting an ELITEA model",
-                service.select_model(params.project_id, &params.name),
+                service.select_model(
+                    params.project_id,
+                    &params.name,
+                    if params.manual {
+                        SelectMode::Manual
+                    } else {
+                        SelectMode::Listed
+                    },
+                ),
             )
             .await?;
             to_value(&SelectModelResult { selected })
@@ -455,10 +464,12 @@ impl WatchSink for LspSink {
         let inner = self.inner.clone();
         Box::pin(async move {
             if let Some(inner) = inner.upgrade() {
+                let user = inner.service().signed_in_user();
                 inner
                     .client
                     .send_notification::<TokenStatus>(TokenStatusParams {
                         tokens_in_use: tokens,
+                        user,
                     })
                     .await;
                 // A state changed on the expiry schedule, or files did: the open documents'
@@ -526,6 +537,15 @@ pub fn after_start(inner: &Arc<Inner>) {
     });
     let watcher = watch::start(inner.service(), inner.editor.clone(), sink);
     let _ = inner.watcher.set(watcher);
+    // A user's name that arrives after sign-in goes out with the status.
+    let mut updates = inner.service().user_updates();
+    let weak = Arc::downgrade(inner);
+    tokio::spawn(async move {
+        while updates.changed().await.is_ok() {
+            let Some(inner) = weak.upgrade() else { return };
+            inner.poke_watcher();
+        }
+    });
 }
 
 #[cfg(test)]

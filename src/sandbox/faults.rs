@@ -21,6 +21,9 @@ pub struct FaultRule {
     pub path_contains: String,
     pub fault: Fault,
     pub times: u32,
+    /// Spares requests made with this credential: a fault for the first use of a token the
+    /// test does not know yet (a rotation's replacement).
+    pub spare: Option<crate::secrets::SecretString>,
 }
 
 impl FaultRule {
@@ -30,7 +33,23 @@ impl FaultRule {
             path_contains: path_contains.into(),
             fault,
             times: 1,
+            spare: None,
         }
+    }
+
+    pub fn sparing(mut self, credential: crate::secrets::SecretString) -> Self {
+        self.spare = Some(credential);
+        self
+    }
+
+    /// Whether a request with this `Authorization` header is spared.
+    pub(crate) fn spares(&self, authorization: Option<&str>) -> bool {
+        let Some(spared) = &self.spare else {
+            return false;
+        };
+        authorization
+            .and_then(|a| a.trim().split_once(' '))
+            .is_some_and(|(_, value)| value.trim() == spared.expose())
     }
 
     pub fn times(mut self, times: u32) -> Self {

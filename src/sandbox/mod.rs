@@ -21,6 +21,20 @@ use crate::clock::{self, SharedClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
 
+/// Where the `302` for a bad credential points: the deployment's configured `auth_denied_url`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DenyLocation {
+    /// `Location: /access_denied`, as a fresh deployment is configured.
+    #[default]
+    Relative,
+    /// `Location: http://<host>/access_denied`, as in the older capture.
+    Absolute,
+}
+
+/// How long the genuine server's auth cache remembers a deleted token: about 60 s, after
+/// which a get or a second delete of it answers `400 ... not found`.
+pub const DELETED_CACHE_DEFAULT: std::time::Duration = std::time::Duration::from_secs(61);
+
 /// How a missing or bad credential is answered; deployments differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Denial {
@@ -38,9 +52,16 @@ pub struct SandboxOptions {
     /// Where users and tokens survive a restart; in memory only when `None`.
     pub data: Option<PathBuf>,
     pub denial: Denial,
+    pub deny_location: DenyLocation,
     /// Serve the social (author) and configurations (models) plugins. Some deployments run
     /// only the auth plugins.
     pub social: bool,
+    /// Mimic a deployment without the projects plugin: the current-user endpoint answers only
+    /// after this long (the genuine one waits out an internal 15 s timeout), without
+    /// `personal_project_id`.
+    pub slow_user_endpoint: Option<std::time::Duration>,
+    /// How long a deleted token stays in the auth cache (see [`DELETED_CACHE_DEFAULT`]).
+    pub deleted_cache: std::time::Duration,
     pub clock: SharedClock,
 }
 
@@ -50,7 +71,10 @@ impl Default for SandboxOptions {
             port: 0,
             data: None,
             denial: Denial::Redirect,
+            deny_location: DenyLocation::Relative,
             social: true,
+            slow_user_endpoint: None,
+            deleted_cache: DELETED_CACHE_DEFAULT,
             clock: clock::system(),
         }
     }
@@ -60,10 +84,46 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub data: Option<PathBuf>,
     pub denial: Mutex<Denial>,
+    pub deny_location: Mutex<DenyLocation>,
     pub social: bool,
+    pub slow_user: Option<std::time::Duration>,
+    pub slow_user_gate: SlowGate,
+    pub deleted_cache: std::time::Duration,
+    /// Deleted tokens the auth cache still remembers, with when they were deleted. Memory
+    /// only, as the genuine cache is.
+    pub deleted: Mutex<std::collections::HashMap<String, DateTime<Utc>>>,
     pub clock: SharedClock,
     pub faults: Mutex<Vec<FaultRule>>,
     pub delay: Mutex<std::time::Duration>,
+}
+
+/// The slow user endpoint's requests: counted when they start and when they are answered, so
+/// that tests can tell what a client waited for by order of events rather than by the clock,
+/// and releasable, so that a test need not sit out the delay.
+#[derive(Default)]
+pub(crate) struct SlowGate {
+    pub started: std::sync::atomic::AtomicUsize,
+    pub answered: std::sync::atomic::AtomicUsize,
+    pub released: std::sync::atomic::AtomicBool,
+    pub release: tokio::sync::Notify,
+}
+
+impl SlowGate {
+    /// Waits `delay`, or less when the gate is released.
+    pub async fn wait(&self, delay: std::time::Duration) {
+        use std::sync::atomic::Ordering;
+        let released = self.release.notified();
+        tokio::pin!(released);
+        // Registered before the flag is read, so a release in between is not missed.
+        released.as_mut().enable();
+        if self.released.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = released => {}
+        }
+    }
 }
 
 impl Shared {
@@ -159,6 +219,32 @@ impl SandboxHandle {
         *self.shared.denial.lock().unwrap_or_else(|e| e.into_inner()) = denial;
     }
 
+    pub fn set_deny_location(&self, location: DenyLocation) {
+        *self
+            .shared
+            .deny_location
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = location;
+    }
+
+    /// How many requests the slow user endpoint has started and answered.
+    pub fn slow_user_requests(&self) -> (usize, usize) {
+        use std::sync::atomic::Ordering;
+        let gate = &self.shared.slow_user_gate;
+        (
+            gate.started.load(Ordering::SeqCst),
+            gate.answered.load(Ordering::SeqCst),
+        )
+    }
+
+    /// Lets the slow user endpoint answer now, and from now on at once.
+    pub fn release_slow_user_endpoint(&self) {
+        use std::sync::atomic::Ordering;
+        let gate = &self.shared.slow_user_gate;
+        gate.released.store(true, Ordering::SeqCst);
+        gate.release.notify_waiters();
+    }
+
     /// Delays every answer, to test concurrency and progress reports.
     pub fn set_delay(&self, delay: std::time::Duration) {
         *self.shared.delay.lock().unwrap_or_else(|e| e.into_inner()) = delay;
@@ -226,7 +312,12 @@ pub async fn start(options: SandboxOptions) -> Result<SandboxHandle> {
         store: Mutex::new(store),
         data: options.data.clone(),
         denial: Mutex::new(options.denial),
+        deny_location: Mutex::new(options.deny_location),
         social: options.social,
+        slow_user: options.slow_user_endpoint,
+        slow_user_gate: SlowGate::default(),
+        deleted_cache: options.deleted_cache,
+        deleted: Mutex::new(Default::default()),
         clock: options.clock.clone(),
         faults: Mutex::new(vec![]),
         delay: Mutex::new(std::time::Duration::ZERO),

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::faults::Fault;
 use super::store::{SandboxToken, SandboxUser};
-use super::{Denial, Shared, jwt};
+use super::{Denial, DenyLocation, Shared, jwt};
 use crate::tokens::format_http_date;
 
 type St = State<Arc<Shared>>;
@@ -81,8 +81,15 @@ async fn faults_and_delay(State(shared): St, request: Request, next: Next) -> Re
     let fault = {
         let mut rules = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
         let path = request.uri().path();
+        let authorization = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let hit = rules.iter_mut().find(|r| {
-            r.times > 0 && r.method == request.method() && path.contains(&r.path_contains)
+            r.times > 0
+                && r.method == request.method()
+                && path.contains(&r.path_contains)
+                && !r.spares(authorization)
         });
         hit.map(|r| {
             r.times -= 1;
@@ -149,12 +156,23 @@ fn error_400(message: &str) -> Response {
         .into_response()
 }
 
-fn internal_error() -> Response {
-    json_response(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &json!({"message": "Internal Server Error"}),
+/// A framework error as Flask-RESTful answers it inside the API: `{"message": "..."}`, with
+/// Python's default separators.
+fn message_json(status: StatusCode, message: &str) -> Response {
+    let text = ascii_json(serde_json::to_string(message).unwrap_or_default());
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        format!("{{\"message\": {text}}}\n"),
     )
+        .into_response()
 }
+
+fn internal_error() -> Response {
+    message_json(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+}
+
+const NOT_FOUND_MESSAGE: &str = "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.";
 
 fn html(status: StatusCode, body: String) -> Response {
     (
@@ -176,11 +194,20 @@ fn denied(shared: &Shared, headers: &HeaderMap) -> Response {
     let denial = *shared.denial.lock().unwrap_or_else(|e| e.into_inner());
     let mut response = match denial {
         Denial::Redirect => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("127.0.0.1");
-            let target = format!("http://{host}/access_denied");
+            let location = *shared
+                .deny_location
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            let target = match location {
+                DenyLocation::Relative => "/access_denied".to_string(),
+                DenyLocation::Absolute => {
+                    let host = headers
+                        .get(header::HOST)
+                        .and_then(|h| h.to_str().ok())
+                        .unwrap_or("127.0.0.1");
+                    format!("http://{host}/access_denied")
+                }
+            };
             let t = escape_html(&target);
             let mut r = html(
                 StatusCode::FOUND,
@@ -281,8 +308,20 @@ async fn get_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String
     // The real server does not check that the token is the caller's.
     match store.token(&uid) {
         Some(t) => json_response(StatusCode::OK, &row(&shared, &store, t, false)),
+        // The genuine auth cache still holds the deleted row, and reading it fails.
+        None if recently_deleted(&shared, &uid) => internal_error(),
         None => error_400(&not_found_message(&uid)),
     }
+}
+
+/// Whether the auth cache still remembers `uid` as deleted: for `deleted_cache` after the
+/// delete, by the sandbox's clock (so tests move time instead of waiting).
+fn recently_deleted(shared: &Shared, uid: &str) -> bool {
+    let now = shared.clock.now();
+    let mut deleted = shared.deleted.lock().unwrap_or_else(|e| e.into_inner());
+    let window = Duration::from_std(shared.deleted_cache).unwrap_or(Duration::MAX);
+    deleted.retain(|_, at| now.signed_duration_since(*at) < window);
+    deleted.contains_key(uid)
 }
 
 async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String>) -> Response {
@@ -292,6 +331,10 @@ async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<Str
     };
     let mut store = shared.lock();
     let Some(t) = store.token(&uid).cloned() else {
+        // A second delete within the cache's window "succeeds" again.
+        if recently_deleted(&shared, &uid) {
+            return no_content();
+        }
         return error_400(&not_found_message(&uid));
     };
     if t.user_id != user.id {
@@ -299,6 +342,16 @@ async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<Str
     }
     store.tokens.retain(|x| x.uuid != uid);
     shared.persist(&store);
+    drop(store);
+    shared
+        .deleted
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(uid, shared.clock.now());
+    no_content()
+}
+
+fn no_content() -> Response {
     (
         StatusCode::NO_CONTENT,
         [(header::CONTENT_TYPE, "application/json")],
@@ -397,15 +450,15 @@ async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Res
             m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
         });
     if !is_json {
-        return html(
+        return message_json(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "<!doctype html>\n<html lang=en>\n<title>415 Unsupported Media Type</title>\n<h1>Unsupported Media Type</h1>\n<p>Did not attempt to load JSON data because the request Content-Type was not &#39;application/json&#39;.</p>\n".into(),
+            "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.",
         );
     }
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return html(
+        return message_json(
             StatusCode::BAD_REQUEST,
-            "<!doctype html>\n<html lang=en>\n<title>400 Bad Request</title>\n<h1>Bad Request</h1>\n<p>The browser (or proxy) sent a request that this server could not understand.</p>\n".into(),
+            "The browser (or proxy) sent a request that this server could not understand.",
         );
     };
     let Value::Object(body) = body else {
@@ -421,8 +474,10 @@ async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Res
         Value::Number(n) => Some(n.to_string()),
         _ => return internal_error(),
     };
+    // `now + timedelta(...)`, kept to the microsecond as the genuine server stores it; the
+    // list shows it to the second and the JWT to the minute.
     let now = shared.clock.now();
-    let now = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos()));
+    let now = now - Duration::nanoseconds(i64::from(now.timestamp_subsec_nanos() % 1_000));
     let expires = match body.get("expires").unwrap_or(&Value::Null) {
         Value::Null => None,
         e if !truthy(e) => return internal_error(),
@@ -483,10 +538,29 @@ fn user_json(u: &SandboxUser) -> serde_json::Map<String, Value> {
 }
 
 async fn current_user(State(shared): St, headers: HeaderMap) -> Response {
-    match authenticate(&shared, &headers) {
-        Ok(u) => json_response(StatusCode::OK, &Value::Object(user_json(&u))),
-        Err(r) => r,
+    let user = match authenticate(&shared, &headers) {
+        Ok(u) => u,
+        Err(r) => return r,
+    };
+    let mut body = user_json(&user);
+    if let Some(delay) = shared.slow_user {
+        // The capture of a deployment without the projects plugin: a long wait, then the
+        // user without `personal_project_id`.
+        use std::sync::atomic::Ordering;
+        let gate = &shared.slow_user_gate;
+        gate.started.fetch_add(1, Ordering::SeqCst);
+        gate.wait(delay).await;
+        gate.answered.fetch_add(1, Ordering::SeqCst);
+    } else if shared.social {
+        body.insert(
+            "personal_project_id".into(),
+            json!(user.personal_project_id),
+        );
+    } else {
+        // The projects plugin is loaded but names no personal project.
+        body.insert("personal_project_id".into(), Value::Null);
     }
+    json_response(StatusCode::OK, &Value::Object(body))
 }
 
 async fn author(State(shared): St, headers: HeaderMap) -> Response {
@@ -570,17 +644,11 @@ async fn not_allowed_here(State(shared): St, method: Method, headers: HeaderMap)
         return r;
     }
     let _ = method;
-    json_response(
-        StatusCode::NOT_FOUND,
-        &json!({"message": "The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again."}),
-    )
+    message_json(StatusCode::NOT_FOUND, NOT_FOUND_MESSAGE)
 }
 
 async fn no_such_page() -> Response {
-    html(
-        StatusCode::NOT_FOUND,
-        "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n".into(),
-    )
+    message_json(StatusCode::NOT_FOUND, NOT_FOUND_MESSAGE)
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
 use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
-pub use models::{ModelInfo, ModelsResult, SettingsTarget, pick_default_model};
+pub use models::{ModelInfo, ModelsResult, SelectMode, SettingsTarget, pick_default_model};
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use rotate::{OpenDocuments, RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
@@ -60,6 +60,24 @@ pub struct UserInfo {
     pub id: i64,
     pub email: Option<String>,
     pub name: Option<String>,
+}
+
+impl UserInfo {
+    /// The user as every front end shows them: `Alice Example <alice@example.com>`, or what
+    /// is known of that while the name is still on its way.
+    pub fn display(&self) -> String {
+        match (self.name.as_deref(), self.email.as_deref()) {
+            (Some(n), Some(e)) => format!("{n} <{e}>"),
+            (Some(n), None) => n.to_string(),
+            (None, Some(e)) => format!("<{e}>"),
+            (None, None) => format!("user {} (name not known yet)", self.id),
+        }
+    }
+
+    /// Whether the name and email are still to be fetched.
+    pub fn incomplete(&self) -> bool {
+        self.name.is_none() && self.email.is_none()
+    }
 }
 
 impl From<&User> for UserInfo {
@@ -112,6 +130,10 @@ pub struct GeneratedToken {
 pub struct Timeouts {
     pub connect: Duration,
     pub request: Duration,
+    /// How long sign-in and status wait for the user's name and email once the credential
+    /// is verified. Some deployments take 15 s to answer the user endpoint; the name then
+    /// arrives later and is filled in.
+    pub user: Duration,
 }
 
 impl Default for Timeouts {
@@ -119,6 +141,7 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(10),
             request: Duration::from_secs(30),
+            user: Duration::from_secs(3),
         }
     }
 }
@@ -165,8 +188,24 @@ pub struct Service {
     profiles: ProfileStore,
     timeouts: Timeouts,
     public_project_id: Mutex<i64>,
-    runtime: Mutex<Runtime>,
+    /// Shared with the task that fills in a user's name after sign-in.
+    runtime: Arc<Mutex<Runtime>>,
     data_dir: std::path::PathBuf,
+    /// Counts changes of the signed-in user's details made in the background, so that the
+    /// language server can send the status again.
+    user_updates: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+/// How the credential fared when status checked it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum CredentialState {
+    /// The server accepted it just now.
+    Valid,
+    /// The server refused it: deleted, expired or wrong.
+    Rejected,
+    /// The server could not be asked (unreachable, timed out, failing).
+    NotChecked,
 }
 
 fn not_signed_in() -> Error {
@@ -184,13 +223,100 @@ impl Service {
             profiles: config.profiles,
             timeouts: config.timeouts,
             public_project_id: Mutex::new(config.public_project_id),
-            runtime: Mutex::new(Runtime::default()),
+            runtime: Arc::default(),
             data_dir: config.data_dir,
+            user_updates: Arc::new(tokio::sync::watch::channel(0).0),
         }
+    }
+
+    /// Changes whenever the signed-in user's name or email was filled in after the fact.
+    pub fn user_updates(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.user_updates.subscribe()
+    }
+
+    pub fn timeouts(&self) -> Timeouts {
+        self.timeouts
+    }
+
+    /// Keeps the user's details that arrived late, if `key` is still signed in as that user.
+    fn fill_in_user(&self, key: &str, user: UserInfo) {
+        fill_in_user(&self.profiles, &self.runtime, &self.user_updates, key, user);
     }
 
     fn rt(&self) -> std::sync::MutexGuard<'_, Runtime> {
         self.runtime.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The user's details: the credential is verified by the fastest authenticated call (the
+    /// token list), and the user endpoint, which some deployments answer only after 15 s,
+    /// runs alongside. It is waited for `timeouts.user` at most; a later answer is handed
+    /// back, still running, for the caller to keep when it comes.
+    async fn verify_credential(
+        &self,
+        client: &Client,
+        credential: &SecretString,
+    ) -> Result<(UserInfo, Option<UserFetch>)> {
+        let mut fetch: UserFetch = {
+            let c = client.clone();
+            tokio::spawn(async move { c.current_user().await })
+        };
+        let records = match client.list_tokens().await {
+            Ok(r) => r,
+            Err(e) => {
+                fetch.abort();
+                return Err(e.into());
+            }
+        };
+        // The credential is one of the listed tokens, so the list names its owner.
+        let own = tokens::read_claims(credential.expose()).map(|c| c.uuid);
+        let id = records
+            .iter()
+            .find(|r| Some(&r.uuid) == own.as_ref())
+            .or(records.first())
+            .and_then(|r| r.user_id);
+        let Some(id) = id else {
+            // Nothing else names the user: wait for the user endpoint.
+            return match fetch.await {
+                Ok(Ok(u)) => Ok((UserInfo::from(&u), None)),
+                Ok(Err(e)) => Err(e.into()),
+                Err(e) => Err(Error::internal(e.to_string())),
+            };
+        };
+        let unknown = UserInfo {
+            id,
+            email: None,
+            name: None,
+        };
+        match tokio::time::timeout(self.timeouts.user, &mut fetch).await {
+            Ok(Ok(Ok(u))) => Ok((UserInfo::from(&u), None)),
+            Ok(Ok(Err(e))) => {
+                tracing::info!("the user's name could not be read: {e}");
+                Ok((unknown, None))
+            }
+            Ok(Err(_)) => Ok((unknown, None)),
+            Err(_) => {
+                tracing::info!(
+                    "the user endpoint is slow; the name will be filled in when it answers"
+                );
+                Ok((unknown, Some(fetch)))
+            }
+        }
+    }
+
+    /// Lets a late answer of the user endpoint fill in the profile when it comes.
+    fn keep_user_when_it_arrives(&self, key: String, fetch: UserFetch) {
+        let profiles = self.profiles.clone();
+        let runtime = self.runtime.clone();
+        let updates = self.user_updates.clone();
+        tokio::spawn(async move {
+            match fetch.await {
+                Ok(Ok(u)) => {
+                    fill_in_user(&profiles, &runtime, &updates, &key, UserInfo::from(&u));
+                }
+                Ok(Err(e)) => tracing::info!("the user's name could not be read: {e}"),
+                Err(_) => {}
+            }
+        });
     }
 
     pub fn clock(&self) -> &SharedClock {
@@ -282,6 +408,17 @@ impl Service {
         Ok(self.profiles.load()?.current)
     }
 
+    /// Who is signed in to the current server, as remembered (no network).
+    pub fn signed_in_user(&self) -> Option<UserInfo> {
+        let key = self.current_server().ok().flatten()?;
+        self.profiles
+            .load()
+            .ok()?
+            .servers
+            .get(&key)
+            .map(|p| p.user.clone())
+    }
+
     /// The signed-in session, restored from the profile and the keyring after a restart.
     pub async fn session(&self) -> Result<Arc<Session>> {
         let key = self.current_server()?.ok_or_else(not_signed_in)?;
@@ -336,7 +473,7 @@ impl Service {
         let url = self.url_for(&key, None)?;
         let verify_tls = params.verify_ssl.unwrap_or(true);
         let client = self.client_for(&url, verify_tls, token.clone())?;
-        let user = UserInfo::from(&client.current_user().await?);
+        let (user, pending) = self.verify_credential(&client, &token).await?;
         secrets_io::set(
             &self.secrets,
             SecretKey::Credential {
@@ -377,6 +514,9 @@ impl Service {
             let mut rt = self.rt();
             rt.sessions.remove(&key);
             rt.server_override = Some(key.clone());
+        }
+        if let Some(fetch) = pending {
+            self.keep_user_when_it_arrives(key.clone(), fetch);
         }
         tracing::info!(server = %key, user = user.id, "signed in");
         Ok(SignInResult {
@@ -566,6 +706,44 @@ impl Service {
         tracing::info!(uuid, "token deleted");
         Ok(uuid.to_string())
     }
+}
+
+/// The user endpoint's answer, still on its way.
+type UserFetch = tokio::task::JoinHandle<std::result::Result<User, crate::api::ApiError>>;
+
+fn fill_in_user(
+    profiles: &ProfileStore,
+    runtime: &Mutex<Runtime>,
+    updates: &tokio::sync::watch::Sender<u64>,
+    key: &str,
+    user: UserInfo,
+) {
+    let mut all = match profiles.load() {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::warn!("the user's name could not be kept: {e}");
+            return;
+        }
+    };
+    // Signed out, or signed in as someone else meanwhile: the answer is stale.
+    let Some(profile) = all.servers.get_mut(key).filter(|p| p.user.id == user.id) else {
+        return;
+    };
+    if profile.user == user {
+        return;
+    }
+    profile.user = user;
+    if let Err(e) = profiles.save(&all) {
+        tracing::warn!("the user's name could not be kept: {e}");
+        return;
+    }
+    runtime
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .sessions
+        .remove(key);
+    updates.send_modify(|n| *n += 1);
+    tracing::info!(server = %key, "the user's name arrived");
 }
 
 fn value_key(session: &Session, uuid: &str) -> SecretKey {

@@ -94,13 +94,27 @@ impl Service {
 
     /// Chooses the model configuration that settings will name. `name` may be a model name or
     /// `<project>/<name>` where two projects share a name.
-    pub async fn select_model(&self, project_id: Option<i64>, name: &str) -> Result<SelectedModel> {
+    pub async fn select_model(
+        &self,
+        project_id: Option<i64>,
+        name: &str,
+        mode: SelectMode,
+    ) -> Result<SelectedModel> {
         let session = self.session().await?;
+        if mode == SelectMode::Manual {
+            return self.select_model_manually(&session, project_id, name);
+        }
         let project_id = match project_id {
             Some(p) => p,
             None => self.project_id(&session).await?,
         };
-        let models = fetch_models(&session, project_id).await?;
+        let models = match fetch_models(&session, project_id).await {
+            Ok(m) => m,
+            Err(e) if mode == SelectMode::ListedOrManual && e.message == NO_MODELS_ENDPOINT => {
+                return self.select_model_manually(&session, Some(project_id), name);
+            }
+            Err(e) => return Err(e),
+        };
         let (want_project, want_name) = match name.split_once('/') {
             Some((p, n)) if p.parse::<i64>().is_ok() => (p.parse::<i64>().ok(), n),
             _ => (None, name),
@@ -131,12 +145,47 @@ impl Service {
         let selected = SelectedModel {
             name: chosen.name.clone(),
             project_id: chosen.project_id,
+            manual: false,
         };
         let keep = selected.clone();
         self.update_profile(&session.server, |p| {
             p.project_id = Some(project_id);
             p.model = Some(keep);
         })?;
+        Ok(selected)
+    }
+
+    /// Keeps the project and model the user typed, unchecked: the way to settings on a
+    /// server without the models endpoint.
+    fn select_model_manually(
+        &self,
+        session: &Session,
+        project_id: Option<i64>,
+        name: &str,
+    ) -> Result<SelectedModel> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("Type the model's name."));
+        }
+        let project_id = project_id.or(session.project_id).ok_or_else(|| {
+            Error::invalid("Name the project of the model too (its id, as ELITEA shows it).")
+        })?;
+        if project_id <= 0 {
+            return Err(Error::invalid(format!(
+                "{project_id} is not a project id: ELITEA's are positive numbers."
+            )));
+        }
+        let selected = SelectedModel {
+            name: name.to_string(),
+            project_id,
+            manual: true,
+        };
+        let keep = selected.clone();
+        self.update_profile(&session.server, |p| {
+            p.project_id = Some(project_id);
+            p.model = Some(keep);
+        })?;
+        tracing::info!(project_id, "model entered by hand");
         Ok(selected)
     }
 
@@ -175,6 +224,7 @@ impl Service {
                 let selected = SelectedModel {
                     name: m.name.clone(),
                     project_id: m.project_id,
+                    manual: false,
                 };
                 let keep = selected.clone();
                 self.update_profile(&session.server, |p| p.model = Some(keep))?;
@@ -199,16 +249,31 @@ impl Service {
 fn no_project(why: &str) -> Error {
     Error::new(
         ErrorKind::SettingsUnavailable,
-        format!("No project is known ({why}): sign in again with your project id."),
+        format!(
+            "No project is known ({why}): sign in again with your project id, or name the project and the model by hand (select-model NAME --project ID)."
+        ),
     )
 }
+
+/// Whether a model name is checked against the server's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SelectMode {
+    /// It must be in the project's list.
+    Listed,
+    /// Kept as typed (the LSP's `manual: true`).
+    Manual,
+    /// Checked when the server lists models, kept as typed when it has no models endpoint.
+    ListedOrManual,
+}
+
+const NO_MODELS_ENDPOINT: &str = "This server does not offer model configurations (no configurations plugin): name the project and the model by hand (select-model NAME --project ID, or the editor's \"enter a model\" input).";
 
 async fn fetch_models(session: &Session, project_id: i64) -> Result<Vec<Model>> {
     match session.client.models(project_id).await {
         Ok(m) => Ok(m.items),
         Err(e) if e.kind == ApiErrorKind::NotFound && e.status == Some(404) => Err(Error::new(
             ErrorKind::SettingsUnavailable,
-            "This server does not offer model configurations (no configurations plugin): settings cannot name a model.",
+            NO_MODELS_ENDPOINT,
         )),
         Err(e) => Err(e.into()),
     }

@@ -15,6 +15,9 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct SelectedModel {
     pub name: String,
     pub project_id: i64,
+    /// Typed by the user on a server without the models endpoint: not checked against it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub manual: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

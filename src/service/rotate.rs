@@ -322,10 +322,11 @@ impl Service {
             }
         }
 
-        // 3. The replacement must authenticate before anything is given up.
+        // 3. The replacement must authenticate before anything is given up. The token list is
+        // the fastest authenticated call; the user endpoint can take 15 s on some deployments.
         let check =
             Client::new(session.client.config().clone(), new_value.clone()).map_err(Error::from)?;
-        if let Err(e) = check.current_user().await {
+        if let Err(e) = check.list_tokens().await {
             let msg = self
                 .rollback(
                     &undo,
@@ -363,7 +364,13 @@ impl Service {
             }
             if let Err(e) = self.delete_token_unchecked(&session, uuid).await {
                 // A lost answer may hide a delete that happened: then there is no going back.
-                let gone = matches!(session.client.get_token(uuid).await, Err(ref x) if x.kind == crate::api::ApiErrorKind::NotFound);
+                // The list tells, at once; a get of a just-deleted token answers 500 for a
+                // minute on the genuine server (its auth cache), which says nothing.
+                let gone = session
+                    .client
+                    .list_tokens()
+                    .await
+                    .is_ok_and(|all| !all.iter().any(|t| t.uuid == uuid));
                 if !gone {
                     if was_credential {
                         let old_value = self.token_value(uuid).await.ok().flatten();

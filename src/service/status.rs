@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{SelectedModel, Service, UserInfo};
+use super::{CredentialState, SelectedModel, Service, UserInfo};
+use crate::api::ApiErrorKind;
 use crate::error::{ErrorKind, Result};
 use crate::tokens::{ExpiryStatus, StatusKind};
 
@@ -34,6 +35,13 @@ pub struct StatusResult {
     pub server_url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<UserInfo>,
+    /// Whether the server accepts the credential, asked with one fast call: `rejected` once
+    /// the token was deleted or expired on the server, `notChecked` when it cannot be asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential: Option<CredentialState>,
+    /// Why the credential is rejected or was not checked, in a sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credential_note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub project_id: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -62,6 +70,8 @@ impl Service {
                     signed_in: false,
                     server_url: None,
                     user: None,
+                    credential: None,
+                    credential_note: None,
                     project_id: None,
                     model: None,
                     settings_available: false,
@@ -81,16 +91,65 @@ impl Service {
                 session.url()
             ));
         }
-        let target = self.settings_target().await;
+        // One fast call says whether the credential still works; the user's name comes
+        // alongside when it is not known yet (a slow user endpoint at sign-in).
+        let wants_user = session.user.incomplete();
+        let (check, fetched) = tokio::join!(session.client.list_tokens(), async {
+            if !wants_user {
+                return None;
+            }
+            tokio::time::timeout(self.timeouts().user, session.client.current_user())
+                .await
+                .ok()
+                .and_then(|r| r.ok())
+        });
+        if let Some(u) = fetched.map(|u| UserInfo::from(&u))
+            && u.id == session.user.id
+        {
+            self.fill_in_user(&session.server, u);
+        }
+        let (credential, credential_note) = match check {
+            Ok(_) => (CredentialState::Valid, None),
+            Err(e) if e.kind == ApiErrorKind::CredentialRejected => {
+                (CredentialState::Rejected, Some(e.message))
+            }
+            Err(e)
+                if matches!(
+                    e.kind,
+                    ApiErrorKind::Network | ApiErrorKind::Timeout | ApiErrorKind::Tls
+                ) =>
+            {
+                (
+                    CredentialState::NotChecked,
+                    Some(format!("not checked (server unreachable): {}", e.message)),
+                )
+            }
+            Err(e) => (
+                CredentialState::NotChecked,
+                Some(format!("not checked: {}", e.message)),
+            ),
+        };
+        // Settings need the server; without a working credential they cannot be offered.
+        let target = match credential {
+            CredentialState::Valid => self.settings_target().await.map_err(|e| e.message),
+            CredentialState::Rejected => {
+                Err("The server rejected your credential: sign in again.".to_string())
+            }
+            CredentialState::NotChecked => {
+                Err("The server could not be asked whether settings can be offered.".to_string())
+            }
+        };
         let session = self.session().await?;
         Ok(StatusResult {
             signed_in: true,
             server_url: Some(session.url()),
             user: Some(session.user.clone()),
+            credential: Some(credential),
+            credential_note,
             project_id: session.project_id,
             model: session.model.clone(),
             settings_available: target.is_ok(),
-            settings_unavailable_reason: target.err().map(|e| e.message),
+            settings_unavailable_reason: target.err(),
             tokens_in_use,
             verify_ssl: Some(session.verify_tls),
             secrets_store,

@@ -94,14 +94,19 @@ pub fn warning_message(token: &TokenInUse, threshold: Threshold) -> String {
     }
 }
 
-/// The state the shims show, compared to decide whether to send it again.
-type Fingerprint = Vec<(String, StatusKind, bool, Vec<String>)>;
+/// The state the shims show, compared to decide whether to send it again: the tokens, and
+/// who is signed in (whose name may arrive after sign-in).
+type Fingerprint = (
+    Vec<(String, StatusKind, bool, Vec<String>)>,
+    Option<crate::service::UserInfo>,
+);
 
-fn fingerprint(tokens: &[TokenInUse]) -> Fingerprint {
-    tokens
+fn fingerprint(tokens: &[TokenInUse], user: Option<crate::service::UserInfo>) -> Fingerprint {
+    let tokens = tokens
         .iter()
         .map(|t| (t.uuid.clone(), t.status.kind, t.revoked, t.files.clone()))
-        .collect()
+        .collect();
+    (tokens, user)
 }
 
 /// Starts watching. `editor` is read at every look, so configuration changes take effect.
@@ -122,7 +127,7 @@ pub fn start(
                 let candidates: Vec<PathBuf> = candidate_files(&service, &editor_now);
                 files_watch.watch(&candidates);
                 let tokens = service.tokens_in_use(&candidates).await;
-                let print = fingerprint(&tokens);
+                let print = fingerprint(&tokens, service.signed_in_user());
                 if last.as_ref() != Some(&print) {
                     sink.status(tokens.clone()).await;
                     last = Some(print);
