@@ -85,6 +85,13 @@ enum class StoreChoice {
     @SerializedName("editor") EDITOR,
 }
 
+/** How the credential fared when `elitea.status` checked it. */
+enum class CredentialState {
+    @SerializedName("valid") VALID,
+    @SerializedName("rejected") REJECTED,
+    @SerializedName("notChecked") NOT_CHECKED,
+}
+
 /** `data.kind` of every error the server answers. */
 enum class ErrorKind {
     @SerializedName("invalidParams") INVALID_PARAMS,
@@ -112,6 +119,8 @@ data class UserInfo(
 data class SelectedModel(
     val name: String,
     val projectId: Long,
+    /** Typed by the user on a server without the models endpoint: not checked against it. */
+    val manual: Boolean? = null,
 )
 
 data class ExpiryStatus(
@@ -224,6 +233,10 @@ data class StatusResult(
     val secretsStore: String,
     /** Things the user should know: TLS verification off, secrets in a plain file. */
     val warnings: List<String>,
+    /** Whether the server accepts the credential, asked with one fast call. */
+    val credential: CredentialState? = null,
+    /** Why the credential is rejected or was not checked, in a sentence. */
+    val credentialNote: String? = null,
 )
 
 /** `elitea.listTokens`: search, sort and paging, done by the server (ELITEA has none). */
@@ -303,6 +316,8 @@ data class ModelsResult(
 data class SelectModelParams(
     val projectId: Long? = null,
     val name: String,
+    /** Keep `name` as typed, unchecked (a server without the models endpoint). */
+    val manual: Boolean? = null,
 )
 
 data class SelectModelResult(
@@ -401,6 +416,8 @@ data class RotateTokenResult(
 /** `elitea/tokenStatus`. */
 data class TokenStatusParams(
     val tokensInUse: List<TokenInUse>,
+    /** Who is signed in, when anyone is (sent again when the user's name arrives late). */
+    val user: UserInfo? = null,
 )
 
 /** `data` of a JSON-RPC error answered by a command. */

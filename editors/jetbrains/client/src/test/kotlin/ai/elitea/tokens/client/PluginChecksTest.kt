@@ -102,13 +102,136 @@ class PluginChecksTest {
         val server = servers.single()
         val serviceSource = pluginPackageDir.resolve("EliteaProjectService.kt").readText()
         assertTrue(serviceSource.contains("""const val SERVER_ID = "${server.getAttribute("id")}""""), "the server id in plugin.xml is the one the plugin asks LSP4IJ for")
-        assertTrue(server.getAttribute("label").isNotBlank())
+        // LSP4IJ shows `name` in its Language Servers view and balloons (there is no `label`).
+        assertEquals("ELITEA Tokens", server.getAttribute("name"))
         val factory = server.getAttribute("factoryClass")
         assertTrue(factory in declarations(pluginSources), "$factory is not a class of the plugin")
         val factorySource = pluginSources.entries.single { (_, text) -> text.contains("class ${factory.substringAfterLast('.')}") }.value
         assertTrue(factorySource.contains(": LanguageServerFactory"), "the factory implements LSP4IJ's LanguageServerFactory")
         assertTrue(factorySource.contains(": ProcessStreamConnectionProvider()"), "the server is started by a ProcessStreamConnectionProvider")
         assertTrue(factorySource.contains("ServerBinary.resolve") || pluginSources.values.any { it.contains("ServerBinary.resolve") })
+    }
+
+    /**
+     * The attributes each extension point takes, written down from the sources that declare
+     * them, so that a misspelt or invented attribute (the `label` LSP4IJ does not have) fails
+     * here rather than being ignored by the IDE at run time.
+     */
+    object DeclaredAttributes {
+        /** Every extension element, whatever its point: read by the platform's descriptor reader (id, order, os). */
+        val COMMON = setOf("id", "order", "os")
+
+        val BY_POINT: Map<String, Set<String>> = mapOf(
+            // LSP4IJ 0.17.0 (tag 0.17.0), src/main/java/com/redhat/devtools/lsp4ij/server/definition/extension/
+            // ServerExtensionPointBean.java: its @Attribute fields (plus the nested <description> tag).
+            "com.redhat.devtools.lsp4ij.server" to setOf(
+                "id", "bundle", "nameKey", "name", "descriptionKey", "icon", "factoryClass", "singleton",
+                "supportsLightEdit", "lastDocumentDisconnectedTimeout",
+            ),
+            // LSP4IJ 0.17.0, LanguageMappingExtensionPointBean.java.
+            "com.redhat.devtools.lsp4ij.languageMapping" to setOf("serverId", "language", "languageId", "documentMatcher"),
+            // IntelliJ Platform, com.intellij.openapi.options.ConfigurableEP (intellij-community,
+            // platform/ide-core, read at commit 06db2ea9; its @Attribute fields).
+            "com.intellij.applicationConfigurable" to setOf(
+                "displayName", "key", "bundle", "childrenEPName", "dynamic", "parentId", "id", "groupId", "groupWeight",
+                "nonDefaultProject", "implementation", "instance", "provider", "treeRenderer",
+            ),
+            // com.intellij.openapi.wm.ToolWindowEP (platform/platform-api, read at commit 06595e8d).
+            "com.intellij.toolWindow" to setOf(
+                "id", "anchor", "side", "icon", "doNotActivateOnStart", "factoryClass", "conditionClass", "secondary", "canCloseContents",
+            ),
+            // com.intellij.notification.impl.NotificationGroupEP (platform/ide-core).
+            "com.intellij.notificationGroup" to setOf(
+                "id", "displayType", "isLogByDefault", "toolWindowId", "icon", "bundle", "key", "notificationIds", "hideFromSettings",
+            ),
+            // Interface extension points (declared with `interface=`): the class is `implementation`.
+            "com.intellij.statusBarWidgetFactory" to setOf("implementation"),
+            "com.intellij.editorNotificationProvider" to setOf("implementation"),
+            "com.intellij.postStartupActivity" to setOf("implementation"),
+        )
+
+        /** @RequiredElement attributes of the same sources. */
+        val REQUIRED: Map<String, Set<String>> = mapOf(
+            "com.redhat.devtools.lsp4ij.server" to setOf("id", "factoryClass"),
+            "com.redhat.devtools.lsp4ij.languageMapping" to setOf("serverId", "language"),
+            "com.intellij.notificationGroup" to setOf("id", "displayType"),
+        )
+
+        /** What is wrong with the extension elements of [doc]: unknown points, attributes they do not declare, missing required ones. */
+        fun problems(doc: Document): List<String> {
+            val out = mutableListOf<String>()
+            val blocks = doc.getElementsByTagName("extensions")
+            for (b in 0 until blocks.length) {
+                val block = blocks.item(b) as Element
+                val ns = block.getAttribute("defaultExtensionNs")
+                val children = block.childNodes
+                for (c in 0 until children.length) {
+                    val el = children.item(c) as? Element ?: continue
+                    val point = "$ns.${el.tagName}"
+                    val declared = BY_POINT[point]
+                    if (declared == null) {
+                        out += "<${el.tagName}> ($point): no attribute list written down for this extension point"
+                        continue
+                    }
+                    val attrs = el.attributes
+                    for (a in 0 until attrs.length) {
+                        val name = attrs.item(a).nodeName
+                        if (name !in declared && name !in COMMON) out += "<${el.tagName}> ($point) has '$name', which $point does not declare"
+                    }
+                    for (req in REQUIRED[point].orEmpty()) if (!el.hasAttribute(req)) out += "<${el.tagName}> ($point) lacks the required '$req'"
+                }
+            }
+            return out
+        }
+    }
+
+    @Test
+    fun `every extension element uses only the attributes its extension point declares`() {
+        assertEquals(emptyList<String>(), DeclaredAttributes.problems(pluginXml()))
+    }
+
+    @Test
+    fun `the attribute check finds a label on the LSP4IJ server and an unknown point`() {
+        val factory = DocumentBuilderFactory.newInstance()
+        val bad = factory.newDocumentBuilder().parse(
+            org.xml.sax.InputSource(
+                java.io.StringReader(
+                    """<idea-plugin><extensions defaultExtensionNs="com.redhat.devtools.lsp4ij">""" +
+                        """<server id="x" label="X" factoryClass="a.B"/></extensions>""" +
+                        """<extensions defaultExtensionNs="com.intellij"><notificationGroup id="g"/><madeUp implementation="c"/></extensions></idea-plugin>""",
+                ),
+            ),
+        )
+        val problems = DeclaredAttributes.problems(bad)
+        assertEquals(3, problems.size, problems.toString())
+        assertTrue(problems[0].contains("'label'"), problems.toString())
+        assertTrue(problems.any { it.contains("displayType") } && problems.any { it.contains("madeUp") }, problems.toString())
+    }
+
+    @Test
+    fun `callbacks use the default modality, the public plugin API, and write actions for writes`() {
+        val problems = mutableListOf<String>()
+        // Files, the VFS and dialogs need a write-safe context: never ModalityState.any().
+        val forbidden = mapOf(
+            "ModalityState.any(" to "ModalityState.any(): use the default modality (invokeLater without a state)",
+            "PluginManagerCore" to "PluginManagerCore: internal in later platforms; use PluginManager.getPluginByClass",
+        )
+        // Changes through the VFS or documents: only inside a write action.
+        val writes = listOf("setBinaryContent(", "VfsUtil.saveText(", ".setText(", "createChildData(", "createChildDirectory(", ".delete(this")
+        val writeActions = listOf("WriteAction", "runWriteAction", "WriteCommandAction")
+        for ((path, source) in pluginSources) {
+            val name = sourcesRoot.relativize(path).toString()
+            // Code only: the comments may say what is avoided and why.
+            val text = source.replace(Regex("""/\*[\s\S]*?\*/"""), "").replace(Regex("""(?m)^\s*//.*$|\s//\s.*$"""), "")
+            for ((f, why) in forbidden) if (text.contains(f)) problems += "$name: $why"
+            for (w in writes) {
+                if (text.contains(w) && writeActions.none { text.contains(it) }) problems += "$name writes ($w) outside a write action"
+            }
+        }
+        assertEquals(emptyList<String>(), problems)
+        // The one place that runs callbacks on the EDT says how.
+        val service = pluginPackageDir.resolve("EliteaProjectService.kt").readText()
+        assertTrue(Regex("""invokeLater \{""").containsMatchIn(service), "EliteaProjectService.call uses invokeLater with the default modality")
     }
 
     @Test
@@ -175,7 +298,8 @@ class PluginChecksTest {
             "JsonRequest", "JsonNotification", "org.eclipse.lsp4j.jsonrpc", "org.eclipse.lsp4j.launch", "org.eclipse.lsp4j.services",
             "\"elitea.", "\"elitea/", "sendNotification", "sendRequest",
         )
-        val allowedLsp4j = setOf("org.eclipse.lsp4j.MessageActionItem", "org.eclipse.lsp4j.ShowMessageRequestParams")
+        // The types LSP4IJ's own API takes (its client's showMessageRequest, LSPClientFeatures.initializeParams).
+        val allowedLsp4j = setOf("org.eclipse.lsp4j.MessageActionItem", "org.eclipse.lsp4j.ShowMessageRequestParams", "org.eclipse.lsp4j.InitializeParams")
         val problems = mutableListOf<String>()
         for ((path, text) in pluginSources) {
             val name = sourcesRoot.relativize(path).toString()

@@ -408,3 +408,35 @@ class ExpiryWarningsTest {
         assertEquals("ELITEA: Sign in", tracker.summary().text)
     }
 }
+
+class DisplayTest {
+    @Test
+    fun `expiry dates in the user's locale and zone, never for Never`() {
+        val utc = java.time.ZoneId.of("UTC")
+        // The JDK puts a narrow no-break space before PM: compared as plain spaces.
+        val us = ExpiryDates.format("2026-12-30T14:05:00Z", java.util.Locale.US, utc)?.replace('\u202f', ' ')?.replace('\u00a0', ' ')
+        assertEquals("Dec 30, 2026, 2:05 PM", us)
+        assertEquals("30.12.2026, 15:05", ExpiryDates.format("2026-12-30T14:05:00Z", java.util.Locale.GERMANY, java.time.ZoneId.of("Europe/Berlin")))
+        assertNull(ExpiryDates.format(null))
+        assertEquals("soon", ExpiryDates.format("soon"), "not RFC 3339: shown as sent")
+    }
+
+    @Test
+    fun `used in names the places as the user knows them`() {
+        val home = "/home/u"
+        val paths = listOf(
+            "/home/u/.config/Code/User/settings.json",
+            "/work/app/.vscode/settings.json",
+            "/work/other/.idea/alita.xml",
+            "/work/mine/.idea/elitea.xml",
+            "/home/u/notes/elitea.json",
+            "/home/u/.config/Code/User/settings.json",
+        )
+        assertEquals(
+            "VSCode user settings, workspace: app, JetBrains: other, this project (.idea/elitea.xml), ~/notes/elitea.json",
+            UsedIn.describe(paths, projectBase = "/work/mine", home = home),
+        )
+        assertEquals("", UsedIn.describe(null))
+        assertEquals("", UsedIn.describe(emptyList()))
+    }
+}

@@ -60,6 +60,11 @@ class EliteaConfigurable : BoundConfigurable("ELITEA") {
                     .comment("Empty: the binary bundled with the plugin. The environment variable ${ServerBinary.ENV}, when set, wins.")
             }
             row {
+                checkBox("Keep secrets in the IDE's password safe rather than the OS keyring")
+                    .bindSelected({ options.ideSecretStore }, { options.ideSecretStore = it })
+                    .comment("Without it, the password safe is used only where no OS keyring answers (remote hosts, containers).")
+            }
+            row {
                 checkBox("Keep secrets in a plain file instead of the OS keyring (insecure)")
                     .bindSelected({ options.fileSecretStore }, { options.fileSecretStore = it })
                     .comment("Only where no keyring runs. The file is private (mode 0600), but not encrypted.")
@@ -68,9 +73,9 @@ class EliteaConfigurable : BoundConfigurable("ELITEA") {
     }
 
     override fun apply() {
-        val before = listOf(options.serverPath, options.fileSecretStore)
+        val before = listOf(options.serverPath, options.fileSecretStore, options.ideSecretStore)
         super.apply()
-        val restart = before != listOf(options.serverPath, options.fileSecretStore)
+        val restart = before != listOf(options.serverPath, options.fileSecretStore, options.ideSecretStore)
         for (project in ProjectManager.getInstance().openProjects) {
             if (project.isDisposed) continue
             val service = EliteaProjectService.getInstance(project)

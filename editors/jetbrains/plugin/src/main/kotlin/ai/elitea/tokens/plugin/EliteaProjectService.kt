@@ -5,13 +5,11 @@ import ai.elitea.tokens.client.EliteaException
 import ai.elitea.tokens.client.ErrorKind
 import ai.elitea.tokens.client.ServerBinary
 import ai.elitea.tokens.client.TokenStatusTracker
-import com.intellij.ide.plugins.PluginManagerCore
+import com.intellij.ide.plugins.PluginManager
 import com.intellij.openapi.Disposable
 import com.intellij.openapi.application.ApplicationManager
-import com.intellij.openapi.application.ModalityState
 import com.intellij.openapi.components.Service
 import com.intellij.openapi.components.service
-import com.intellij.openapi.extensions.PluginId
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.util.Disposer
 import com.redhat.devtools.lsp4ij.LanguageServerManager
@@ -36,7 +34,16 @@ class EliteaProjectService(private val project: Project) : Disposable {
     fun binary(): ServerBinary.Resolution =
         ServerBinary.resolve(setting = EliteaSettings.getInstance().state.serverPath, pluginRoot = pluginRoot())
 
-    private fun pluginRoot(): Path? = PluginManagerCore.getPlugin(PluginId.getId(PLUGIN_ID))?.pluginPath
+    // PluginManager's public API, by one of the plugin's own classes (PluginManagerCore.getPlugin
+    // is internal in later platforms, and the Marketplace verifier flags it).
+    private fun pluginRoot(): Path? = PluginManager.getPluginByClass(EliteaProjectService::class.java)?.pluginPath
+
+    /**
+     * The raw side of the server's output: the action items of its message requests, which
+     * LSP4J's MessageActionItem drops (see MessageRequestTap). Set by the connection provider.
+     */
+    @Volatile
+    var tap: ai.elitea.tokens.client.MessageRequestTap? = null
 
     /** The typed API of this project's server, started by LSP4IJ when it is not running. */
     fun api(): CompletableFuture<EliteaApi> {
@@ -50,13 +57,16 @@ class EliteaProjectService(private val project: Project) : Disposable {
                 ErrorKind.UNAVAILABLE,
                 "The ELITEA language server did not start: see its log in the Language Servers tool window, or Restart Server.",
             )
-            EliteaApi(server)
+            // The rules come with initialize's result: the capabilities LSP4IJ keeps.
+            EliteaApi(server, item.serverCapabilities?.experimental)
         }
     }
 
     /**
-     * Calls the server; [onSuccess] or the failure handling then runs on the UI thread. A failure
-     * [onError] does not take (returns false) is shown as a notification with the server's sentence.
+     * Calls the server; [onSuccess] or the failure handling then runs on the EDT with the default
+     * modality: callbacks open dialogs and refresh the VFS, which need a write-safe context, so
+     * they wait for any modal dialog to close (never `ModalityState.any()`). A failure [onError]
+     * does not take (returns false) is shown as a notification with the server's sentence.
      */
     fun <T> call(
         block: (EliteaApi) -> CompletableFuture<T>,
@@ -64,7 +74,7 @@ class EliteaProjectService(private val project: Project) : Disposable {
         onSuccess: (T) -> Unit,
     ) {
         api().thenCompose { block(it) }.whenComplete { value, error ->
-            ApplicationManager.getApplication().invokeLater({
+            ApplicationManager.getApplication().invokeLater {
                 if (project.isDisposed) return@invokeLater
                 if (error != null) {
                     val e = EliteaException.from("", error)
@@ -72,7 +82,7 @@ class EliteaProjectService(private val project: Project) : Disposable {
                 } else {
                     onSuccess(value)
                 }
-            }, ModalityState.any())
+            }
         }
     }
 
@@ -83,7 +93,7 @@ class EliteaProjectService(private val project: Project) : Disposable {
     }
 
     fun refreshStatus() {
-        call({ it.status() }, onError = { true }) { tokens.update(it.tokensInUse) }
+        call({ it.status() }, onError = { true }) { tokens.updateStatus(it) }
     }
 
     /** Restart Server, and a change of the binary or the secret store. */

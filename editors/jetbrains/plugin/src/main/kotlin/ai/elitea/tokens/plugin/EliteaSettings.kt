@@ -13,7 +13,7 @@ import com.intellij.openapi.project.Project
 
 /**
  * Settings | Tools | ELITEA, kept per IDE. No secret is stored here: the credential and the
- * generated values live in the OS keyring, held by the language server.
+ * generated values live in the OS keyring, or the IDE's password safe, held by the language server.
  */
 @State(name = "EliteaTokensSettings", storages = [Storage("elitea-tokens.xml")])
 @Service(Service.Level.APP)
@@ -36,6 +36,12 @@ class EliteaSettings : SimplePersistentStateComponent<EliteaSettings.Options>(Op
 
         /** The insecure opt-in: secrets in a 0600 file instead of the OS keyring. */
         var fileSecretStore by property(false)
+
+        /**
+         * Secrets in the IDE's password safe first (`secretsStore: editor`). Without it the OS
+         * keyring is used when it answers, the password safe otherwise (the plugin always offers it).
+         */
+        var ideSecretStore by property(false)
     }
 
     val settingsSchema: SettingsSchema
@@ -51,7 +57,11 @@ class EliteaSettings : SimplePersistentStateComponent<EliteaSettings.Options>(Op
             schema = if (state.schema == SCHEMA_CURRENT) SCHEMA_CURRENT else SCHEMA_LEGACY,
             jetbrainsProjectPath = base,
             workspaceFolders = listOfNotNull(base),
-            secretsStore = if (state.fileSecretStore) StoreChoice.FILE else null,
+            secretsStore = when {
+                state.fileSecretStore -> StoreChoice.FILE
+                state.ideSecretStore -> StoreChoice.EDITOR
+                else -> null
+            },
         )
     }
 

@@ -14,9 +14,10 @@ import java.util.concurrent.CompletableFuture
 
 /**
  * An expiry warning as a sticky balloon with the server's actions. The chosen one is answered
- * back to the server: it rotates the token itself for "Rotate now" (and says how it went),
- * snoozes for "Remind me tomorrow". "Show tokens" also opens the token list here. A balloon
- * closed without a choice answers none.
+ * back to the server (its `action` and `uuid` with it): it rotates the token itself for
+ * `rotate` (and says how it went), snoozes for `snooze`; `showTokens` also opens the token list
+ * here. What a button does is told by its `action`, never by its title. A balloon closed
+ * without a choice answers none.
  */
 object ExpiryNotifications {
     fun show(project: Project, warning: ExpiryWarning): CompletableFuture<MessageActionItem?> {
@@ -36,7 +37,7 @@ object ExpiryNotifications {
                         when (action.kind) {
                             WarningActionKind.SHOW_TOKENS -> TokensToolWindowFactory.show(project)
                             // The server rotates; its tokenStatus then reloads the list.
-                            WarningActionKind.ROTATE, WarningActionKind.OTHER -> {}
+                            WarningActionKind.ROTATE, WarningActionKind.SNOOZE -> {}
                         }
                     }
                 })

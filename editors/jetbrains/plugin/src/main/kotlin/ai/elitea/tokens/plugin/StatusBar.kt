@@ -1,6 +1,7 @@
 package ai.elitea.tokens.plugin
 
-import ai.elitea.tokens.client.StatusKind
+import ai.elitea.tokens.client.StatusClick
+import ai.elitea.tokens.plugin.actions.SignInAction
 import ai.elitea.tokens.plugin.ui.TokensToolWindowFactory
 import com.intellij.openapi.application.ApplicationManager
 import com.intellij.openapi.project.Project
@@ -49,18 +50,18 @@ class EliteaStatusBarWidget(private val project: Project) : StatusBarWidget, Sta
         return summary.text
     }
 
-    override fun getTooltipText(): String {
-        val summary = tokens.summary()
-        val hint = when (summary.kind) {
-            StatusKind.WARNING, StatusKind.EXPIRED -> "\nClick to see your tokens and rotate."
-            else -> "\nClick to see your tokens."
-        }
-        return summary.tooltip + hint
-    }
+    // Text, tooltip and click come from the client's StatusSummary (tested there): before
+    // sign-in "ELITEA: Sign in" and a click signs in; signed in with none in use "ELITEA".
+    override fun getTooltipText(): String = tokens.summary().tooltip
 
     override fun getAlignment(): Float = Component.CENTER_ALIGNMENT
 
-    override fun getClickConsumer(): Consumer<MouseEvent> = Consumer { TokensToolWindowFactory.show(project) }
+    override fun getClickConsumer(): Consumer<MouseEvent> = Consumer {
+        when (tokens.summary().click) {
+            StatusClick.SIGN_IN -> SignInAction.signIn(project)
+            StatusClick.SHOW_TOKENS -> TokensToolWindowFactory.show(project)
+        }
+    }
 
     companion object {
         const val ID = "ai.elitea.tokens.status"

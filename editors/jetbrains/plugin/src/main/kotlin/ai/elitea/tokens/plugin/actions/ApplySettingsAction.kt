@@ -17,6 +17,7 @@ import com.intellij.openapi.fileEditor.FileEditorManager
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.ui.Messages
 import com.intellij.openapi.vfs.LocalFileSystem
+import com.intellij.openapi.util.io.FileUtil
 import java.nio.file.Path
 
 /**
@@ -33,6 +34,18 @@ class ApplySettingsAction : EliteaAction() {
         }
 
     companion object {
+        /** "this project's .idea/alita.xml", "user settings", or the file with `~` for the home folder. */
+        fun describeTarget(project: Project, ide: Ide, target: SettingsTarget, path: String): String {
+            val base = project.basePath
+            return when {
+                ide == Ide.JETBRAINS && base != null && FileUtil.isAncestor(base, path, true) ->
+                    "this project's ${FileUtil.getRelativePath(base, path, '/') ?: path}"
+                target.kind == TargetKind.USER -> "VSCode user settings"
+                target.kind == TargetKind.WORKSPACE -> "the workspace settings (${FileUtil.getLocationRelativeToUserHome(path)})"
+                else -> FileUtil.getLocationRelativeToUserHome(path)
+            }
+        }
+
         fun applyToProject(project: Project, row: TokenRow, schema: SettingsSchema, includeTokenInXml: Boolean) {
             val base = project.basePath
             if (base == null) {
@@ -84,18 +97,21 @@ class ApplySettingsAction : EliteaAction() {
                     else -> false
                 }
             }) { result ->
+                // On the EDT, default modality (EliteaProjectService.call): the synchronous refresh
+                // needs a write-safe context; it takes its own write action.
                 val file = LocalFileSystem.getInstance().refreshAndFindFileByNioFile(Path.of(result.path))
+                val where = describeTarget(project, ide, target, result.path)
                 val text = buildString {
                     if (result.changedKeys.isEmpty()) {
-                        append("${result.path} already has these settings.")
+                        append("$where already has these ELITEA settings.")
                     } else {
-                        append("Wrote ${result.changedKeys.size} ELITEA setting(s) to ${result.path}")
+                        append("Wrote the ELITEA settings for '${row.displayName}' to $where")
                         append(if (result.tokenIncluded) ", with the token." else ".")
-                        result.backupPath?.let { append("\nThe previous content is in $it.") }
-                        if (ide == Ide.JETBRAINS) append("\nReopen the project for the ELITEA plugin to read them.")
+                        if (ide == Ide.JETBRAINS) append(" Reopen the project for the ELITEA plugin to read them.")
                     }
                 }
-                val open = file?.let { f -> NotificationAction.createSimpleExpiring("Open") { FileEditorManager.getInstance(project).openFile(f, true) } }
+                // One balloon, with the file one click away instead of its absolute path (and the backup's).
+                val open = file?.let { f -> NotificationAction.createSimpleExpiring("Open File") { FileEditorManager.getInstance(project).openFile(f, true) } }
                 Notifier.info(project, text, *listOfNotNull(open).toTypedArray())
             }
         }

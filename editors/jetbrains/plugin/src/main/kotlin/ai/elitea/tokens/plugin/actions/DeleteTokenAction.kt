@@ -22,7 +22,7 @@ class DeleteTokenAction : EliteaAction() {
             service.call({ it.deleteToken(DeleteTokenParams(row.uuid, dialog.typedName())) }) {
                 Notifier.info(
                     project,
-                    "Deleted the token '${row.name ?: row.uuid}'. The server may still accept it for up to a minute (its cache).",
+                    "Deleted the token '${row.displayName}'. The server may still accept it for up to a minute (its cache).",
                 )
                 service.tokensChanged()
             }

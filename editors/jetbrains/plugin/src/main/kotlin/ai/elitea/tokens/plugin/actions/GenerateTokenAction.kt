@@ -18,8 +18,9 @@ class GenerateTokenAction : EliteaAction() {
     companion object {
         fun generate(project: Project) {
             val service = EliteaProjectService.getInstance(project)
-            service.call({ TokenPicker.allTokens(it) }) { rows ->
-                val dialog = GenerateTokenDialog(project, rows.mapNotNull { it.name }.toSet())
+            // The rules (from initialize) come with the API; a server too old to send them is reported.
+            service.call({ api -> TokenPicker.allTokens(api).thenApply { rows -> rows to api.rules() } }) { (rows, rules) ->
+                val dialog = GenerateTokenDialog(project, rows.mapNotNull { it.name }.toSet(), rules)
                 if (!dialog.showAndGet()) return@call
                 val params = dialog.params()
                 service.call({ it.generateToken(params) }) { token ->

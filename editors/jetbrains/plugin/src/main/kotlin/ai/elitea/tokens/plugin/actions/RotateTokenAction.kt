@@ -18,13 +18,15 @@ class RotateTokenAction : EliteaAction() {
 
     companion object {
         fun rotate(project: Project, row: TokenRow) {
-            val dialog = RotateTokenDialog(project, row)
-            if (!dialog.showAndGet()) return
             val service = EliteaProjectService.getInstance(project)
-            service.call({ it.rotateToken(dialog.params()) }) { result ->
-                val files = if (result.appliedTo.isEmpty()) "" else "\nWritten to: " + result.appliedTo.joinToString(", ")
-                Notifier.info(project, result.message + files)
-                service.tokensChanged()
+            service.call({ api -> java.util.concurrent.CompletableFuture.supplyAsync { api.rules() } }) { rules ->
+                val dialog = RotateTokenDialog(project, row, rules)
+                if (!dialog.showAndGet()) return@call
+                service.call({ it.rotateToken(dialog.params()) }) { result ->
+                    val files = if (result.appliedTo.isEmpty()) "" else "\nWritten to: " + result.appliedTo.joinToString(", ") { com.intellij.openapi.util.io.FileUtil.getLocationRelativeToUserHome(it) }
+                    Notifier.info(project, result.message + files)
+                    service.tokensChanged()
+                }
             }
         }
     }

@@ -1,23 +1,31 @@
 package ai.elitea.tokens.plugin.lsp
 
 import ai.elitea.tokens.client.Commands
+import ai.elitea.tokens.client.EliteaClientCapabilities
 import ai.elitea.tokens.client.EliteaClientNotifications
+import ai.elitea.tokens.client.EliteaSecretStorageRequests
 import ai.elitea.tokens.client.ExpiryWarnings
 import ai.elitea.tokens.client.Json
+import ai.elitea.tokens.client.MessageRequestTap
+import ai.elitea.tokens.client.SecretStorageMethods
 import ai.elitea.tokens.client.ServerBinary
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.EliteaSettings
 import ai.elitea.tokens.plugin.ExpiryNotifications
+import ai.elitea.tokens.plugin.PasswordSafeSecretStorage
 import com.intellij.openapi.diagnostic.logger
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.vfs.VirtualFile
 import com.redhat.devtools.lsp4ij.LanguageServerFactory
 import com.redhat.devtools.lsp4ij.client.LanguageClientImpl
+import com.redhat.devtools.lsp4ij.client.features.LSPClientFeatures
 import com.redhat.devtools.lsp4ij.server.CannotStartProcessException
 import com.redhat.devtools.lsp4ij.server.ProcessStreamConnectionProvider
 import com.redhat.devtools.lsp4ij.server.StreamConnectionProvider
+import org.eclipse.lsp4j.InitializeParams
 import org.eclipse.lsp4j.MessageActionItem
 import org.eclipse.lsp4j.ShowMessageRequestParams
+import java.io.InputStream
 import java.util.concurrent.CompletableFuture
 
 /** Declared in plugin.xml as the `com.redhat.devtools.lsp4ij.server` extension `eliteaTokens`. */
@@ -25,6 +33,15 @@ class EliteaLanguageServerFactory : LanguageServerFactory {
     override fun createConnectionProvider(project: Project): StreamConnectionProvider = EliteaConnectionProvider(project)
 
     override fun createLanguageClient(project: Project): LanguageClientImpl = EliteaLsp4ijClient(project)
+
+    // LSP4IJ builds `initialize` itself; this adds `experimental.elitea.secretStorage: true`
+    // (the client answers from PasswordSafe), keeping what LSP4IJ put there.
+    override fun createClientFeatures(): LSPClientFeatures = object : LSPClientFeatures() {
+        override fun initializeParams(initializeParams: InitializeParams) {
+            super.initializeParams(initializeParams)
+            EliteaClientCapabilities.announceSecretStorage(initializeParams.capabilities)
+        }
+    }
 }
 
 /**
@@ -48,23 +65,46 @@ class EliteaConnectionProvider(private val project: Project) : ProcessStreamConn
     override fun getInitializationOptions(rootUri: VirtualFile?): Any? =
         Json.toPlain(Json.encode(EliteaSettings.getInstance().options(project)))
 
+    // The server's output, read by LSP4J through a tap that keeps the raw action items of
+    // message requests (MessageActionItem drops `action` and `uuid`). One tap per process.
+    private var tapped: Pair<InputStream, MessageRequestTap>? = null
+
+    @Synchronized
+    override fun getInputStream(): InputStream? {
+        val raw = super.getInputStream() ?: return null
+        tapped?.let { (source, tap) -> if (source === raw) return tap }
+        val tap = MessageRequestTap(raw)
+        tapped = raw to tap
+        EliteaProjectService.getInstance(project).tap = tap
+        return tap
+    }
+
     override fun toString(): String = "elitea-tokens lsp (${project.name})"
 }
 
 /**
- * LSP4IJ's language client, plus the server's own notification and the expiry warnings: those
- * become ELITEA balloons whose actions answer the server (which rotates or snoozes) and open
- * the token list for "Show tokens". Any other question goes to LSP4IJ's default balloon.
+ * LSP4IJ's language client, plus the server's own notification, its secret storage requests
+ * (answered from PasswordSafe) and the expiry warnings: those become ELITEA balloons whose
+ * actions answer the server (which rotates or snoozes) and open the token list for
+ * `showTokens`. Any other question goes to LSP4IJ's default balloon.
  */
-class EliteaLsp4ijClient(project: Project) : LanguageClientImpl(project), EliteaClientNotifications {
+class EliteaLsp4ijClient(project: Project) : LanguageClientImpl(project), EliteaClientNotifications, EliteaSecretStorageRequests {
+    private val secrets = PasswordSafeSecretStorage()
+
+    override fun secretStorageGet(params: Any?): CompletableFuture<Any?> = SecretStorageMethods.get(secrets, params)
+
+    override fun secretStorageStore(params: Any?): CompletableFuture<Any?> = SecretStorageMethods.store(secrets, params)
+
+    override fun secretStorageDelete(params: Any?): CompletableFuture<Any?> = SecretStorageMethods.delete(secrets, params)
 
     override fun tokenStatus(params: Any?) {
         EliteaProjectService.getInstance(project).tokens.accept(params) { LOG.warn("${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}") }
     }
 
     override fun showMessageRequest(requestParams: ShowMessageRequestParams): CompletableFuture<MessageActionItem?> {
-        val tokens = EliteaProjectService.getInstance(project).tokens.current
-        val warning = ExpiryWarnings.parse(requestParams, tokens) ?: return super.showMessageRequest(requestParams)
+        val service = EliteaProjectService.getInstance(project)
+        val raw = service.tap?.actionsFor(requestParams)
+        val warning = ExpiryWarnings.parse(requestParams, raw, service.tokens.current) ?: return super.showMessageRequest(requestParams)
         return ExpiryNotifications.show(project, warning)
     }
 

@@ -1,15 +1,14 @@
 package ai.elitea.tokens.plugin.ui
 
-import ai.elitea.tokens.client.Expiration
-import ai.elitea.tokens.client.ExpirationInput
 import ai.elitea.tokens.client.GenerateTokenParams
+import ai.elitea.tokens.client.ExpiryDates
 import ai.elitea.tokens.client.GeneratedToken
 import ai.elitea.tokens.client.Measure
 import ai.elitea.tokens.client.RotateTokenParams
+import ai.elitea.tokens.client.Rules
 import ai.elitea.tokens.client.SettingsSchema
 import ai.elitea.tokens.client.SignInParams
 import ai.elitea.tokens.client.StatusMarks
-import ai.elitea.tokens.client.TokenNames
 import ai.elitea.tokens.client.TokenRow
 import ai.elitea.tokens.plugin.EliteaSettings
 import ai.elitea.tokens.plugin.actions.ApplySettingsAction
@@ -37,9 +36,10 @@ import javax.swing.Action
 import javax.swing.JComponent
 import javax.swing.event.DocumentEvent
 
-private fun measureBox(selected: Measure): ComboBox<Measure> =
-    ComboBox(ExpirationInput.MEASURES.toTypedArray()).apply {
-        renderer = SimpleListCellRenderer.create("") { ExpirationInput.label(it) }
+/** The measures the server offers, in its order, with its labels. */
+private fun measureBox(rules: Rules, selected: Measure): ComboBox<Measure> =
+    ComboBox(rules.measures.toTypedArray()).apply {
+        renderer = SimpleListCellRenderer.create("") { rules.label(it) }
         selectedItem = selected
     }
 
@@ -105,46 +105,48 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
 }
 
 /**
- * Generate: a name validated as it is typed (pattern, length, not one of [taken]) and the
- * expiration (measure and value, 30 days unless changed).
+ * Generate: a name validated as it is typed (the server's pattern and length, not one of
+ * [taken]) and the expiration (the server's measures and limits, its default first).
  */
-class GenerateTokenDialog(project: Project, private val taken: Set<String>) : DialogWrapper(project) {
-    private val name = JBTextField(TokenNames.suggest(project.name, taken))
-    private val measure = measureBox(Measure.DAYS)
-    private val value = JBTextField(Expiration.DEFAULT_DAYS.toString())
+class GenerateTokenDialog(project: Project, private val taken: Set<String>, private val rules: Rules) : DialogWrapper(project) {
+    private val name = JBTextField(rules.suggestName(project.name, taken))
+    private val measure = measureBox(rules, rules.expiration.default.measure)
+    private val value = JBTextField(rules.valueText(rules.expiration.default))
 
     init {
         title = "Generate ELITEA Token"
         setOKButtonText("Generate")
-        measure.addActionListener { value.isEnabled = selectedMeasure() != Measure.NEVER }
+        val sync = { value.isEnabled = rules.measureRule(selectedMeasure())?.let { it.min != null || it.max != null } ?: false }
+        measure.addActionListener { sync() }
+        sync()
         init()
         initValidation()
     }
 
     override fun createCenterPanel(): JComponent = panel {
         row("Name:") {
-            cell(name).columns(COLUMNS_MEDIUM).comment("Letters, digits, '-' and '_', up to 768; not the name of another of your tokens.")
+            cell(name).columns(COLUMNS_MEDIUM).comment(rules.name.hint + " Not the name of another of your tokens.")
         }
         row("Expires in:") {
             cell(value).columns(6)
             cell(measure)
         }
         row {
-            comment("The full value is shown once, right after. It is also kept in the OS keyring, so that settings written for it work.")
+            comment("The full value is shown once, right after.")
         }
     }
 
     override fun getPreferredFocusedComponent(): JComponent = name
 
     override fun doValidate(): ValidationInfo? {
-        TokenNames.problem(name.text, taken)?.let { return ValidationInfo(it, name) }
-        ExpirationInput.parse(selectedMeasure(), value.text).exceptionOrNull()?.let { return ValidationInfo(it.message ?: "", value) }
+        rules.nameProblem(name.text, taken)?.let { return ValidationInfo(it, name) }
+        rules.parseExpiration(selectedMeasure(), value.text).exceptionOrNull()?.let { return ValidationInfo(it.message ?: "", value) }
         return null
     }
 
-    private fun selectedMeasure(): Measure = measure.selectedItem as? Measure ?: Measure.DAYS
+    private fun selectedMeasure(): Measure = measure.selectedItem as? Measure ?: rules.expiration.default.measure
 
-    fun params(): GenerateTokenParams = GenerateTokenParams(name.text, ExpirationInput.parse(selectedMeasure(), value.text).getOrThrow())
+    fun params(): GenerateTokenParams = GenerateTokenParams(name.text, rules.parseExpiration(selectedMeasure(), value.text).getOrThrow())
 }
 
 /** The value, shown this once: Copy, and Apply to This Project. */
@@ -171,7 +173,7 @@ class TokenValueDialog(private val project: Project, private val token: Generate
     }
 
     init {
-        title = "ELITEA Token '${token.name ?: token.uuid}'"
+        title = "ELITEA Token '${token.displayName}'"
         setOKButtonText("Close")
         init()
     }
@@ -183,7 +185,8 @@ class TokenValueDialog(private val project: Project, private val token: Generate
             label("Copy the value now: it is not shown again.").applyToComponent { font = JBFont.label().asBold() }
         }
         row("Value:") { cell(value).columns(COLUMNS_LARGE).align(AlignX.FILL) }
-        row("Expires:") { label(StatusMarks.describe(token.status) + (token.expires?.let { " ($it)" } ?: "")) }
+        row("Expires:") { label(StatusMarks.describe(token.status) + (ExpiryDates.format(token.expires)?.let { " ($it)" } ?: "")) }
+        token.keptIn?.let { row { comment("The value is kept in $it, so that settings written for it work.") } }
         token.warning?.let { row { comment(it) } }
         row { cell(includeToken) }
         row { cell(status) }
@@ -215,7 +218,7 @@ class DeleteTokenDialog(project: Project, private val row: TokenRow) : DialogWra
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { label("Delete '$expected' (${row.masked}, ${StatusMarks.describe(row.status)}) on the ELITEA server?") }
+        row { label("Delete '${row.displayName}' (${row.masked}, ${StatusMarks.describe(row.status)}) on the ELITEA server?") }
         row { comment("Anything still using it stops working. This cannot be undone.") }
         row("Type its name to confirm:") { cell(typed).columns(COLUMNS_MEDIUM) }
     }
@@ -229,19 +232,20 @@ class DeleteTokenDialog(project: Project, private val row: TokenRow) : DialogWra
 }
 
 /** Rotate: the replacement's expiration and name, and whether the old token is deleted. */
-class RotateTokenDialog(project: Project, private val row: TokenRow) : DialogWrapper(project) {
+class RotateTokenDialog(project: Project, private val row: TokenRow, private val rules: Rules) : DialogWrapper(project) {
     private val sameExpiry = JBCheckBox("Same expiration as the old token", true)
-    private val measure = measureBox(Measure.DAYS)
-    private val value = JBTextField(Expiration.DEFAULT_DAYS.toString())
+    private val measure = measureBox(rules, rules.expiration.default.measure)
+    private val value = JBTextField(rules.valueText(rules.expiration.default))
     private val name = JBTextField().apply { emptyText.text = "${row.name ?: "token"}-yyyymmdd" }
     private val deleteOld = JBCheckBox("Delete the old token once the new one works", true)
 
     init {
-        title = "Rotate ELITEA Token '${row.name ?: row.uuid}'"
+        title = "Rotate ELITEA Token '${row.displayName}'"
         setOKButtonText("Rotate")
         val sync = {
             measure.isEnabled = !sameExpiry.isSelected
-            value.isEnabled = !sameExpiry.isSelected && measure.selectedItem != Measure.NEVER
+            value.isEnabled = !sameExpiry.isSelected &&
+                (rules.measureRule(measure.selectedItem as Measure)?.let { it.min != null || it.max != null } ?: false)
         }
         sameExpiry.addActionListener { sync() }
         measure.addActionListener { sync() }
@@ -251,7 +255,7 @@ class RotateTokenDialog(project: Project, private val row: TokenRow) : DialogWra
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { comment("A new token replaces '${row.name ?: row.uuid}' wherever it is written in settings files; it is checked before the old one is deleted.") }
+        row { comment("A new token replaces '${row.displayName}' wherever it is written in settings files; it is checked before the old one is deleted.") }
         row { cell(sameExpiry) }
         row("Expires in:") {
             cell(value).columns(6)
@@ -263,16 +267,16 @@ class RotateTokenDialog(project: Project, private val row: TokenRow) : DialogWra
 
     override fun doValidate(): ValidationInfo? {
         val n = name.text.trim()
-        if (n.isNotEmpty()) TokenNames.problem(n)?.let { return ValidationInfo(it, name) }
+        if (n.isNotEmpty()) rules.nameProblem(n)?.let { return ValidationInfo(it, name) }
         if (!sameExpiry.isSelected) {
-            ExpirationInput.parse(measure.selectedItem as Measure, value.text).exceptionOrNull()?.let { return ValidationInfo(it.message ?: "", value) }
+            rules.parseExpiration(measure.selectedItem as Measure, value.text).exceptionOrNull()?.let { return ValidationInfo(it.message ?: "", value) }
         }
         return null
     }
 
     fun params(): RotateTokenParams = RotateTokenParams(
         uuid = row.uuid,
-        expiration = if (sameExpiry.isSelected) null else ExpirationInput.parse(measure.selectedItem as Measure, value.text).getOrThrow(),
+        expiration = if (sameExpiry.isSelected) null else rules.parseExpiration(measure.selectedItem as Measure, value.text).getOrThrow(),
         name = name.text.trim().ifEmpty { null },
         deleteOld = deleteOld.isSelected,
     )
@@ -290,7 +294,7 @@ class ApplySettingsDialog(project: Project, private val row: TokenRow) : DialogW
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { label("The ELITEA plugin settings for '${row.name ?: row.uuid}' go into this project's .idea folder; everything else there is kept.") }
+        row { label("The ELITEA plugin settings for '${row.displayName}' go into this project's .idea folder; everything else there is kept.") }
         row("Schema:") { cell(schema) }
         row {
             cell(includeToken).comment("The file then holds a secret: keep it out of version control (the server asks again if git would commit it).")

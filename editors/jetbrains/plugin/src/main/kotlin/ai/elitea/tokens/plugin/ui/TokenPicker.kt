@@ -36,7 +36,7 @@ object TokenPicker {
                 .createPopupChooserBuilder(rows)
                 .setTitle(title)
                 .setRenderer(SimpleListCellRenderer.create("") { describe(it) })
-                .setNamerForFiltering { it.name ?: it.uuid }
+                .setNamerForFiltering { it.displayName }
                 .setItemChosenCallback { onChosen(it) }
                 .createPopup()
                 .showCenteredInCurrentWindow(project)
@@ -44,7 +44,7 @@ object TokenPicker {
     }
 
     /** `CI-nightly   ...ab12   ⚠ in 12 hours` */
-    fun describe(row: TokenRow): String = "${row.name ?: "(unnamed)"}   ${row.masked}   ${StatusMarks.describe(row.status)}"
+    fun describe(row: TokenRow): String = "${row.displayName}   ${row.masked}   ${StatusMarks.describe(row.status)}"
 
     /** Every token, by name, a page of 100 at a time. */
     fun allTokens(api: EliteaApi, page: Int = 0, before: List<TokenRow> = emptyList()): CompletableFuture<List<TokenRow>> =

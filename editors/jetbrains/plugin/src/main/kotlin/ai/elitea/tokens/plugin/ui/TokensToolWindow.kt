@@ -1,8 +1,8 @@
 package ai.elitea.tokens.plugin.ui
 
 import ai.elitea.tokens.client.EliteaException
+import ai.elitea.tokens.client.ExpiryDates
 import ai.elitea.tokens.client.ErrorKind
-import ai.elitea.tokens.client.ExpiryStatus
 import ai.elitea.tokens.client.Ide
 import ai.elitea.tokens.client.SortBy
 import ai.elitea.tokens.client.SortOrder
@@ -10,6 +10,7 @@ import ai.elitea.tokens.client.StatusKind
 import ai.elitea.tokens.client.StatusMarks
 import ai.elitea.tokens.client.TokenBrowser
 import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.client.UsedIn
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.actions.EliteaDataKeys
 import ai.elitea.tokens.plugin.actions.PreviewSettingsAction
@@ -68,8 +69,11 @@ class TokensToolWindowFactory : ToolWindowFactory, DumbAware {
     }
 }
 
-/** Name, `...ab12` and the expiry (✓/⚠/✗ and its label) of one page of tokens. */
-class TokenTableModel : AbstractTableModel() {
+/**
+ * Name, `...ab12`, the expiry (✓/⚠/✗, the server's label and the date) and where the token is
+ * used, for one page of tokens.
+ */
+class TokenTableModel(private val projectBase: String?) : AbstractTableModel() {
     var rows: List<TokenRow> = emptyList()
         private set
 
@@ -81,13 +85,15 @@ class TokenTableModel : AbstractTableModel() {
     override fun getRowCount(): Int = rows.size
     override fun getColumnCount(): Int = COLUMNS.size
     override fun getColumnName(column: Int): String = COLUMNS[column]
-    override fun getColumnClass(columnIndex: Int): Class<*> = if (columnIndex == EXPIRES) ExpiryStatus::class.java else String::class.java
+    override fun getColumnClass(columnIndex: Int): Class<*> = if (columnIndex == EXPIRES) TokenRow::class.java else String::class.java
 
     override fun getValueAt(rowIndex: Int, columnIndex: Int): Any = rows[rowIndex].let {
         when (columnIndex) {
-            NAME -> it.name ?: "(unnamed)"
+            NAME -> it.displayName
             TOKEN -> it.masked
-            else -> it.status
+            EXPIRES -> it
+            // Absent from servers that do not send `usedIn`: an empty cell, not a guess.
+            else -> UsedIn.describe(it.usedIn, projectBase)
         }
     }
 
@@ -95,13 +101,15 @@ class TokenTableModel : AbstractTableModel() {
         const val NAME = 0
         const val TOKEN = 1
         const val EXPIRES = 2
-        val COLUMNS = listOf("Name", "Token", "Expires")
+        const val USED_IN = 3
+        val COLUMNS = listOf("Name", "Token", "Expires", "Used in")
     }
 }
 
 private class ExpiryRenderer : ColoredTableCellRenderer() {
     override fun customizeCellRenderer(table: JTable, value: Any?, selected: Boolean, hasFocus: Boolean, row: Int, column: Int) {
-        val status = value as? ExpiryStatus ?: return
+        val row = value as? TokenRow ?: return
+        val status = row.status
         icon = when (status.kind) {
             StatusKind.NEVER, StatusKind.OK -> AllIcons.General.InspectionsOK
             StatusKind.WARNING -> AllIcons.General.Warning
@@ -112,23 +120,25 @@ private class ExpiryRenderer : ColoredTableCellRenderer() {
             else -> SimpleTextAttributes.REGULAR_ATTRIBUTES
         }
         append(StatusMarks.describe(status), attributes)
+        ExpiryDates.format(row.expires)?.let { append("  $it", SimpleTextAttributes.GRAYED_ATTRIBUTES) }
     }
 }
 
 /**
  * The table of tokens: a search field filtering as the user types, Name and Expires sorted by
- * a click on their header (again to flip the order), a page size (5/10/50/100) and paging, and
+ * a click on their header (again to flip the order), a page size (the server's choices) and paging, and
  * the row actions preview / apply / rotate / delete (toolbar, context menu, double-click).
  * Searching, sorting and paging are the server's (`elitea.listTokens`); [TokenBrowser] keeps
  * what to ask for.
  */
 class TokensPanel(private val project: Project, parent: Disposable) : JPanel(BorderLayout()), DataProvider {
     private val service = EliteaProjectService.getInstance(project)
-    private val browser = TokenBrowser()
-    private val model = TokenTableModel()
+    // Made once the server's rules (page sizes, default page size) are known: see reload().
+    private var browser: TokenBrowser? = null
+    private val model = TokenTableModel(project.basePath)
     private val table = JBTable(model)
     private val search = SearchTextField(false)
-    private val pageSize = ComboBox(TokenBrowser.PAGE_SIZES.toTypedArray())
+    private val pageSize = ComboBox<Int>()
     private val previous = JButton("‹ Previous")
     private val next = JButton("Next ›")
     private val pageLabel = JBLabel()
@@ -149,7 +159,8 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
                     TokenTableModel.EXPIRES -> SortBy.EXPIRATION
                     else -> return
                 }
-                browser.toggleSort(sortBy)
+                val b = browser ?: return
+                b.toggleSort(sortBy)
                 reload()
             }
         })
@@ -164,23 +175,23 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
         search.textEditor.emptyText.text = "Search by name"
         search.addDocumentListener(object : DocumentAdapter() {
             override fun textChanged(e: DocumentEvent) {
-                if (browser.setSearch(search.text)) {
+                if (browser?.setSearch(search.text) == true) {
                     alarm.cancelAllRequests()
                     alarm.addRequest({ reload() }, 250)
                 }
             }
         })
 
-        pageSize.selectedItem = browser.pageSize
         pageSize.addActionListener {
+            val b = browser ?: return@addActionListener
             val size = pageSize.selectedItem as? Int ?: return@addActionListener
-            if (size != browser.pageSize) {
-                browser.setPageSize(size)
+            if (size != b.pageSize) {
+                b.setPageSize(size)
                 reload()
             }
         }
-        previous.addActionListener { if (browser.previous()) reload() }
-        next.addActionListener { if (browser.next()) reload() }
+        previous.addActionListener { if (browser?.previous() == true) reload() }
+        next.addActionListener { if (browser?.next() == true) reload() }
 
         val actions = ActionManager.getInstance()
         val rowActions = DefaultActionGroup().apply {
@@ -224,6 +235,25 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
     override fun getData(dataId: String): Any? = if (EliteaDataKeys.SELECTED_TOKEN.`is`(dataId)) selected() else null
 
     fun reload() {
+        val b = browser
+        if (b == null) {
+            // First the rules, with the server started: page sizes are the server's.
+            service.call({ api -> java.util.concurrent.CompletableFuture.supplyAsync { api.rules() } }, onError = { e ->
+                showError(e)
+                true
+            }) { rules ->
+                if (browser == null) {
+                    val made = TokenBrowser(rules)
+                    made.setSearch(search.text)
+                    browser = made
+                    pageSize.model = javax.swing.DefaultComboBoxModel(rules.pageSizes.toTypedArray())
+                    pageSize.selectedItem = made.pageSize
+                }
+                reload()
+            }
+            return
+        }
+        val browser = b
         val mine = ++generation
         table.emptyText.text = "Loading…"
         service.call({ it.listTokens(browser.query()) }, onError = { e ->
@@ -256,6 +286,7 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
     }
 
     private fun updateControls() {
+        val browser = browser ?: return
         val arrow = if (browser.order == SortOrder.ASC) " ▲" else " ▼"
         for ((index, name) in TokenTableModel.COLUMNS.withIndex()) {
             val sorted = (index == TokenTableModel.NAME && browser.sortBy == SortBy.NAME) ||
