@@ -98,9 +98,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
     vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews),
-    vscode.workspace.onDidCloseTextDocument((d) => {
-      if (d.uri.scheme === PREVIEW_SCHEME) {
-        previews.forget(d.uri);
+    // A closed preview tab forgets its content (it may hold a token value). Not on a closed
+    // document: setting the preview's language closes and reopens its document.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.closed) {
+        if (tab.input instanceof vscode.TabInputText && tab.input.uri.scheme === PREVIEW_SCHEME) {
+          previews.forget(tab.input.uri);
+        }
       }
     }),
     // The server's labels ("in 5 minutes") are its own: ask again now and then rather than

@@ -274,9 +274,21 @@ async function openPreview(ctx: Ctx, row: TokenRow, ide: Ide, preview: PreviewRe
   }
 }
 
+/** The preview an editor-title action is for; says so when it is gone (never silently nothing). */
+function previewFor(uri: vscode.Uri | undefined): PreviewDoc | undefined {
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  const d = previews.get(target);
+  if (!d) {
+    void vscode.window.showWarningMessage(
+      `ELITEA: this preview is no longer available (${target?.scheme ?? "no editor"}): preview the settings again.`,
+    );
+  }
+  return d;
+}
+
 /** The editor-title actions of a preview: Copy, Save As…, Apply. */
 export async function previewCopy(uri?: vscode.Uri): Promise<void> {
-  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const d = previewFor(uri);
   if (!d) {
     return;
   }
@@ -285,7 +297,7 @@ export async function previewCopy(uri?: vscode.Uri): Promise<void> {
 }
 
 export async function previewSaveAs(uri?: vscode.Uri): Promise<void> {
-  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const d = previewFor(uri);
   if (!d) {
     return;
   }
@@ -307,7 +319,7 @@ export async function previewSaveAs(uri?: vscode.Uri): Promise<void> {
 }
 
 export async function previewApply(ctx: Ctx, uri?: vscode.Uri): Promise<void> {
-  const d = previews.get(uri ?? vscode.window.activeTextEditor?.document.uri);
+  const d = previewFor(uri);
   if (!d) {
     return;
   }

@@ -274,13 +274,14 @@ export class Workbench {
   }
 
   /**
-   * Gives the keyboard back to the workbench after a click inside a webview (whose frame
-   * would otherwise get the keys): a click on the active editor tab, as a user would.
+   * Gives the keyboard back to the workbench after a click inside a webview (whose frame would
+   * otherwise get the keys): a click on the side bar's title, which does nothing else.
    */
   async focusWorkbench(): Promise<void> {
-    const tab = this.page.locator(".tabs-container .tab.active").first();
-    if (await tab.isVisible().catch(() => false)) {
-      await tab.click();
+    const inFrame = await this.page.evaluate(() => document.activeElement?.tagName === "IFRAME").catch(() => false);
+    const title = this.page.locator(".part.sidebar .composite.title .title-label").first();
+    if (inFrame && (await title.isVisible().catch(() => false))) {
+      await title.click();
     }
   }
 
@@ -290,11 +291,8 @@ export class Workbench {
       await this.page.keyboard.press("Escape");
       await this.waitQuickInputHidden();
     }
+    await this.focusWorkbench();
     await this.page.keyboard.press("F1");
-    if (!(await this.quickInputBox.waitFor({ state: "visible", timeout: 2_000 }).then(() => true, () => false))) {
-      await this.focusWorkbench();
-      await this.page.keyboard.press("F1");
-    }
     await this.quickInputBox.waitFor({ state: "visible" });
     await this.quickInputBox.fill(`>${title}`);
     const rows = this.page.locator(".quick-input-widget .monaco-list-row");

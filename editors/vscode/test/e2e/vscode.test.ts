@@ -155,7 +155,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     try {
       if (cs) {
         // The extension's log and code-server's, for whoever reads a failure.
-        for (const f of walk(cs.logsDir).filter((p) => p.includes("elitea.elitea-tokens") || p.endsWith("remoteagent.log"))) {
+        for (const f of walk(cs.logsDir).filter((p) => p.includes("elitea.elitea-tokens") || p.endsWith("remoteagent.log") || p.endsWith("exthost.log"))) {
           fs.copyFileSync(f, path.join(config.artifacts, path.basename(f).replace(/ /g, "-")));
         }
         for (const f of ["code-server.log", "sandbox.log"]) {
