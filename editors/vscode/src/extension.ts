@@ -14,7 +14,7 @@ import { signIn, signOut, selectModel, showStatus } from "./ui/account";
 import { type Ctx } from "./ui/common";
 import { deleteToken } from "./ui/delete";
 import { generateToken } from "./ui/generate";
-import { rotateToken } from "./ui/rotate";
+import { isServerRotate, rotateAsServerSays, rotateToken } from "./ui/rotate";
 import { applySettingsCommand, PREVIEW_SCHEME, previewApply, previewCopy, previews, previewSaveAs, previewSettings } from "./ui/settings";
 import { showTokens } from "./ui/tokens";
 
@@ -88,6 +88,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     srv.onTokenStatus((p) => {
       bar.setTokens(p.tokensInUse ?? []);
+      if (p.user) {
+        // The name arrived after sign-in: the account and the tooltips say it now.
+        void refreshStatus();
+      }
       TokensPage.refreshIfOpen();
     }),
     srv.onLocalAction(() => void vscode.commands.executeCommand("elitea.openTokensPage")),
@@ -138,7 +142,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.deleteToken", (a) => deleteToken(ctx, asRow(a)));
   register("elitea.previewSettings", (a) => previewSettings(ctx, asRow(a)));
   register("elitea.applySettings", (a) => applySettingsCommand(ctx, asRow(a)));
-  register("elitea.rotateToken", (a) => rotateToken(ctx, asRow(a)));
+  register("elitea.rotateToken", (a) => (isServerRotate(a) ? rotateAsServerSays(ctx, a) : rotateToken(ctx, asRow(a))));
   register("elitea.selectModel", () => selectModel(ctx));
   register("elitea.showStatus", () => showStatus(ctx, onStatus));
   register("elitea.showLogs", () => output.show());

@@ -255,6 +255,8 @@ export interface RotateResult {
 
 export interface TokenStatusParams {
   tokensInUse: TokenInUse[];
+  /** The signed-in user, once the server knows the name (sign-in answers before it does). */
+  user?: UserInfo | null;
 }
 
 /** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */

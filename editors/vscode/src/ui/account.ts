@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as vscode from "vscode";
 
 import { displayName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
-import type { StatusResult } from "../protocol";
+import type { StatusResult, UserInfo } from "../protocol";
 import { type Ctx, reportError } from "./common";
 
 const SANDBOX = "sandbox";
@@ -96,6 +96,16 @@ export async function signIn(ctx: Ctx): Promise<void> {
   if (token === undefined) {
     return;
   }
+  // The server answers sign-in before it knows the user's name, and sends it with the next
+  // elitea/tokenStatus: listen from before the request so that it cannot be missed.
+  let named: UserInfo | undefined;
+  let onNamed: (() => void) | undefined;
+  const listener = ctx.server.onTokenStatus((p) => {
+    if (p.user && (p.user.name || p.user.email)) {
+      named = p.user;
+      onNamed?.();
+    }
+  });
   try {
     const r = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Signing in to ${sandbox ? "the ELITEA sandbox" : serverUrl}…` },
@@ -109,9 +119,20 @@ export async function signIn(ctx: Ctx): Promise<void> {
     if (sandbox) {
       await ctx.rememberSandbox(r.serverUrl);
     }
+    let user: UserInfo = r.user;
+    if (!user.name && !user.email) {
+      if (!named) {
+        await new Promise<void>((resolve) => {
+          onNamed = resolve;
+          setTimeout(resolve, 5_000);
+        });
+      }
+      user = named ?? user;
+    }
+    listener.dispose();
     ctx.refreshStatus();
     const project = r.projectId ? ` Project ${r.projectId}.` : "";
-    const c = await vscode.window.showInformationMessage(`${signedInSentence(r.user, ctx.where(r.serverUrl))}${project}`, "Open Personal Tokens", "Generate Token");
+    const c = await vscode.window.showInformationMessage(`${signedInSentence(user, ctx.where(r.serverUrl))}${project}`, "Open Personal Tokens", "Generate Token");
     if (c === "Open Personal Tokens") {
       void vscode.commands.executeCommand("elitea.openTokensPage");
     } else if (c === "Generate Token") {
@@ -119,6 +140,8 @@ export async function signIn(ctx: Ctx): Promise<void> {
     }
   } catch (e) {
     reportError(e, "Not signed in");
+  } finally {
+    listener.dispose();
   }
 }
 

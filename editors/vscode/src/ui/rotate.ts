@@ -48,3 +48,27 @@ export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
     reportError(e, `'${displayName(target)}' was not rotated`);
   }
 }
+
+/**
+ * The server's own quick fix ("Rotate 'X' (new token here and in N other files)") names
+ * `elitea.rotateToken` with its params: run them as given, without asking again.
+ */
+export function isServerRotate(a: unknown): a is RotateTokenParams {
+  const x = a as Partial<TokenRow> | undefined;
+  return !!x && typeof x.uuid === "string" && x.status === undefined;
+}
+
+export async function rotateAsServerSays(ctx: Ctx, params: RotateTokenParams): Promise<void> {
+  try {
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Rotating the ELITEA token…" }, () =>
+      ctx.server.execute("elitea.rotateToken", params),
+    );
+    ctx.refreshStatus();
+    const c = await vscode.window.showInformationMessage(r.message, "Open Personal Tokens");
+    if (c) {
+      void vscode.commands.executeCommand("elitea.openTokensPage");
+    }
+  } catch (e) {
+    reportError(e, "The token was not rotated");
+  }
+}
