@@ -17,6 +17,7 @@ fn rows(n: usize) -> Vec<TokenRow> {
         .map(|i| {
             let expires = (i % 7 != 0).then(|| now + Duration::hours((i as i64 * 37) % 5000 - 200));
             TokenRow {
+                used_in: vec![],
                 uuid: format!("{i:08}-0000-4000-8000-000000000000"),
                 name: Some(format!(
                     "token-{}-{i}",
@@ -47,6 +48,7 @@ fn input() -> RenderInput {
 fn bench(c: &mut Criterion) {
     let many = rows(10_000);
     let query = ListQuery {
+        unused: false,
         search: Some("JetBrains".into()),
         sort_by: Some(SortBy::Expiration),
         order: Order::Desc,

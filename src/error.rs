@@ -18,6 +18,8 @@ pub enum ErrorKind {
     FileUnreadable,
     FileChanged,
     KeyringUnavailable,
+    /// A token that a live settings file still holds (`data.files`).
+    TokenInUse,
     Internal,
 }
 
@@ -34,6 +36,7 @@ impl ErrorKind {
             ErrorKind::FileUnreadable => "fileUnreadable",
             ErrorKind::FileChanged => "fileChanged",
             ErrorKind::KeyringUnavailable => "keyringUnavailable",
+            ErrorKind::TokenInUse => "tokenInUse",
             ErrorKind::Internal => "internal",
         }
     }
@@ -41,7 +44,10 @@ impl ErrorKind {
     /// The CLI's exit status for this kind (documented in the README).
     pub fn exit_code(self) -> i32 {
         match self {
-            ErrorKind::InvalidParams | ErrorKind::Conflict | ErrorKind::SettingsUnavailable => 2,
+            ErrorKind::InvalidParams
+            | ErrorKind::Conflict
+            | ErrorKind::SettingsUnavailable
+            | ErrorKind::TokenInUse => 2,
             ErrorKind::CredentialRejected | ErrorKind::NotSignedIn => 3,
             ErrorKind::NotFound => 4,
             ErrorKind::Unavailable => 5,
@@ -56,6 +62,8 @@ impl ErrorKind {
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
+    /// The files an error is about (`tokenInUse`): the protocol's `data.files`.
+    pub files: Vec<String>,
 }
 
 impl Error {
@@ -66,7 +74,13 @@ impl Error {
         Error {
             kind,
             message: crate::redact::redact(&message).into_owned(),
+            files: Vec::new(),
         }
+    }
+
+    pub fn with_files(mut self, files: Vec<String>) -> Self {
+        self.files = files;
+        self
     }
 
     pub fn invalid(message: impl Into<String>) -> Self {

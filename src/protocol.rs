@@ -65,6 +65,9 @@ pub struct DeleteTokenParams {
     pub uuid: String,
     /// The token's name, typed by the user; must match exactly.
     pub confirm_name: String,
+    /// Delete even when a live settings file still holds the token (`tokenInUse` otherwise).
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -112,6 +115,9 @@ pub struct TokenStatusParams {
 #[serde(rename_all = "camelCase")]
 pub struct ErrorData {
     pub kind: crate::error::ErrorKind,
+    /// With `tokenInUse`: the live settings files that hold the token.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

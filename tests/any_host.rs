@@ -277,3 +277,45 @@ async fn standard_workspace_folders_and_uris() {
         second.join(".vscode/settings.json").to_str().unwrap()
     );
 }
+
+/// Options the editor changes while running reach the live session: `verifySsl` and
+/// `projectId` apply to the current profile at once, not at the next sign-in.
+#[tokio::test]
+async fn changed_options_reach_the_live_session() {
+    let sb = common::sandbox().await;
+    let lsp = spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let c = &lsp.client;
+    c.initialize(json!({"secretsStore": "file"})).await.unwrap();
+    c.execute(
+        "elitea.signIn",
+        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
+    )
+    .await
+    .unwrap();
+    let status = c.execute("elitea.status", json!({})).await.unwrap();
+    assert_eq!(status["verifySsl"], true);
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"elitea": {"verifySsl": false, "projectId": 4242, "requestTimeoutSeconds": 7}}}),
+    )
+    .await
+    .unwrap();
+    let mut status = Value::Null;
+    for _ in 0..50 {
+        status = c.execute("elitea.status", json!({})).await.unwrap();
+        if status["verifySsl"] == false {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status["verifySsl"], false, "{status}");
+    assert_eq!(status["projectId"], 4242, "{status}");
+    assert!(
+        status["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("TLS verification is off")),
+        "{status}"
+    );
+}

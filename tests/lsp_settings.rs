@@ -336,10 +336,20 @@ async fn revoked_and_foreign_tokens_in_use() {
         "another server's token is not judged"
     );
 
-    lsp.client
+    // Written in the user settings: deleted only when forced.
+    let e = lsp
+        .client
         .execute(
             "elitea.deleteToken",
             json!({"uuid": made["uuid"], "confirmName": "gone"}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Some("tokenInUse"));
+    lsp.client
+        .execute(
+            "elitea.deleteToken",
+            json!({"uuid": made["uuid"], "confirmName": "gone", "force": true}),
         )
         .await
         .unwrap();

@@ -319,7 +319,11 @@ async fn rotating_the_sign_in_token_moves_the_credential() {
         .unwrap();
     assert!(result.deleted);
     // Still signed in, with the replacement.
-    let page = s.service.list_tokens(&Default::default()).await.unwrap();
+    let page = s
+        .service
+        .list_tokens(&Default::default(), &Default::default())
+        .await
+        .unwrap();
     assert!(page.items.iter().any(|r| r.uuid == result.new.uuid));
     // A token that never expired is replaced by one that never expires.
     assert_eq!(result.new.expires, None);

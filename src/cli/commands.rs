@@ -409,8 +409,10 @@ impl Context {
                 desc,
                 page_size,
                 page,
+                unused,
             } => {
                 let query = ListQuery {
+                    unused,
                     search,
                     sort_by: sort.map(|s| match s {
                         SortArg::Name => SortBy::Name,
@@ -425,7 +427,7 @@ impl Context {
                 let page = spin(
                     self.spin(),
                     "Listing tokens…",
-                    self.service.list_tokens(&query),
+                    self.service.list_tokens(&query, &editor_paths()),
                 )
                 .await?;
                 if self.json {
@@ -457,7 +459,11 @@ impl Context {
                 println!("{}", made.token.expose());
                 Ok(())
             }
-            Command::Delete { token, confirm } => {
+            Command::Delete {
+                token,
+                confirm,
+                force,
+            } => {
                 let row = spin(
                     self.spin(),
                     "Finding the token…",
@@ -472,7 +478,8 @@ impl Context {
                 let deleted = spin(
                     self.spin(),
                     "Deleting…",
-                    self.service.delete_token(&row.uuid, &typed),
+                    self.service
+                        .delete_token(&row.uuid, &typed, &editor_paths(), force),
                 )
                 .await?;
                 if self.json {
@@ -601,6 +608,7 @@ impl Context {
                         expires: t.expires,
                         status: t.status.clone(),
                         value_known: false,
+                        used_in: t.files.clone(),
                     };
                     let state = if t.revoked {
                         "✗ revoked (deleted on the server)".to_string()

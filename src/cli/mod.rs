@@ -115,6 +115,9 @@ pub enum Command {
         /// Page number, counted from 1 as the output prints it.
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
         page: u32,
+        /// Only the tokens that no live settings file holds.
+        #[arg(long)]
+        unused: bool,
     },
     /// Generate a token: its full value is printed once, and kept in the keyring.
     Generate {
@@ -131,6 +134,9 @@ pub enum Command {
         /// The token's name, typed for scripts instead of at the prompt.
         #[arg(long)]
         confirm: Option<String>,
+        /// Delete even when a live settings file still holds the token.
+        #[arg(long)]
+        force: bool,
     },
     /// Show the IDE settings file for a token (VSCode settings.json or JetBrains XML). It holds
     /// the token's real value when it is known: redirect it to a file to download it.
@@ -299,9 +305,15 @@ fn report(e: &Error, json: bool) {
         return;
     }
     if json {
-        let doc = serde_json::json!({ "error": { "kind": e.kind, "message": e.message } });
+        let mut doc = serde_json::json!({ "error": { "kind": e.kind, "message": e.message } });
+        if !e.files.is_empty() {
+            doc["error"]["files"] = serde_json::json!(e.files);
+        }
         println!("{doc}");
     } else {
         eprintln!("error: {e}");
+        for f in &e.files {
+            eprintln!("  {f}");
+        }
     }
 }

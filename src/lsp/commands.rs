@@ -38,7 +38,11 @@ fn to_rpc(e: Error) -> jsonrpc::Error {
     jsonrpc::Error {
         code: jsonrpc::ErrorCode::from(code),
         message: e.message.into(),
-        data: Some(json!({ "kind": e.kind })),
+        data: Some(if e.files.is_empty() {
+            json!({ "kind": e.kind })
+        } else {
+            json!({ "kind": e.kind, "files": e.files })
+        }),
     }
 }
 
@@ -160,9 +164,11 @@ async fn dispatch(
                 inner,
                 token,
                 "Listing ELITEA tokens",
-                service.list_tokens(&query),
+                service.list_tokens(&query, &inner.editor_paths()),
             )
             .await?;
+            // Diagnostics follow each list from the server.
+            super::documents::refresh_all(inner).await;
             to_value(&page)
         }
         p::GENERATE_TOKEN => {
@@ -186,10 +192,16 @@ async fn dispatch(
                 inner,
                 token,
                 "Deleting an ELITEA token",
-                service.delete_token(&params.uuid, &params.confirm_name),
+                service.delete_token(
+                    &params.uuid,
+                    &params.confirm_name,
+                    &inner.editor_paths(),
+                    params.force,
+                ),
             )
             .await?;
             inner.poke_watcher();
+            super::documents::refresh_all(inner).await;
             to_value(&DeleteTokenResult { deleted })
         }
         p::LIST_MODELS => {

@@ -118,7 +118,10 @@ pub(crate) fn change(inner: &Inner, params: DidChangeTextDocumentParams) -> Opti
 
 pub(crate) async fn close(inner: &Inner, uri: &Uri) {
     lock(&inner.docs).remove(uri.as_str());
-    inner.client.publish_diagnostics(uri.clone(), vec![], None).await;
+    inner
+        .client
+        .publish_diagnostics(uri.clone(), vec![], None)
+        .await;
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {
@@ -182,6 +185,11 @@ pub(crate) async fn publish(inner: &Inner, uri: &str, fetch: bool) {
 /// generate, delete or rotation.
 pub(crate) async fn refresh_all(inner: &Inner) {
     let uris: Vec<String> = lock(&inner.docs).keys().cloned().collect();
+    if uris.is_empty() {
+        return;
+    }
+    // One list for all of them, read only when none is at hand.
+    let _ = inner.service().known_rows().await;
     for uri in uris {
         publish(inner, &uri, false).await;
     }
@@ -270,7 +278,10 @@ fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 <= b.1 && b.0 <= a.1
 }
 
-pub(crate) async fn code_actions(inner: &Inner, params: CodeActionParams) -> Vec<CodeActionOrCommand> {
+pub(crate) async fn code_actions(
+    inner: &Inner,
+    params: CodeActionParams,
+) -> Vec<CodeActionOrCommand> {
     let Some(doc) = doc_at(inner, &params.text_document.uri) else {
         return vec![];
     };
@@ -478,7 +489,10 @@ impl EditorDocuments {
             Ok(Ok(r)) if r.applied => Ok(()),
             _ => Err(Error::new(
                 ErrorKind::FileChanged,
-                format!("The editor did not apply the change to {}.", doc.path.display()),
+                format!(
+                    "The editor did not apply the change to {}.",
+                    doc.path.display()
+                ),
             )),
         }
     }
@@ -490,7 +504,7 @@ impl OpenDocuments for EditorDocuments {
         path: &'a Path,
         old_uuid: &'a str,
         new: &'a SecretString,
-    ) -> Pin<Box<dyn Future<Output = Option<Result<Option<String>>>> + Send + 'a>> {
+    ) -> crate::service::ReplaceFuture<'a> {
         Box::pin(async move {
             let doc = self.find(path)?;
             let sites = documents::sites(doc.kind, &doc.text)?;
@@ -506,8 +520,26 @@ impl OpenDocuments for EditorDocuments {
             if edits.is_empty() {
                 return Some(Ok(None));
             }
-            Some(self.apply(&doc, edits).await.map(|()| Some(doc.text.clone())))
+            Some(
+                self.apply(&doc, edits)
+                    .await
+                    .map(|()| Some(doc.text.clone())),
+            )
         })
+    }
+
+    fn holding(&self, uuid: &str) -> Vec<PathBuf> {
+        lock(&self.docs)
+            .values()
+            .filter(|d| {
+                documents::sites(d.kind, &d.text).is_some_and(|s| {
+                    s.tokens.iter().any(|t| {
+                        tokens::read_claims(t.value.trim()).is_some_and(|c| c.uuid == uuid)
+                    })
+                })
+            })
+            .map(|d| d.path.clone())
+            .collect()
     }
 
     fn restore<'a>(

@@ -338,8 +338,33 @@ impl LanguageServer for Backend {
             merge(current, section)
         };
         let (o, bad) = lenient_options(merged);
-        if let (Some(service), Some(p)) = (self.inner.service.get(), o.public_project_id) {
-            service.set_public_project_id(p);
+        let before = self.inner.options();
+        if let Some(service) = self.inner.service.get() {
+            if let Some(p) = o.public_project_id {
+                service.set_public_project_id(p);
+            }
+            // What the editor changed reaches the live session, not only the next sign-in.
+            let changed = |a: Option<u64>, b: Option<u64>| a != b;
+            if changed(before.connect_timeout_seconds, o.connect_timeout_seconds)
+                || changed(before.request_timeout_seconds, o.request_timeout_seconds)
+            {
+                let mut t = service.timeouts();
+                let defaults = crate::service::Timeouts::default();
+                t.connect = o
+                    .connect_timeout_seconds
+                    .map_or(defaults.connect, |s| Duration::from_secs(s.max(1)));
+                t.request = o
+                    .request_timeout_seconds
+                    .map_or(defaults.request, |s| Duration::from_secs(s.max(1)));
+                service.set_timeouts(t);
+            }
+            let verify = o.verify_ssl.filter(|v| before.verify_ssl != Some(*v));
+            let project = o.project_id.filter(|p| before.project_id != Some(*p));
+            if (verify.is_some() || project.is_some())
+                && let Err(e) = service.update_current_profile(verify, project)
+            {
+                tracing::warn!("{e}");
+            }
         }
         self.inner.set_options(o);
         self.inner.poke_watcher();

@@ -263,7 +263,13 @@ pub fn diagnose(sites: &Sites, k: &Knowledge<'_>) -> Vec<Finding> {
         }
         seen
     };
-    let token_values = distinct(sites.tokens.iter().map(|s| s.value.trim().to_string()).collect());
+    let token_values = distinct(
+        sites
+            .tokens
+            .iter()
+            .map(|s| s.value.trim().to_string())
+            .collect(),
+    );
     if token_values.len() > 1 {
         for s in sites
             .tokens
@@ -368,7 +374,9 @@ fn json_removal_spans(text: &str, ours: &[Site]) -> Vec<(usize, usize)> {
             let before = text[..start].trim_end();
             if before.ends_with(',') {
                 let comma = before.len() - 1;
-                let prev_removed = ours.iter().any(|o| o.property.1 <= comma && skip_ws_comments(o.property.1) == comma);
+                let prev_removed = ours
+                    .iter()
+                    .any(|o| o.property.1 <= comma && skip_ws_comments(o.property.1) == comma);
                 if !prev_removed {
                     spans.push((comma, comma + 1));
                 }
@@ -397,7 +405,8 @@ mod tests {
             out,
             "{\n  \"editor.tabSize\": 2,\n  \"files.autoSave\": \"off\"\n}\n"
         );
-        let only = "{\n  \"alitacode.authToken\": \"x\",\n  \"eliteacode.LLMAuthToken\": \"y\"\n}\n";
+        let only =
+            "{\n  \"alitacode.authToken\": \"x\",\n  \"eliteacode.LLMAuthToken\": \"y\"\n}\n";
         let s = sites(DocKind::Json, only).unwrap();
         assert_eq!(without_ours(DocKind::Json, only, &s), "{\n}\n");
     }
@@ -409,6 +418,9 @@ mod tests {
             effective_expiry(Some(at), None),
             Some(at + Duration::minutes(1))
         );
-        assert_eq!(expiry_status(effective_expiry(Some(at), None), now()).kind, StatusKind::Warning);
+        assert_eq!(
+            expiry_status(effective_expiry(Some(at), None), now()).kind,
+            StatusKind::Warning
+        );
     }
 }

@@ -23,7 +23,7 @@ use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
 pub use models::{ModelInfo, ModelsResult, SelectMode, SettingsTarget, pick_default_model};
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
-pub use rotate::{OpenDocuments, RotateOptions, RotateResult, candidate_files};
+pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
 pub use settings::{
     ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
@@ -186,7 +186,7 @@ pub struct Service {
     clock: SharedClock,
     secrets: Arc<dyn SecretStore>,
     profiles: ProfileStore,
-    timeouts: Timeouts,
+    timeouts: Mutex<Timeouts>,
     public_project_id: Mutex<i64>,
     /// Shared with the task that fills in a user's name after sign-in.
     runtime: Arc<Mutex<Runtime>>,
@@ -221,7 +221,7 @@ impl Service {
             clock: config.clock,
             secrets: config.secrets,
             profiles: config.profiles,
-            timeouts: config.timeouts,
+            timeouts: Mutex::new(config.timeouts),
             public_project_id: Mutex::new(config.public_project_id),
             runtime: Arc::default(),
             data_dir: config.data_dir,
@@ -235,7 +235,7 @@ impl Service {
     }
 
     pub fn timeouts(&self) -> Timeouts {
-        self.timeouts
+        *self.timeouts.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Keeps the user's details that arrived late, if `key` is still signed in as that user.
@@ -287,7 +287,7 @@ impl Service {
             email: None,
             name: None,
         };
-        match tokio::time::timeout(self.timeouts.user, &mut fetch).await {
+        match tokio::time::timeout(self.timeouts().user, &mut fetch).await {
             Ok(Ok(Ok(u))) => Ok((UserInfo::from(&u), None)),
             Ok(Ok(Err(e))) => {
                 tracing::info!("the user's name could not be read: {e}");
@@ -332,6 +332,36 @@ impl Service {
             .public_project_id
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// New timeouts from the editor's settings: the live session is rebuilt with them.
+    pub fn set_timeouts(&self, timeouts: Timeouts) {
+        *self.timeouts.lock().unwrap_or_else(|e| e.into_inner()) = timeouts;
+        self.rt().sessions.clear();
+    }
+
+    /// The editor's `verifySsl` and `projectId`, changed while running, applied to the
+    /// current server's profile at once, not at the next sign-in.
+    pub fn update_current_profile(
+        &self,
+        verify_tls: Option<bool>,
+        project_id: Option<i64>,
+    ) -> Result<()> {
+        let Some(key) = self.current_server()? else {
+            return Ok(());
+        };
+        self.update_profile(&key, |p| {
+            if let Some(v) = verify_tls {
+                p.verify_tls = v;
+            }
+            if let Some(id) = project_id
+                && p.project_id != Some(id)
+            {
+                p.project_id = Some(id);
+                // A model belongs to its project.
+                p.model = None;
+            }
+        })
     }
 
     pub fn set_public_project_id(&self, id: i64) {
@@ -381,8 +411,9 @@ impl Service {
     fn client_for(&self, url: &str, verify_tls: bool, credential: SecretString) -> Result<Client> {
         let mut config = ClientConfig::new(normalize_server_url(url)?);
         config.verify_tls = verify_tls;
-        config.connect_timeout = self.timeouts.connect;
-        config.request_timeout = self.timeouts.request;
+        let timeouts = self.timeouts();
+        config.connect_timeout = timeouts.connect;
+        config.request_timeout = timeouts.request;
         Ok(Client::new(config, credential)?)
     }
 
@@ -581,6 +612,32 @@ impl Service {
         Ok(rows)
     }
 
+    /// The live settings files that hold token `uuid`.
+    pub async fn files_holding(&self, uuid: &str, editor: &EditorPaths) -> Vec<String> {
+        self.used_in(editor).await.remove(uuid).unwrap_or_default()
+    }
+
+    /// Every token found in the live settings files, with the files that hold it: one scan.
+    pub async fn used_in(&self, editor: &EditorPaths) -> HashMap<String, Vec<String>> {
+        let files = candidate_files(self, editor);
+        let found = tokio::task::spawn_blocking(move || scan_files(&files))
+            .await
+            .unwrap_or_default();
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for f in found {
+            let files = map.entry(f.uuid).or_default();
+            if !files.contains(&f.file) {
+                files.push(f.file);
+            }
+        }
+        map
+    }
+
+    /// Forgets the last list: a token was made or deleted since.
+    pub(crate) fn forget_rows(&self) {
+        self.rt().last_rows = None;
+    }
+
     /// The last list read from the signed-in server, if any (no call is made).
     pub fn last_rows(&self) -> Option<(String, Arc<Vec<TokenRow>>)> {
         let current = self.current_server().ok().flatten()?;
@@ -601,9 +658,25 @@ impl Service {
         self.last_rows()
     }
 
-    pub async fn list_tokens(&self, query: &ListQuery) -> Result<Page<TokenRow>> {
+    /// A page of the list, each row with the live settings files that hold it (`editor`'s
+    /// and those settings were applied to: one scan for the whole list).
+    pub async fn list_tokens(
+        &self,
+        query: &ListQuery,
+        editor: &EditorPaths,
+    ) -> Result<Page<TokenRow>> {
         query.validate()?;
-        tokens::list_page(self.all_tokens().await?, query)
+        let (mut rows, used) = tokio::join!(self.all_tokens(), self.used_in(editor));
+        let mut used = used;
+        if let Ok(rows) = &mut rows {
+            for r in rows.iter_mut() {
+                r.used_in = used.remove(&r.uuid).unwrap_or_default();
+            }
+            if query.unused {
+                rows.retain(|r| r.used_in.is_empty());
+            }
+        }
+        tokens::list_page(rows?, query)
     }
 
     /// Name checked (pattern, then uniqueness against the server's list), created without any
@@ -621,6 +694,7 @@ impl Service {
             .client
             .create_token(name, expiration, &existing)
             .await?;
+        self.forget_rows();
         let value = created.token.clone();
         let warning = match secrets_io::set(
             &self.secrets,
@@ -676,7 +750,16 @@ impl Service {
     }
 
     /// Deletes a token once the caller has typed its name (its uuid, for a nameless token).
-    pub async fn delete_token(&self, uuid: &str, confirm_name: &str) -> Result<String> {
+    /// Deletes a token after its name was typed. A token that a live settings file still
+    /// holds (among `editor`'s files and those settings were applied to) is refused with
+    /// `tokenInUse` and the files, unless `force`: ELITEA Code would stop working there.
+    pub async fn delete_token(
+        &self,
+        uuid: &str,
+        confirm_name: &str,
+        editor: &EditorPaths,
+        force: bool,
+    ) -> Result<String> {
         let session = self.session().await?;
         let rows = self.all_tokens().await?;
         let token = rows.iter().find(|r| r.uuid == uuid).ok_or_else(|| {
@@ -691,6 +774,25 @@ impl Service {
                 "To delete the token, type its name exactly: '{expected}'. Nothing was deleted."
             )));
         }
+        if !force {
+            let files = self.files_holding(uuid, editor).await;
+            if !files.is_empty() {
+                let n = files.len();
+                let others = match n {
+                    1 => String::new(),
+                    2 => " and 1 other file".into(),
+                    _ => format!(" and {} other files", n - 1),
+                };
+                return Err(Error::new(
+                    ErrorKind::TokenInUse,
+                    format!(
+                        "'{expected}' is used in {}{others}; ELITEA Code will stop working there. Rotate it instead, or delete it anyway. Nothing was deleted.",
+                        files[0]
+                    ),
+                )
+                .with_files(files));
+            }
+        }
         self.delete_token_unchecked(&session, uuid).await
     }
 
@@ -700,6 +802,7 @@ impl Service {
         uuid: &str,
     ) -> Result<String> {
         session.client.delete_token(uuid).await?;
+        self.forget_rows();
         if let Err(e) = secrets_io::delete(&self.secrets, value_key(session, uuid)).await {
             tracing::warn!("the token was deleted, but its stored value could not be removed: {e}");
         }

@@ -27,6 +27,10 @@ pub struct RotateResult {
     pub message: String,
 }
 
+/// What `OpenDocuments::replace` answers, in time.
+pub type ReplaceFuture<'a> =
+    Pin<Box<dyn Future<Output = Option<Result<Option<String>>>> + Send + 'a>>;
+
 /// Documents the editor has open: a rotation changes them through the editor, so that its
 /// buffer, undo history and dirty state stay right, and writes only the others on disk.
 pub trait OpenDocuments: Send + Sync {
@@ -37,7 +41,10 @@ pub trait OpenDocuments: Send + Sync {
         path: &'a Path,
         old_uuid: &'a str,
         new: &'a SecretString,
-    ) -> Pin<Box<dyn Future<Output = Option<Result<Option<String>>>> + Send + 'a>>;
+    ) -> ReplaceFuture<'a>;
+
+    /// The open documents whose text (saved or not) holds the token `uuid`.
+    fn holding(&self, uuid: &str) -> Vec<PathBuf>;
 
     /// Puts an open document's text back, after a rotation that stopped.
     fn restore<'a>(
@@ -257,6 +264,14 @@ impl Service {
             .await
             .unwrap_or_default()
         };
+        let mut in_use = in_use;
+        if let Some(o) = &options.open_documents {
+            for p in o.holding(uuid) {
+                if !in_use.contains(&p) {
+                    in_use.push(p);
+                }
+            }
+        }
         let mut written = vec![];
         let mut applied_to = vec![];
         let open = options.open_documents.clone();
@@ -280,7 +295,11 @@ impl Service {
                                 &undo,
                                 written,
                                 open.as_deref(),
-                                format!("{} could not be changed in the editor: {}", path.display(), e.message),
+                                format!(
+                                    "{} could not be changed in the editor: {}",
+                                    path.display(),
+                                    e.message
+                                ),
                             )
                             .await;
                         return Err(Error::new(e.kind, msg));

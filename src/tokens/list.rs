@@ -41,6 +41,9 @@ pub struct ListQuery {
     pub page_size: u32,
     #[serde(default)]
     pub page: u32,
+    /// Only the tokens no live settings file holds.
+    #[serde(default)]
+    pub unused: bool,
 }
 
 fn default_page_size() -> u32 {
@@ -55,6 +58,7 @@ impl Default for ListQuery {
             order: Order::Asc,
             page_size: default_page_size(),
             page: 0,
+            unused: false,
         }
     }
 }
@@ -147,6 +151,7 @@ mod tests {
     fn row(uuid: &str, name: &str, days: Option<i64>) -> TokenRow {
         let expires = days.map(|d| now() + Duration::days(d));
         TokenRow {
+            used_in: vec![],
             uuid: uuid.into(),
             name: Some(name.into()),
             masked: "...abcd".into(),

@@ -18,6 +18,9 @@ pub struct TokenRow {
     /// Whether the full value is held in the keyring, so settings written for this token will
     /// authenticate.
     pub value_known: bool,
+    /// The live settings files that hold it (filled by a list; empty elsewhere).
+    #[serde(default)]
+    pub used_in: Vec<String>,
 }
 
 impl TokenRow {
@@ -29,6 +32,7 @@ impl TokenRow {
             expires: record.expires,
             status: expiry_status(record.expires, now),
             value_known,
+            used_in: Vec::new(),
         }
     }
 

@@ -39,6 +39,153 @@
       (cons (elitea-command command args) nil)
     (error (cons nil (format "%S" (cdr e))))))
 
+;; workspace/applyEdit from the server, counted on the way to eglot's own handler (which
+;; changes the buffer), so the rotate check knows the edit came that way.
+(defvar elitea-test--apply-edits 0)
+(cl-defmethod eglot-handle-request :around
+  (_server (_method (eql workspace/applyEdit)) &rest _params)
+  (cl-incf elitea-test--apply-edits)
+  (cl-call-next-method))
+
+(defun elitea-test--hide-values (text)
+  "TEXT with any JWT (a token value) replaced: results never hold a value."
+  (replace-regexp-in-string "eyJ[[:alnum:]_-]+\\.[[:alnum:]_-]+\\.?[[:alnum:]_-]*" "<token value>"
+                            (format "%s" text) t t))
+
+(defun elitea-test--open (server path)
+  "Visit PATH as a user does; return its buffer once SERVER manages it, else nil."
+  (let ((b (find-file-noselect path)))
+    (with-current-buffer b (run-hooks 'post-command-hook))
+    (and (elitea-test--wait 15 (lambda () (eq (with-current-buffer b (eglot-current-server)) server)))
+         b)))
+
+(defun elitea-test--flymake (buf code)
+  "The Flymake diagnostics of BUF from elitea with CODE, waiting up to 15 s for the first.
+Flymake runs its backends when asked (after edits, on idle): batch Emacs has no idle, so ask."
+  (with-current-buffer buf
+    (elitea-test--wait
+     15 (lambda ()
+          (with-current-buffer buf
+            (flymake-start)
+            (cl-remove-if-not
+             (lambda (d) (string-prefix-p (format "elitea [%s]: " code) (flymake-diagnostic-text d)))
+             (flymake-diagnostics)))))))
+
+(defun elitea-test--describe (buf)
+  (with-current-buffer buf
+    (mapconcat (lambda (d) (format "%s %d:%d-%d %S" (flymake-diagnostic-type d)
+                                   (line-number-at-pos (flymake-diagnostic-beg d))
+                                   (flymake-diagnostic-beg d) (flymake-diagnostic-end d)
+                                   (elitea-test--hide-values (flymake-diagnostic-text d))))
+               (flymake-diagnostics) "; ")))
+
+(cl-defun elitea-test--documents (server)
+  "8. The settings files as documents: Flymake diagnostics, hover and the rotate quick fix."
+  ;; (a) A masked value pasted into a settings.json of the folder with a space, after
+  ;;     non-ASCII text on the same line (eglot 1.9 counts UTF-16 columns, as LSP's default).
+  (let* ((path (expand-file-name "masked/settings.json" elitea-test--folder))
+         (line "  \"alitacode.displayName\": \"Café ☕\", \"alitacode.authToken\": \"...ab12\""))
+    (make-directory (file-name-directory path) t)
+    (with-temp-file path
+      (insert "{\n  // the masked form, pasted from the token list\n" line "\n}\n"))
+    (let* ((buf (elitea-test--open server path))
+           (found (and buf (elitea-test--flymake buf "tokenMasked")))
+           (d (car found))
+           (want (and buf (with-current-buffer buf
+                            (goto-char (point-min))
+                            (search-forward "\"...ab12\"")
+                            (cons (1+ (match-beginning 0)) (1- (match-end 0)))))))
+      (elitea-test--report
+       (and d (= (length found) 1) (eq (flymake-diagnostic-type d) 'eglot-error)
+            (= (flymake-diagnostic-beg d) (car want)) (= (flymake-diagnostic-end d) (cdr want))
+            (with-current-buffer buf (= (line-number-at-pos (flymake-diagnostic-beg d)) 3)))
+       "emacs: Flymake shows elitea's tokenMasked error on the masked \"...ab12\" value (line 3, its exact columns)"
+       (if buf (format "want line 3, %S; %s" want (elitea-test--describe buf)) "the file did not start eglot"))))
+
+  ;; (b) A token of 3 days in a second .json file that is not a settings.json: the page's
+  ;;     hook starts eglot because of its eliteacode.* key.
+  (pcase-let* ((`(,gen . ,err) (elitea-test--call "elitea.generateToken"
+                                                  '(:name "emacs-3days" :expiration (:measure "days" :value 3))))
+               (value (plist-get gen :token))
+               (path (expand-file-name "team/elitea-dev.json" elitea-test--folder)))
+    (unless (elitea-test--report (and (stringp value) (string-prefix-p "eyJ" value))
+                                 "emacs: elitea.generateToken answers a 3-day token" err)
+      (cl-return-from elitea-test--documents))
+    (make-directory (file-name-directory path) t)
+    (with-temp-file path (insert "{\n  \"eliteacode.LLMAuthToken\": \"" value "\"\n}\n"))
+    (let* ((buf (elitea-test--open server path))
+           (found (and buf (elitea-test--flymake buf "tokenExpiring")))
+           (d (car found))
+           (want (and buf (with-current-buffer buf
+                            (goto-char (point-min))
+                            (search-forward value)
+                            (cons (match-beginning 0) (match-end 0))))))
+      (unless (elitea-test--report
+               (and d (= (length found) 1) (eq (flymake-diagnostic-type d) 'eglot-warning)
+                    (= (flymake-diagnostic-beg d) (car want)) (= (flymake-diagnostic-end d) (cdr want))
+                    (string-match-p "expires in 3 days" (flymake-diagnostic-text d)))
+               "emacs: Flymake shows elitea's tokenExpiring warning \"... expires in 3 days\" on the value in a .json with eliteacode.* keys"
+               (if buf (format "want %S; %s" want (elitea-test--describe buf))
+                 "the page's hook did not start eglot in team/elitea-dev.json"))
+        (cl-return-from elitea-test--documents))
+
+      (with-current-buffer buf
+        ;; (c) Hover (what eldoc shows at point): the name, never the value.
+        (goto-char (+ (car want) 10))
+        (let* ((hover (condition-case e
+                          (jsonrpc-request server :textDocument/hover (eglot--TextDocumentPositionParams)
+                                           :timeout 15)
+                        (error (format "error %S" e))))
+               (text (format "%s" (or (plist-get (plist-get (and (listp hover) hover) :contents) :value) hover))))
+          (elitea-test--report (and (string-match-p "emacs-3days" text)
+                                    (not (string-match-p (regexp-quote value) text))
+                                    (not (string-match-p "eyJ" text)))
+                               "emacs: hover on the token value names the token and never shows the value"
+                               (if (string-match-p "eyJ" text) "the hover shows a token value"
+                                 (format "hover: %S" text))))
+
+        ;; (d) M-x eglot-code-actions at the value: the rotate quick fix, picked as a user does
+        ;;     at eglot's prompt. The change to this open buffer comes back as
+        ;;     workspace/applyEdit, which eglot 1.9 confirms with y-or-n-p
+        ;;     (eglot-confirm-server-initiated-edits): answered "y" here.
+        (let* ((title-re "\\`Rotate 'emacs-3days' (new token here and in [0-9]+ other files?)\\'")
+               (actions (condition-case e (eglot-code-actions (car want) (cdr want) "quickfix")
+                          (error (list (list :title (format "error %S" e))))))
+               (rotate (cl-find-if (lambda (a) (and (string-match-p title-re (or (plist-get a :title) ""))
+                                                    (equal (plist-get (plist-get a :command) :command)
+                                                           "elitea.rotateToken")))
+                                   actions))
+               (before elitea-test--apply-edits)
+               (asked nil))
+          (unless (elitea-test--report
+                   rotate
+                   "emacs: eglot-code-actions on the expiring token offer \"Rotate 'emacs-3days' (new token here and in N other files)\""
+                   (format "%d actions: %S" (length actions) (mapcar (lambda (a) (plist-get a :title)) actions)))
+            (cl-return-from elitea-test--documents))
+          (condition-case e
+              (cl-letf (((symbol-function 'completing-read)
+                         (lambda (&rest _) (plist-get rotate :title)))
+                        ((symbol-function 'y-or-n-p)
+                         (lambda (&rest _) (setq asked t) t)))
+                (eglot-code-actions (car want) (cdr want) "quickfix" t))
+            (error (elitea-test--report nil "emacs: M-x eglot-code-actions runs the rotate action"
+                                        (elitea-test--hide-values (format "%S" e)))))
+          (let ((rotated (elitea-test--wait
+                          60 (lambda ()
+                               (with-current-buffer buf
+                                 (let ((text (buffer-string)))
+                                   (and (not (string-match-p (regexp-quote value) text))
+                                        (string-match-p "\"eyJ" text))))))))
+            (elitea-test--report (and rotated (> elitea-test--apply-edits before))
+                                 "emacs: the rotate action puts a different token in the open buffer through workspace/applyEdit"
+                                 (format "changed=%S, applyEdit requests=%d, confirmation asked=%S"
+                                         rotated (- elitea-test--apply-edits before) asked))
+            (elitea-test--report (and rotated (buffer-modified-p)
+                                      (with-temp-buffer (insert-file-contents path)
+                                                        (search-forward value nil t)))
+                                 "emacs: the rotated buffer is left unsaved (modified; the file on disk unchanged until C-x C-s)"
+                                 (format "modified=%S" (buffer-modified-p)))))))))
+
 (cl-defun elitea-test--main ()
   (let* ((file (expand-file-name ".vscode/settings.json" elitea-test--folder))
          (buf (find-file-noselect file))
@@ -149,7 +296,10 @@
                 (push (format "%s (%s)" rel major-mode) others)))))
         (elitea-test--report (null others)
                              "emacs: *.code-workspace and .idea/alita.xml attach to the same server"
-                             (format "not attached: %S" others))))
+                             (format "not attached: %S" others)))
+
+      ;; 8. The settings files as documents.
+      (elitea-test--documents server))
       (ignore-errors (eglot-shutdown server)))))
 
 (condition-case e

@@ -7,6 +7,7 @@
 local out = assert(io.open(assert(os.getenv('ELITEA_RESULT_FILE')), 'a'))
 local folder = assert(os.getenv('ELITEA_WORKSPACE')) -- has a space in its name
 local function report(ok, name, why)
+  why = why and tostring(why):gsub('\\?\n', ' | ') -- one line per check, whatever `why` holds
   out:write((ok and 'PASS ' or 'FAIL ') .. name .. ((not ok and why) and (': ' .. why) or '') .. '\n')
   out:flush()
   return ok
@@ -21,6 +22,15 @@ vim.lsp.handlers['window/showMessageRequest'] = function(_, params, ctx)
   if client and client.name == 'elitea' then table.insert(warnings, params) end
   return vim.NIL
 end
+-- workspace/applyEdit from the server, counted on the way to Neovim's own handler (which
+-- changes the buffer), so the rotate check knows the edit came that way.
+local apply_edits = 0
+local default_apply_edit = vim.lsp.handlers['workspace/applyEdit']
+vim.lsp.handlers['workspace/applyEdit'] = function(err, params, ctx, config)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if client and client.name == 'elitea' then apply_edits = apply_edits + 1 end
+  return default_apply_edit(err, params, ctx, config)
+end
 local progress_seen = false
 vim.api.nvim_create_autocmd('LspProgress', {
   callback = function(ev)
@@ -28,6 +38,156 @@ vim.api.nvim_create_autocmd('LspProgress', {
     if client and client.name == 'elitea' then progress_seen = true end
   end,
 })
+
+-- A JWT (a token value) anywhere in a text: never written to the results, only its absence.
+local function hide_values(text)
+  return (tostring(text):gsub('eyJ[%w_%-]+%.[%w_%-]+%.?[%w_%-]*', '<token value>'))
+end
+
+-- Opens `path` in a window, waits until the elitea client is attached there.
+local function open_attached(client, path)
+  vim.cmd.edit(vim.fn.fnameescape(path))
+  local b = vim.api.nvim_get_current_buf()
+  local ok = vim.wait(15000, function()
+    return vim.lsp.get_clients({ name = 'elitea', bufnr = b })[1] == client
+  end, 100)
+  return b, ok
+end
+
+-- The elitea diagnostics of `b` with `code`, waiting up to 15 s for the first.
+local function elitea_diagnostics(b, code)
+  local found = {}
+  vim.wait(15000, function()
+    found = vim.tbl_filter(function(d) return d.source == 'elitea' and d.code == code end,
+      vim.diagnostic.get(b))
+    return #found > 0
+  end, 100)
+  return found
+end
+
+local function describe(ds, b)
+  local all = vim.tbl_map(function(d)
+    return ('%s/%s %d:%d-%d:%d %q'):format(tostring(d.source), tostring(d.code), d.lnum, d.col,
+      d.end_lnum, d.end_col, hide_values(d.message))
+  end, ds or vim.diagnostic.get(b))
+  return #all .. ' diagnostics: ' .. table.concat(all, '; ')
+end
+
+-- 8. The settings files as documents: diagnostics, hover and the rotate quick fix, on what
+--    the page's configuration attaches (the server is the one already running).
+local function documents(client)
+  -- (a) A masked value, as the token list shows it, pasted into a settings.json of the folder
+  --     with a space. Non-ASCII text before it on the same line: the columns must still be
+  --     the value's (the server counts UTF-16 or what was negotiated, Neovim bytes).
+  vim.fn.mkdir(folder .. '/masked', 'p')
+  local masked_path = folder .. '/masked/settings.json'
+  local masked_line = '  "alitacode.displayName": "Café ☕", "alitacode.authToken": "...ab12"'
+  vim.fn.writefile({ '{', '  // the masked form, pasted from the token list', masked_line, '}' },
+    masked_path)
+  local mb, attached = open_attached(client, masked_path)
+  local quote = masked_line:find('"...ab12"', 1, true) -- 1-based index of the opening quote
+  local want = { lnum = 2, col = quote, end_lnum = 2, end_col = quote + #'...ab12' }
+  local masked = elitea_diagnostics(mb, 'tokenMasked')
+  local d = masked[1]
+  report(attached and #masked == 1 and d.lnum == want.lnum and d.col == want.col
+      and d.end_lnum == want.end_lnum and d.end_col == want.end_col
+      and d.severity == vim.diagnostic.severity.ERROR,
+    'nvim: a masked "...ab12" value gets an elitea tokenMasked error on its exact range',
+    ('attached=%s, want %d:%d-%d:%d; %s'):format(tostring(attached), want.lnum, want.col,
+      want.end_lnum, want.end_col, describe(nil, mb)))
+
+  -- (b) A token of 3 days, written into a second .json file (not named settings.json: any
+  --     .json with alitacode./eliteacode. keys is one of the server's documents).
+  local gen, err = elitea_command('elitea.generateToken',
+    { name = 'nvim-3days', expiration = { measure = 'days', value = 3 } })
+  if not report(gen and type(gen.token) == 'string' and gen.token:sub(1, 3) == 'eyJ',
+      'nvim: elitea.generateToken answers a 3-day token', err) then
+    return
+  end
+  local value = gen.token
+  vim.fn.mkdir(folder .. '/team', 'p')
+  local dev_path = folder .. '/team/elitea-dev.json'
+  vim.fn.writefile({ '{', '  "eliteacode.LLMAuthToken": "' .. value .. '"', '}' }, dev_path)
+  local db
+  db, attached = open_attached(client, dev_path)
+  local line = vim.api.nvim_buf_get_lines(db, 1, 2, false)[1] or ''
+  local vcol = (line:find(value, 1, true) or 0) - 1 -- 0-based start of the value
+  local expiring = elitea_diagnostics(db, 'tokenExpiring')
+  d = expiring[1]
+  report(attached and #expiring == 1 and d.severity == vim.diagnostic.severity.WARN
+      and d.lnum == 1 and d.col == vcol and d.end_col == vcol + #value
+      and d.message:find('expires in 3 days', 1, true) ~= nil,
+    'nvim: a 3-day token gets an elitea tokenExpiring warning "... expires in 3 days" on its range',
+    ('attached=%s, want 1:%d-1:%d; %s'):format(tostring(attached), vcol, vcol + #value,
+      describe(nil, db)))
+
+  -- (c) Hover on the value: the token's name, never the value.
+  local uri = vim.uri_from_bufnr(db)
+  local answers = vim.lsp.buf_request_sync(db, 'textDocument/hover',
+    { textDocument = { uri = uri }, position = { line = 1, character = vcol + 10 } }, 15000)
+  local hover = answers and answers[client.id] and answers[client.id].result
+  local text = ''
+  if type(hover) == 'table' and hover.contents then
+    local c = hover.contents
+    text = type(c) == 'string' and c or (c.value or vim.inspect(c))
+  end
+  report(text:find('nvim-3days', 1, true) ~= nil and text:find(value, 1, true) == nil
+      and text:find('eyJ', 1, true) == nil,
+    'nvim: hover on the token value names the token and never shows the value',
+    (text:find(value, 1, true) or text:find('eyJ', 1, true)) and 'the hover shows a token value'
+      or ('hover: %q'):format(hide_values(text)))
+
+  -- (d) Code actions at the diagnostic: the rotate quick fix, run as a user does
+  --     (vim.lsp.buf.code_action, apply = true). Its change to this open buffer must arrive as
+  --     workspace/applyEdit: the buffer gets the new token, unsaved, and the file on disk keeps
+  --     the old one until the user writes it.
+  local rotate_title = "^Rotate 'nvim%-3days' %(new token here and in %d+ other files?%)$"
+  local actions = {}
+  if d then
+    answers = vim.lsp.buf_request_sync(db, 'textDocument/codeAction', {
+      textDocument = { uri = uri },
+      range = d.user_data and d.user_data.lsp and d.user_data.lsp.range
+        or { start = { line = 1, character = vcol }, ['end'] = { line = 1, character = vcol + #value } },
+      context = { diagnostics = { d.user_data and d.user_data.lsp }, only = { 'quickfix' } },
+    }, 15000)
+    actions = answers and answers[client.id] and answers[client.id].result or {}
+  end
+  local rotate
+  for _, a in ipairs(actions) do
+    if (a.title or ''):match(rotate_title) and a.kind == 'quickfix' and type(a.command) == 'table'
+        and a.command.command == 'elitea.rotateToken' then
+      rotate = a
+    end
+  end
+  report(rotate ~= nil,
+    "nvim: code actions on the expiring token offer the quickfix \"Rotate 'nvim-3days' (new token here and in N other files)\"",
+    ('%d actions: %s'):format(#actions, table.concat(vim.tbl_map(function(a)
+      return ('%q (%s, %s)'):format(a.title or '?', tostring(a.kind),
+        type(a.command) == 'table' and a.command.command or 'no command')
+    end, actions), '; ')))
+  if not rotate then return end
+
+  local edits_before = apply_edits
+  vim.api.nvim_win_set_cursor(0, { 2, vcol + 10 })
+  vim.lsp.buf.code_action({
+    apply = true,
+    context = { only = { 'quickfix' } },
+    filter = function(a) return (a.title or ''):match(rotate_title) ~= nil end,
+  })
+  local new_line
+  local rotated = vim.wait(60000, function()
+    new_line = vim.api.nvim_buf_get_lines(db, 1, 2, false)[1] or ''
+    return new_line:find(value, 1, true) == nil and new_line:find('"eyJ', 1, true) ~= nil
+  end, 200)
+  report(rotated and apply_edits > edits_before,
+    'nvim: running the rotate action puts a different token in the open buffer through workspace/applyEdit',
+    ('changed=%s, applyEdit requests=%d'):format(tostring(rotated), apply_edits - edits_before))
+  local disk = table.concat(vim.fn.readfile(dev_path), '\n')
+  report(rotated and vim.bo[db].modified and disk:find(value, 1, true) ~= nil,
+    'nvim: the rotated buffer is left unsaved (modified; the file on disk unchanged until :write)',
+    ('modified=%s, disk holds the old value=%s'):format(tostring(vim.bo[db].modified),
+      tostring(disk:find(value, 1, true) ~= nil)))
+end
 
 local function main()
   local file = folder .. '/.vscode/settings.json'
@@ -132,6 +292,8 @@ local function main()
   end
   report(#others == 0, 'nvim: *.code-workspace and .idea/alita.xml attach to the same server',
     'not attached: ' .. table.concat(others, ', '))
+
+  documents(client)
 end
 
 local ok, e = xpcall(main, debug.traceback)
