@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # CI for the JetBrains part (editors/jetbrains), on a clean Debian machine as root:
-#   1. the language server binary: `cargo build` at the repository root (debug);
+#   1. the language server binary: `cargo build` at the repository root (debug), unless
+#      ELITEA_TOKENS_SERVER_PATH already names a built binary (then that one is tested);
 #   2. client/: `mvn -B -q verify`: the typed client compiled, its unit tests, the schema
 #      match, and the integration tests that launch the real `elitea-tokens lsp` against the
-#      sandbox (the plugin checks excluded here, they are phase 3);
+#      sandbox (the plugin checks excluded here, they are phase 3), with the libraries the
+#      IDE provides (LSP4J 0.21.1 as LSP4IJ 0.17.0 bundles it, IntelliJ 2024.2's Gson 2.11.0);
+#   2b. the same tests once more with the newest LSP4J and Gson (`-Pnewest`, its own build
+#      folder), so that both ends of the supported range are covered;
 #   3. the plugin checks (plugin.xml, action -> command mapping, no LSP outside client/,
 #      Kotlin syntax of the plugin sources, Gradle build files): JUnit tests of client/, run
 #      on their own.
@@ -58,20 +62,30 @@ fi
 if ! command -v cargo >/dev/null && [ -x "$HOME/.cargo/bin/cargo" ]; then
   export PATH="$HOME/.cargo/bin:$PATH"
 fi
-if ! command -v cargo >/dev/null; then
-  echo "cargo is missing: install Rust (rustup) to build elitea-tokens" >&2
+preset_server="${ELITEA_TOKENS_SERVER_PATH:-}"
+if [ -n "$preset_server" ] && [ ! -x "$preset_server" ]; then
+  echo "ELITEA_TOKENS_SERVER_PATH=$preset_server is not an executable file" >&2
+  exit 1
+fi
+if [ -z "$preset_server" ] && ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust (rustup) to build elitea-tokens, or set ELITEA_TOKENS_SERVER_PATH to a built binary" >&2
   exit 1
 fi
 # (head closes the pipe early: not a failure)
 java -version 2>&1 | head -n 1 || true
 mvn -v 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' | head -n 1 || true
-cargo --version
+if [ -z "$preset_server" ]; then cargo --version; fi
 phase_done
 
 # ---------------------------------------------------------------- 1. the server binary
-phase "cargo build (elitea-tokens, debug)"
-(cd "$root" && cargo build --quiet --bin elitea-tokens)
-bin="${CARGO_TARGET_DIR:-$root/target}/debug/elitea-tokens"
+if [ -n "$preset_server" ]; then
+  phase "server binary (given by ELITEA_TOKENS_SERVER_PATH: no cargo build)"
+  bin="$preset_server"
+else
+  phase "cargo build (elitea-tokens, debug)"
+  (cd "$root" && cargo build --quiet --bin elitea-tokens)
+  bin="${CARGO_TARGET_DIR:-$root/target}/debug/elitea-tokens"
+fi
 if [ ! -x "$bin" ]; then
   echo "no binary at $bin" >&2
   exit 1
@@ -87,10 +101,16 @@ mvn_args=(-B -q "-Delitea.server=$bin" -Dkotlin.compiler.daemon=false)
 mvn_run() { (cd "$client" && mvn "${mvn_args[@]}" "$@" 2>&1) | sed -u 's/\x1b\[[0-9;]*m//g'; }
 
 # ---------------------------------------------------------------- 2. client
-phase "client: mvn verify (compile, unit, schemas, integration)"
-rm -rf "$client/target/surefire-reports"
+phase "client: mvn verify, the IDE's LSP4J 0.21.1 + Gson 2.11.0"
+rm -rf "$client/target/surefire-reports" "$client/target/newest/surefire-reports"
 status=0
 mvn_run verify -DexcludedGroups=plugin-checks || status=$?
+phase_done
+
+phase "client: mvn -Pnewest verify, the newest LSP4J + Gson"
+newest=0
+mvn_run -Pnewest verify -DexcludedGroups=plugin-checks || newest=$?
+[ "$status" != 0 ] || status=$newest
 phase_done
 
 # ---------------------------------------------------------------- 3. plugin checks
@@ -113,7 +133,7 @@ printf '   %-58s %4ss\n' "total" "$((SECONDS - total_start))"
 
 tests=0; failures=0; errors=0; skipped=0
 shopt -s nullglob
-for report in "$client"/target/surefire-reports/TEST-*.xml; do
+for report in "$client"/target/surefire-reports/TEST-*.xml "$client"/target/newest/surefire-reports/TEST-*.xml; do
   line="$(grep -m1 -o '<testsuite [^>]*>' "$report" || true)"
   get() { local n; n="$(echo "$line" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p")"; echo "${n:-0}"; }
   tests=$((tests + $(get tests))); failures=$((failures + $(get failures)))

@@ -248,6 +248,8 @@ data class ListTokensParams(
     val pageSize: Int? = null,
     /** 0-based. */
     val page: Int? = null,
+    /** Only the tokens no live settings file holds. */
+    val unused: Boolean? = null,
 )
 
 data class TokenPage(
@@ -276,8 +278,10 @@ data class GeneratedToken(
     val warning: String? = null,
     /** Where the value is kept ("OS keyring", "the editor's secret storage", ...), for messages. */
     val keptIn: String? = null,
+    /** The live settings files that hold it (filled by a list; empty here). */
+    val usedIn: List<String>? = null,
 ) {
-    val row: TokenRow get() = TokenRow(uuid, name, masked, expires, status, valueKnown)
+    val row: TokenRow get() = TokenRow(uuid, name, masked, expires, status, valueKnown, usedIn)
 
     val displayName: String get() = row.displayName
 
@@ -290,6 +294,8 @@ data class DeleteTokenParams(
     val uuid: String,
     /** The token's name, typed by the user; must match exactly. */
     val confirmName: String,
+    /** Delete even when a live settings file still holds the token (`tokenInUse` otherwise). */
+    val force: Boolean? = null,
 )
 
 data class DeleteTokenResult(
@@ -423,6 +429,8 @@ data class TokenStatusParams(
 /** `data` of a JSON-RPC error answered by a command. */
 data class ErrorData(
     val kind: ErrorKind,
+    /** With `tokenInUse`: the live settings files that hold the token. */
+    val files: List<String>? = null,
 )
 
 /** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */

@@ -9,7 +9,7 @@ import com.intellij.notification.NotificationAction
 import com.intellij.openapi.actionSystem.AnActionEvent
 import com.intellij.openapi.project.Project
 
-/** Tools | ELITEA | Sign In: `elitea.signIn` with a personal token, kept in the OS keyring. */
+/** Tools | ELITEA | Sign In: `elitea.signIn` with a personal token, kept by the server in the OS keyring or the IDE's password safe. */
 class SignInAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) = signIn(project)
 

@@ -6,12 +6,12 @@ import com.intellij.openapi.actionSystem.AnActionEvent
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.ui.Messages
 
-/** Tools | ELITEA | Sign Out: `elitea.signOut`, the credential leaves the keyring. */
+/** Tools | ELITEA | Sign Out: `elitea.signOut`, the credential is forgotten wherever it is kept. */
 class SignOutAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) {
         val answer = Messages.showYesNoDialog(
             project,
-            "Sign out of ELITEA? Your credential is removed from the OS keyring; your tokens stay on the server.",
+            "Sign out of ELITEA? Your credential is forgotten wherever it is kept; your tokens stay on the server.",
             "Sign Out of ELITEA",
             "Sign Out",
             "Cancel",

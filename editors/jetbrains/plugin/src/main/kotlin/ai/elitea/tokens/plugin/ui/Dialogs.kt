@@ -72,7 +72,7 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
         }
         row("Personal token:") {
             cell(token).columns(COLUMNS_LARGE)
-                .comment("From the ELITEA web UI (Settings | Tokens). It is checked with the server, then kept in the OS keyring.")
+                .comment("From the ELITEA web UI (Settings | Tokens). It is checked with the server, then kept in the OS keyring or the IDE's password safe (Settings | Tools | ELITEA).")
         }
         row("Project ID:") { cell(projectId).columns(10).comment("Empty: your personal project.") }
         row { cell(verify) }
