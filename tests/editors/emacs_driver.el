@@ -167,7 +167,10 @@ Flymake runs its backends when asked (after edits, on idle): batch Emacs has no 
                          (lambda (&rest _) (plist-get rotate :title)))
                         ((symbol-function 'y-or-n-p)
                          (lambda (&rest _) (setq asked t) t)))
-                (eglot-code-actions (car want) (cdr want) "quickfix" t))
+                ;; Run from the keyboard (M-x), so eglot asks in the minibuffer, not with a
+                ;; mouse menu.
+                (let ((last-nonmenu-event ?\r))
+                  (eglot-code-actions (car want) (cdr want) "quickfix" t)))
             (error (elitea-test--report nil "emacs: M-x eglot-code-actions runs the rotate action"
                                         (elitea-test--hide-values (format "%S" e)))))
           (let ((rotated (elitea-test--wait

@@ -82,8 +82,8 @@ local function documents(client)
   vim.fn.mkdir(folder .. '/masked', 'p')
   local masked_path = folder .. '/masked/settings.json'
   local masked_line = '  "alitacode.displayName": "Café ☕", "alitacode.authToken": "...ab12"'
-  vim.fn.writefile({ '{', '  // the masked form, pasted from the token list', masked_line, '}' },
-    masked_path)
+  vim.fn.writefile({ '{', '  // the masked form, pasted from the token list', masked_line .. ',',
+    '  "eliteacode.LLMServerUrl": "", "eliteacode.LLMModelName": ""', '}' }, masked_path)
   local mb, attached = open_attached(client, masked_path)
   local quote = masked_line:find('"...ab12"', 1, true) -- 1-based index of the opening quote
   local want = { lnum = 2, col = quote, end_lnum = 2, end_col = quote + #'...ab12' }
@@ -95,6 +95,29 @@ local function documents(client)
     'nvim: a masked "...ab12" value gets an elitea tokenMasked error on its exact range',
     ('attached=%s, want %d:%d-%d:%d; %s'):format(tostring(attached), want.lnum, want.col,
       want.end_lnum, want.end_col, describe(nil, mb)))
+
+  -- Completion in the empty URL and model values (what <C-x><C-o> asks): the signed-in
+  -- server's URL, and the model names of elitea.listModels.
+  local function labels(character)
+    local got = vim.lsp.buf_request_sync(mb, 'textDocument/completion', {
+      textDocument = { uri = vim.uri_from_bufnr(mb) }, position = { line = 3, character = character },
+    }, 15000)
+    local r = got and got[client.id] and got[client.id].result or {}
+    return vim.tbl_map(function(i) return i.label end, r.items or r)
+  end
+  local url_line = '  "eliteacode.LLMServerUrl": "", "eliteacode.LLMModelName": ""'
+  local urls = labels(#'  "eliteacode.LLMServerUrl": "')
+  local models = labels(#url_line - 1)
+  local status = elitea_command('elitea.status', nil) or {}
+  local listed = elitea_command('elitea.listModels', nil) or {}
+  local model_names = vim.tbl_map(function(m) return m.name end, listed.items or {})
+  table.sort(models)
+  table.sort(model_names)
+  report(#urls == 1 and urls[1] == status.serverUrl and #model_names > 0
+      and vim.deep_equal(models, model_names),
+    'nvim: completion offers the signed-in server URL in a URL key and the model names in a model key',
+    ('urls=%s (server %s), models=%s (listModels %s)'):format(vim.inspect(urls),
+      tostring(status.serverUrl), vim.inspect(models), vim.inspect(model_names)))
 
   -- (b) A token of 3 days, written into a second .json file (not named settings.json: any
   --     .json with alitacode./eliteacode. keys is one of the server's documents).

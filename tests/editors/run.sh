@@ -164,7 +164,7 @@ run_nvim() {
     -c "luafile $ROOT/tests/editors/nvim_driver.lua" </dev/null >"$t/stdout" 2>"$t/stderr")
   rc=$?
   echo "   ($((SECONDS - started))s)"
-  collect nvim "$t/results" 21 "$rc"
+  collect nvim "$t/results" 22 "$rc"
   no_secret nvim "$t/stdout" "$t/stderr" "$t/results" "$t/state/nvim/lsp.log"
   if [ "$rc" -ne 0 ]; then tail -n 20 "$t/stderr" | sed 's/^/   nvim stderr: /'; fi
 }
