@@ -450,8 +450,25 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.clearNotifications();
   });
 
-  step("delete from the page: a wrong name is refused, the right one deletes", 90_000, async () => {
+  step("delete from the page: a token in use asks first; a wrong name is refused, the right one deletes", 90_000, async () => {
     await wb.page.locator(".tab", { hasText: "ELITEA: Personal Tokens" }).click();
+    // The replacement the page's Rotate wrote into the settings: the server refuses to delete
+    // it (tokenInUse), and the extension asks, naming what breaks.
+    const inUse = (await tokens()).find((t) => t.name?.startsWith("VSCode-Dev-"))!.name!;
+    await wb.webview.locator("#search input").fill(inUse);
+    await wb.waitRange(/ of 1$/);
+    await wb.rowAction(inUse, "Delete");
+    await wb.waitQuickInput(`Delete token '${inUse}'`);
+    await wb.type(inUse);
+    await wb.enter();
+    const d = await wb.waitDialog();
+    const buttons = await wb.dialog.locator(".dialog-buttons .monaco-button").allTextContents();
+    assert.ok(buttons.includes("Rotate Instead") && buttons.includes("Delete Anyway"), buttons.join("|"));
+    await wb.screenshot("delete-token-in-use-asks");
+    log(`in use: ${d.message} ${d.detail}`);
+    await wb.clickDialogButton("Cancel");
+    await wb.dialog.waitFor({ state: "hidden" });
+    assert.ok((await tokens()).some((t) => t.name === inUse), "nothing deleted");
     await wb.webview.locator("#search input").fill("seed-beta-06");
     await wb.waitRange(/ of 1$/);
     await wb.rowAction("seed-beta-06", "Delete");
