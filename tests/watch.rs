@@ -94,7 +94,7 @@ async fn idle_wakeups_over_a_simulated_day() {
     for _ in 0..(24 * 60 - 1) {
         tokio::time::sleep(Duration::from_secs(60)).await;
     }
-    // 6 h, 12 h, 18 h (nothing due), 22 h (one hour left), 23 h (expired).
+    // 6 h, 12 h, 18 h (nothing due), 22:01 (one hour left), 23:01 (expired).
     assert_eq!(watcher.timer_wakeups(), 5);
     let warnings: Vec<Threshold> = recorder
         .warnings
@@ -119,9 +119,11 @@ async fn idle_wakeups_over_a_simulated_day() {
         [StatusKind::Warning, StatusKind::Expired],
         "a status each time the state changes"
     );
+    // Only the JWT's minute is known here (no server list): the token counts until 23:01,
+    // and 23 h 1 min left rounds up to a day.
     let message = &recorder.warnings.lock().unwrap()[0].1;
     assert!(
-        message.contains("used in settings.json expires in 23 hours"),
+        message.contains("used in settings.json expires in 1 day"),
         "{message}"
     );
 }
@@ -307,4 +309,71 @@ async fn an_outside_edit_is_seen() {
         .await
         .expect("the new token is reported without any command");
     assert_eq!(seen.params["tokensInUse"][0]["status"]["kind"], "ok");
+}
+
+/// Saving a watched settings file, with that file open in the editor, reads the token list
+/// once: the status and the document's diagnostics share it.
+#[tokio::test]
+async fn a_save_reads_the_list_once() {
+    let sb = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = dir.path().join("settings.json");
+    std::fs::write(&settings, "{}\n").unwrap();
+    let lsp = common::lsp::spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let c = &lsp.client;
+    c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": settings}))
+        .await
+        .unwrap();
+    c.execute(
+        "elitea.signIn",
+        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
+    )
+    .await
+    .unwrap();
+    let made = c
+        .execute(
+            "elitea.generateToken",
+            json!({"name": "saved", "expiration": {"measure": "days", "value": 3}}),
+        )
+        .await
+        .unwrap();
+    let uri = url::Url::from_file_path(&settings).unwrap().to_string();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": "{}\n"}}),
+    )
+    .await
+    .unwrap();
+    // Quiet first: whatever sign-in and opening asked for is done.
+    c.wait_for(Duration::from_secs(20), |r| {
+        r.method == "textDocument/publishDiagnostics"
+    })
+    .await
+    .unwrap();
+    let text = format!(
+        "{{\n  \"alitacode.authToken\": \"{}\"\n}}\n",
+        made["token"].as_str().unwrap()
+    );
+    let before = sb.list_requests();
+    std::fs::write(&settings, &text).unwrap();
+    c.wait_for(Duration::from_secs(20), |r| {
+        r.method == "elitea/tokenStatus" && r.params["tokensInUse"][0]["uuid"] == made["uuid"]
+    })
+    .await
+    .expect("the save is seen");
+    // The editor's buffer follows the save; its diagnostics come from the same list.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text}]}),
+    )
+    .await
+    .unwrap();
+    let diags = c
+        .wait_for(Duration::from_secs(20), |r| {
+            r.method == "textDocument/publishDiagnostics" && r.params["version"] == 2
+        })
+        .await
+        .unwrap();
+    assert_eq!(diags.params["diagnostics"][0]["code"], "tokenExpiring");
+    assert_eq!(sb.list_requests() - before, 1, "lists read for one save");
 }

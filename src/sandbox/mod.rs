@@ -95,6 +95,8 @@ pub(crate) struct Shared {
     pub clock: SharedClock,
     pub faults: Mutex<Vec<FaultRule>>,
     pub delay: Mutex<std::time::Duration>,
+    /// Token lists served, for tests that count what a client asked.
+    pub lists: std::sync::atomic::AtomicUsize,
 }
 
 /// The slow user endpoint's requests: counted when they start and when they are answered, so
@@ -237,6 +239,11 @@ impl SandboxHandle {
         )
     }
 
+    /// How many token lists were asked for (authenticated or not).
+    pub fn list_requests(&self) -> usize {
+        self.shared.lists.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Lets the slow user endpoint answer now, and from now on at once.
     pub fn release_slow_user_endpoint(&self) {
         use std::sync::atomic::Ordering;
@@ -321,6 +328,7 @@ pub async fn start(options: SandboxOptions) -> Result<SandboxHandle> {
         clock: options.clock.clone(),
         faults: Mutex::new(vec![]),
         delay: Mutex::new(std::time::Duration::ZERO),
+        lists: std::sync::atomic::AtomicUsize::new(0),
     });
     let app = routes::router(shared.clone());
     let (stop, stopped) = oneshot::channel::<()>();

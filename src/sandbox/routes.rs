@@ -282,6 +282,9 @@ fn row(shared: &Shared, store: &super::Store, t: &SandboxToken, full: bool) -> V
 }
 
 async fn list_tokens(State(shared): St, headers: HeaderMap) -> Response {
+    shared
+        .lists
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let user = match authenticate(&shared, &headers) {
         Ok(u) => u,
         Err(r) => return r,

@@ -350,10 +350,12 @@ impl Service {
             return vec![];
         }
         let now = self.clock().now();
+        // Through `all_tokens`, so that the documents' diagnostics that follow a watched file's
+        // save find this list and do not ask for another.
         let listed = match self.session().await {
             Ok(s) => {
                 let server = s.url();
-                match s.client.list_tokens().await {
+                match self.all_tokens().await {
                     Ok(list) => Some((server, list)),
                     Err(_) => None,
                 }
@@ -376,15 +378,18 @@ impl Service {
             }
             // Only a token of the server signed in to can be checked against its list; one
             // written for another server is neither named nor called revoked.
-            let (name, revoked) = match &listed {
+            let (row, revoked) = match &listed {
                 Some((url, list)) if server.as_deref().is_none_or(|s| s == url.as_str()) => {
                     match list.iter().find(|r| r.uuid == uuid) {
-                        Some(r) => (r.name.clone(), false),
+                        Some(r) => (Some(r), false),
                         None => (None, server.is_some()),
                     }
                 }
                 _ => (None, false),
             };
+            let name = row.and_then(|r| r.name.clone());
+            // One expiry per token: the server's to the second, else the JWT's minute.
+            let expires = super::documents::effective_expiry(expires, row);
             let mut status = expiry_status(expires, now);
             if revoked {
                 status.label = "Revoked".into();
