@@ -178,6 +178,32 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     );
     assert!(!text.contains(&soon_v));
 
+    // "Use the real value" for the masked one: the value only once the fix is chosen.
+    let masked_uri = uri_of("masked.json");
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": masked_uri}, "range": range_of(&doc(&masked), &masked),
+                   "context": {"diagnostics": []}}),
+        )
+        .await
+        .unwrap();
+    assert!(
+        !actions.to_string().contains(&soon_v),
+        "the value went out unasked"
+    );
+    let real = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Use the real value of 'soon'")
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let resolved = c.request("codeAction/resolve", real).await.unwrap();
+    let edit = &resolved["edit"]["changes"][masked_uri.as_str()][0];
+    assert_eq!(edit["newText"], soon_v.as_str());
+    assert_eq!(edit["range"], range_of(&doc(&masked), &masked));
+
     // The rotate quick fix: the open document through applyEdit, the user settings on disk.
     let actions = c
         .request(

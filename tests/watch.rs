@@ -119,11 +119,11 @@ async fn idle_wakeups_over_a_simulated_day() {
         [StatusKind::Warning, StatusKind::Expired],
         "a status each time the state changes"
     );
-    // Only the JWT's minute is known here (no server list): the token counts until 23:01,
-    // and 23 h 1 min left rounds up to a day.
+    // Only the JWT's minute is known here (no server list): the label counts from 23:00, and
+    // the token counts as expired only once that minute is over.
     let message = &recorder.warnings.lock().unwrap()[0].1;
     assert!(
-        message.contains("used in settings.json expires in 1 day"),
+        message.contains("used in settings.json expires in 23 hours"),
         "{message}"
     );
 }

@@ -184,6 +184,7 @@ async fn dispatch(
                 inner.client.show_message(MessageType::WARNING, w).await;
             }
             inner.poke_watcher();
+            super::documents::refresh_all(inner).await;
             to_value(&made)
         }
         p::DELETE_TOKEN => {
@@ -281,6 +282,8 @@ async fn dispatch(
                 rotate(inner, &service, params),
             )
             .await?;
+            // The replacement's name and expiry, from a fresh list, in every open document.
+            super::documents::refresh_all(inner).await;
             to_value(&result)
         }
         _ => Err(Error::internal(format!("{command} has no handler."))),

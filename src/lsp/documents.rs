@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
 use crate::service::documents::{self, DocKind, Finding, Knowledge, Severity, Sites};
 use crate::service::{OpenDocuments, candidate_files, scan_files};
-use crate::tokens::{self, expiry_status, mask};
+use crate::tokens::{self, mask};
 
 /// One open document.
 #[derive(Debug, Clone)]
@@ -228,7 +228,8 @@ pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
                 .unwrap_or_else(|| "(name not known)".into());
             lines.push(format!("**ELITEA token '{name}'** `{}`", mask(value)));
             let expires = documents::effective_expiry(claims.expires, row.as_ref());
-            let status = expiry_status(expires, service.clock().now());
+            let status =
+                documents::token_status(claims.expires, row.as_ref(), service.clock().now());
             lines.push(match expires {
                 None => "Expires: never".to_string(),
                 Some(e) => format!(
@@ -365,20 +366,19 @@ pub(crate) async fn code_actions(
                     .unwrap_or_default();
                 // Only one token can be meant; with two of the same tail, the user picks.
                 let [row] = held.as_slice() else { continue };
-                let Ok(Some(value)) = service.token_value(&row.uuid).await else {
-                    continue;
-                };
+                // The value is sent only when this fix is chosen (codeAction/resolve), never
+                // with the list of fixes an editor asks for on every cursor move.
                 out.push(CodeActionOrCommand::CodeAction(CodeAction {
                     title: format!("Use the real value of '{}'", row.display_name()),
                     kind: Some(CodeActionKind::QUICKFIX),
                     diagnostics: Some(vec![diagnostic_for(f)]),
-                    edit: Some(edit_of(
-                        &uri,
-                        vec![TextEdit {
-                            range: range_of(&doc.text, site.range),
-                            new_text: value.expose().to_string(),
-                        }],
-                    )),
+                    data: Some(json!({
+                        "useRealValue": {
+                            "uri": uri.as_str(),
+                            "uuid": row.uuid,
+                            "range": range_of(&doc.text, site.range),
+                        }
+                    })),
                     is_preferred: Some(true),
                     ..CodeAction::default()
                 }));
@@ -402,6 +402,35 @@ pub(crate) async fn code_actions(
         }));
     }
     out
+}
+
+/// Fills in the edit of a fix that carries a secret, once the user chose it.
+pub(crate) async fn resolve_code_action(inner: &Inner, mut action: CodeAction) -> CodeAction {
+    let Some(ask) = action
+        .data
+        .as_ref()
+        .and_then(|d| d.get("useRealValue"))
+        .cloned()
+    else {
+        return action;
+    };
+    let (Some(uri), Some(uuid), Ok(range)) = (
+        ask["uri"].as_str().and_then(|u| u.parse::<Uri>().ok()),
+        ask["uuid"].as_str(),
+        serde_json::from_value::<Range>(ask["range"].clone()),
+    ) else {
+        return action;
+    };
+    if let Ok(Some(value)) = inner.service().token_value(uuid).await {
+        action.edit = Some(edit_of(
+            &uri,
+            vec![TextEdit {
+                range,
+                new_text: value.expose().to_string(),
+            }],
+        ));
+    }
+    action
 }
 
 fn edit_of(uri: &Uri, edits: Vec<TextEdit>) -> WorkspaceEdit {

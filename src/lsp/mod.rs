@@ -288,6 +288,7 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        resolve_provider: Some(true),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -407,6 +408,10 @@ impl LanguageServer for Backend {
         params: CodeActionParams,
     ) -> jsonrpc::Result<Option<CodeActionResponse>> {
         Ok(Some(documents::code_actions(&self.inner, params).await))
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> jsonrpc::Result<CodeAction> {
+        Ok(documents::resolve_code_action(&self.inner, action).await)
     }
 
     async fn completion(

@@ -156,6 +156,29 @@ pub fn effective_expiry(
     }
 }
 
+/// The state every view shows for a token found in a file: the server's, when the list has
+/// it; else from the JWT's minute, which is the expiry rounded down: "in 3 days" for a
+/// three-day token (not the next unit up), and expired only once that minute is over.
+pub fn token_status(
+    jwt: Option<DateTime<Utc>>,
+    listed: Option<&TokenRow>,
+    now: DateTime<Utc>,
+) -> tokens::ExpiryStatus {
+    if let Some(row) = listed {
+        return expiry_status(row.expires, now);
+    }
+    let status = expiry_status(jwt, now);
+    match jwt {
+        Some(j) if status.kind == StatusKind::Expired && now < j + Duration::minutes(1) => {
+            tokens::ExpiryStatus {
+                kind: StatusKind::Warning,
+                label: "in 1 minute".into(),
+            }
+        }
+        _ => status,
+    }
+}
+
 fn normal_url(u: &str) -> String {
     u.trim().trim_end_matches('/').to_string()
 }
@@ -237,7 +260,7 @@ pub fn diagnose(sites: &Sites, k: &Knowledge<'_>) -> Vec<Finding> {
                 _ => {}
             }
         }
-        let status = expiry_status(effective_expiry(claims.expires, row), k.now);
+        let status = token_status(claims.expires, row, k.now);
         match status.kind {
             StatusKind::Expired => out.push(finding(
                 "tokenExpired",
@@ -419,8 +442,19 @@ mod tests {
             Some(at + Duration::minutes(1))
         );
         assert_eq!(
-            expiry_status(effective_expiry(Some(at), None), now()).kind,
+            token_status(Some(at), None, now()).kind,
             StatusKind::Warning
+        );
+        assert_eq!(token_status(Some(at), None, now()).label, "in 1 minute");
+        assert_eq!(
+            token_status(Some(at), None, now() + Duration::minutes(1)).kind,
+            StatusKind::Expired
+        );
+        // A three-day token, made at 12:00:30: its JWT says 12:00 three days on.
+        let three = now() + Duration::days(3);
+        assert_eq!(
+            token_status(Some(three), None, now() + Duration::seconds(30)).label,
+            "in 3 days"
         );
     }
 }

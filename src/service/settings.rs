@@ -9,7 +9,7 @@ use super::{Service, TokenInUse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
 use crate::settings::{self, Ide, RenderInput, Schema};
-use crate::tokens::{self, TokenRow, expiry_status};
+use crate::tokens::{self, TokenRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -389,8 +389,8 @@ impl Service {
             };
             let name = row.and_then(|r| r.name.clone());
             // One expiry per token: the server's to the second, else the JWT's minute.
+            let mut status = super::documents::token_status(expires, row, now);
             let expires = super::documents::effective_expiry(expires, row);
-            let mut status = expiry_status(expires, now);
             if revoked {
                 status.label = "Revoked".into();
             }
