@@ -80,6 +80,10 @@ class FullFlowTest {
         val status = api.status().await()
         assertFalse(status.signedIn)
         assertFalse(status.settingsAvailable)
+        // The status bar item, fed as the plugin feeds it: "ELITEA: Sign in", a click signs in.
+        session.client.tokens.updateStatus(status)
+        assertEquals("ELITEA: Sign in", session.client.tokens.summary().text)
+        assertEquals(StatusClick.SIGN_IN, session.client.tokens.summary().click)
         assertTrue(status.secretsStore.contains("file", ignoreCase = true), status.secretsStore)
         val e = expectError { api.listTokens().await() }
         assertEquals(ErrorKind.NOT_SIGNED_IN, e.kind, e.message)
@@ -310,6 +314,13 @@ class FullFlowTest {
         assertNotNull(withToken.backupPath)
         assertTrue(Files.exists(Path.of(withToken.backupPath!!)))
         assertEquals(t.token, alitaOptions(Files.readString(file), "AlitaSettings")["llmAuthToken"])
+        // The Used in column: the server lists the live settings files holding the token (a
+        // server older than `usedIn` sends none, and the column stays empty).
+        val row = api.listTokens(ListTokensParams(search = t.name, pageSize = 100)).await().items.single { it.uuid == t.uuid }
+        row.usedIn?.let { used ->
+            assertTrue(used.any { Path.of(it).toAbsolutePath().normalize() == file.toAbsolutePath().normalize() }, used.toString())
+            assertTrue(UsedIn.describe(used, project.toString()).contains("this project (.idea/alita.xml)"), UsedIn.describe(used, project.toString()))
+        }
 
         // The explicit file target, as "Save" of the preview does with a chosen path.
         val elsewhere = tmp.resolve("elsewhere/.idea/alita.xml")
@@ -385,8 +396,19 @@ class FullFlowTest {
     @Test
     @Order(14)
     fun `sign out forgets the credential`() {
+        val before = api.status().await()
+        session.client.tokens.updateStatus(before)
+        assertTrue(before.signedIn)
+        assertTrue(session.client.tokens.summary().text.startsWith("ELITEA"))
+        assertFalse(session.client.tokens.summary().text.contains("Sign in"))
         api.signOut().await()
-        assertFalse(api.status().await().signedIn)
+        val after = api.status().await()
+        assertFalse(after.signedIn)
+        // After sign-out: no expiry colours, no token rows, whatever files still hold.
+        session.client.tokens.updateStatus(after)
+        val summary = session.client.tokens.summary()
+        assertEquals("ELITEA: Sign in", summary.text)
+        assertNull(summary.kind)
         val e = expectError { api.listTokens().await() }
         assertEquals(ErrorKind.NOT_SIGNED_IN, e.kind, e.message)
     }
