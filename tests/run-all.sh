@@ -19,7 +19,7 @@ echo "== Editors: the Neovim and Emacs pages' configurations in the real editors
 ELITEA_TOKENS_BIN=target/debug/elitea-tokens bash tests/editors/run.sh
 
 echo "== keyring tests against a real Secret Service"
-bash tests/with-keyring.sh cargo test --locked --test keyring -- --ignored
+bash tests/with-keyring.sh cargo test --locked --test it -- --ignored keyring::
 
 echo "== JetBrains: the typed client against the real server, and the plugin checks"
 bash editors/jetbrains/ci.sh

@@ -17,7 +17,7 @@ fn spawn_writer(path: &Path) -> std::process::Child {
         .args([
             "--ignored",
             "--exact",
-            "writer_loop",
+            "crash_safety::writer_loop",
             "--nocapture",
             "--test-threads",
             "1",

@@ -1,7 +1,7 @@
 //! The language server in this process on in-memory pipes, driven by a scripted client:
 //! every command and error kind, fast.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

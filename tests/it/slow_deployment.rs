@@ -5,7 +5,7 @@
 //! shown by the order of events (the sandbox counts the user requests it started and
 //! answered, and holds them until released), never by wall-clock limits.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::time::Duration;

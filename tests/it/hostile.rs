@@ -4,7 +4,7 @@
 //! and broken frames on the language server's input. Loops run 20 times here; set
 //! `ELITEA_HOSTILE_RUNS=200` for the long form.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::path::Path;

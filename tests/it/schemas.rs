@@ -1,7 +1,7 @@
 //! `schemas/` is generated from the Rust types: this fails when the two drift. Run with
 //! `UPDATE_SCHEMAS=1` to write them anew after a deliberate change.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

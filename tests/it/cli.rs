@@ -3,7 +3,7 @@
 //! every exit code. Secrets go to the opt-in file store here; `tests/keyring.rs` covers the
 //! real Secret Service.
 
-mod common;
+use crate::common;
 
 use common::CliRun;
 use elitea_tokens::sandbox::{self, SandboxOptions};

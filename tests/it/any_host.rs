@@ -2,7 +2,7 @@
 //! its secrets in the editor's own storage; with any LSP client, through the standard
 //! `workspaceFolders` and `file:` URIs.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

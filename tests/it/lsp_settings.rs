@@ -2,7 +2,7 @@
 //! every refusal (no model or the Public project, a value not known here, a file git would
 //! share, a file that does not parse).
 
-mod common;
+use crate::common;
 
 use common::lsp::in_process;
 use elitea_tokens::sandbox::{self, SandboxOptions};

@@ -1,6 +1,6 @@
 //! The client against the sandbox over real HTTP on loopback: every endpoint, every error class.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

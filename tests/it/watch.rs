@@ -1,7 +1,7 @@
 //! The expiry watch: how often it wakes, what it sends, and the one-step rotation from a
 //! warning, over stdio against the sandbox.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;

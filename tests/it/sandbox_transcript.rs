@@ -4,7 +4,7 @@
 //! format and masked form. Bodies that do not depend on secrets or clocks must match to the
 //! byte.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
@@ -14,7 +14,7 @@ use elitea_tokens::sandbox::{Denial, DenyLocation, SandboxOptions};
 use elitea_tokens::secrets::SecretString;
 use serde_json::Value;
 
-const TRANSCRIPT: &str = include_str!("fixtures/reference/elitea-real-transcript.txt");
+const TRANSCRIPT: &str = include_str!("../fixtures/reference/elitea-real-transcript.txt");
 
 #[derive(Debug)]
 struct Captured {

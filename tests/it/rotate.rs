@@ -1,7 +1,7 @@
 //! Rotation against the sandbox, and its failure at each step: the files go back to what they
 //! were, no replacement is left behind, the old token still works, and the message says so.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! diagnostics on the exact ranges, hover, the rotate quick fix through `workspace/applyEdit`
 //! (and the other files on disk), and the delete of a token in use, refused then forced.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The real binary, `elitea-tokens lsp`, over stdio against the sandbox on loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

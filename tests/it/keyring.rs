@@ -2,7 +2,7 @@
 //! one process are read back by another, and deleted. `tests/run-all.sh` runs these under
 //! `tests/with-keyring.sh`; on their own they need a Secret Service, hence `ignore`.
 
-mod common;
+use crate::common;
 
 use common::CliRun;
 use elitea_tokens::secrets::{KeyringStore, SecretKey, SecretStore, SecretString};
