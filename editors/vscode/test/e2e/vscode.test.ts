@@ -515,6 +515,63 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.palette("View: Close Editor");
   });
 
+  step("a settings change reaches the running server: elitea.settingsSchema = current", 120_000, async () => {
+    // As a user does it: in the settings.json editor, saved with Ctrl+S.
+    const editUserSettings = async (edit: () => Promise<void>) => {
+      await wb.palette("Preferences: Open User Settings (JSON)");
+      const monaco = wb.page.locator(".editor-instance .monaco-editor").first();
+      await monaco.waitFor({ state: "visible" });
+      await waitFor("settings.json in the editor", async () => ((await wb.editorText("My own settings")) ? true : undefined));
+      await monaco.locator(".view-lines").click();
+      await edit();
+      await wb.page.keyboard.press("Control+S");
+      await wb.page.waitForTimeout(500);
+      await wb.palette("View: Close Editor");
+    };
+    // The preview's title names the schema the extension asked for; its content is the
+    // server's, so the keys show that the change reached the server.
+    const previewText = async (ide: "VSCode" | "JetBrains", marker: string) => {
+      await wb.reset();
+      await wb.palette("ELITEA: Preview Settings");
+      await wb.waitQuickInput(/Preview Settings: which token/);
+      await wb.search("VSCode-Dev");
+      await wb.pick(/^VSCode-Dev/);
+      await wb.waitQuickInput(/Preview the ELITEA settings/);
+      await wb.pick(new RegExp(ide));
+      await wb.page.locator(".tab", { hasText: `ELITEA settings for 'VSCode-Dev' (${ide}, current)` }).waitFor({ timeout: 30_000 });
+      return waitFor(`the ${ide} preview`, async () => {
+        const t = await wb.editorText(marker);
+        return t ? t : undefined;
+      });
+    };
+    await editUserSettings(async () => {
+      await wb.page.keyboard.press("Control+Home");
+      await wb.page.keyboard.press("End");
+      await wb.page.keyboard.press("Enter");
+      await wb.page.keyboard.insertText('"elitea.settingsSchema": "current",');
+    });
+    assert.match(fs.readFileSync(cs!.userSettings, "utf8"), /"elitea\.settingsSchema": "current"/);
+    try {
+      const vscodeText = await previewText("VSCode", "LLMServerUrl");
+      assert.ok(vscodeText.includes("eliteacode.LLMServerUrl"), vscodeText);
+      assert.ok(!vscodeText.includes("alitacode."), "the current schema has no alitacode.* keys");
+      await wb.palette("View: Close Editor");
+      const xml = await previewText("JetBrains", "Settings");
+      assert.ok(xml.includes("EliteASettings"), xml);
+      await wb.screenshot("preview-current-schema");
+      await wb.palette("View: Close Editor");
+    } finally {
+      await wb.reset();
+      await editUserSettings(async () => {
+        await wb.page.keyboard.press("Control+Home");
+        await wb.page.keyboard.press("ArrowDown");
+        await wb.page.keyboard.press("Control+Shift+K");
+      });
+    }
+    assert.doesNotMatch(fs.readFileSync(cs!.userSettings, "utf8"), /elitea\.settingsSchema/);
+    await wb.clearNotifications();
+  });
+
   step("select a model", 60_000, async () => {
     await wb.palette("ELITEA: Select Model");
     await wb.waitQuickInput("ELITEA: Select Model");
