@@ -22,6 +22,8 @@ class EliteaException(
     message: String,
     val code: Int? = null,
     cause: Throwable? = null,
+    /** With `tokenInUse`: the live settings files that hold the token (`data.files`). */
+    val files: List<String> = emptyList(),
 ) : RuntimeException(message, cause) {
 
     companion object {
@@ -34,7 +36,7 @@ class EliteaException(
                 is EliteaException -> e
                 is ResponseErrorException -> {
                     val err = e.responseError
-                    EliteaException(command, kindOf(err.data), err.message ?: "$what failed.", err.code, e)
+                    EliteaException(command, kindOf(err.data), err.message ?: "$what failed.", err.code, e, filesOf(err.data))
                 }
                 is ProtocolException ->
                     EliteaException(command, null, "The language server's answer to $what was not understood: ${e.message}", null, e)
@@ -47,8 +49,13 @@ class EliteaException(
             }
         }
 
+        fun filesOf(data: Any?): List<String> {
+            val files = (runCatching { Json.toElement(data) }.getOrNull() as? JsonObject)?.get("files") as? com.google.gson.JsonArray ?: return emptyList()
+            return files.mapNotNull { f -> f.takeIf { it.isJsonPrimitive && it.asJsonPrimitive.isString }?.asString }
+        }
+
         fun kindOf(data: Any?): ErrorKind? {
-            val json = Json.toElement(data)
+            val json = runCatching { Json.toElement(data) }.getOrNull()
             val kind = (json as? JsonObject)?.get("kind")?.takeIf { it.isJsonPrimitive }?.asString ?: return null
             return ErrorKind.entries.firstOrNull { Json.wireName(it) == kind }
         }

@@ -365,6 +365,16 @@ class FullFlowTest {
 
         val gone = expectError { api.deleteToken(DeleteTokenParams(t.uuid, "PyCharm")).await() }
         assertEquals(ErrorKind.NOT_FOUND, gone.kind, gone.message)
+
+        // A token written in a live settings file: refused with the files, until forced (the
+        // plugin asks "Delete Anyway").
+        val used = api.generateToken(GenerateTokenParams("written-somewhere", Expiration.NEVER)).await()
+        secrets += used.token
+        val applied = api.applySettings(ApplySettingsParams(used.uuid, Ide.VSCODE, SettingsTarget.USER)).await()
+        val inUse = expectError { api.deleteToken(DeleteTokenParams(used.uuid, "written-somewhere")).await() }
+        assertEquals(ErrorKind.TOKEN_IN_USE, inUse.kind, inUse.message)
+        assertEquals(listOf(Path.of(applied.path).toAbsolutePath().normalize()), inUse.files.map { Path.of(it).toAbsolutePath().normalize() })
+        assertEquals(used.uuid, api.deleteToken(DeleteTokenParams(used.uuid, "written-somewhere", force = true)).await().deleted)
     }
 
     @Test
