@@ -1,3 +1,4 @@
+#![expect(clippy::unwrap_used, reason = "a benchmark of inputs known to be good")]
 //! The hot paths a user waits on: the client-side list (search, sort, page) of a large
 //! account, the settings merges on a large file, reading a token's payload, and the expiry
 //! status. `cargo bench --bench core`.

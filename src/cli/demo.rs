@@ -83,7 +83,11 @@ pub async fn run() -> Result<(), Error> {
         "Language server started: elitea-tokens lsp (pid {})",
         child.id().unwrap_or(0)
     );
-    let (stdin, stdout) = (child.stdin.take().unwrap(), child.stdout.take().unwrap());
+    let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+        return Err(Error::internal(
+            "the language server started without its standard input and output",
+        ));
+    };
     let mut demo = Demo {
         client: LspClient::start(stdout, stdin, default_answer()),
         step: 0,

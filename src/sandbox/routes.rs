@@ -235,7 +235,7 @@ fn denied(shared: &Shared, headers: &HeaderMap) -> Response {
 
 /// The bearer token's user, or the denial answer. An unknown, deleted, expired, forged or
 /// missing credential are all refused alike, as the real server does.
-#[allow(clippy::result_large_err)]
+#[expect(clippy::result_large_err)]
 fn authenticate(shared: &Shared, headers: &HeaderMap) -> Result<SandboxUser, Response> {
     let value = headers
         .get(header::AUTHORIZATION)

@@ -27,7 +27,6 @@ async fn run<T: Send + 'static>(
     }
 }
 
-#[allow(dead_code)] // used by the apply and rotate paths to come
 pub async fn get(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<Option<SecretString>> {
     run(store, move |s| s.get(&key)).await
 }

@@ -1,6 +1,9 @@
 //! Every integration test in one binary: one link instead of one per file, and one place
 //! that lists them. Each module is one area; `common` holds what they share.
 
+// A test fails by panicking: an unwrap is the assertion that a step worked.
+#![expect(clippy::unwrap_used, reason = "tests fail by panicking")]
+
 mod common;
 
 mod any_host;

@@ -1,5 +1,3 @@
-#![allow(dead_code)]
-
 use std::time::Duration;
 
 use elitea_tokens::api::{Client, ClientConfig, normalize_server_url};
@@ -130,6 +128,10 @@ pub mod lsp {
     /// The language server in this process, on in-memory pipes.
     pub struct InProcess {
         pub client: LspClient,
+        #[expect(
+            dead_code,
+            reason = "the server task, for a test that waits on its end"
+        )]
         pub server: tokio::task::JoinHandle<i32>,
         /// The server's data folder (state files).
         pub data: tempfile::TempDir,
