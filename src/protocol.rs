@@ -178,8 +178,9 @@ pub struct InitializationOptions {
     pub project_id: Option<i64>,
     #[serde(default)]
     pub verify_ssl: Option<bool>,
+    /// The settings schema written by default: `legacy` or `current`.
     #[serde(default)]
-    pub schema: Option<String>,
+    pub schema: Option<crate::settings::Schema>,
     #[serde(default)]
     pub public_project_id: Option<i64>,
     #[serde(default)]

@@ -291,10 +291,7 @@ async fn dispatch(
 }
 
 fn default_schema(inner: &Inner) -> Schema {
-    match inner.options().schema.as_deref() {
-        Some("current") => Schema::Current,
-        _ => Schema::Legacy,
-    }
+    inner.options().schema.unwrap_or_default()
 }
 
 /// Asks the user, with a timeout long enough for a person to read and decide.
