@@ -27,7 +27,7 @@ pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, cand
 pub use secrets_io::KEYRING_TIMEOUT;
 pub use settings::{
     ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
-    replace_token_in_file, scan_files, token_values, vscode_user_settings,
+    place_of, replace_token_in_file, scan_files, token_values, vscode_user_settings,
 };
 pub use state::AppliedFile;
 pub use status::{StatusResult, TokenInUse};
@@ -787,7 +787,7 @@ impl Service {
                     ErrorKind::TokenInUse,
                     format!(
                         "'{expected}' is used in {}{others}; ELITEA Code will stop working there. Rotate it instead, or delete it anyway. Nothing was deleted.",
-                        files[0]
+                        place_of(&files[0], editor)
                     ),
                 )
                 .with_files(files));

@@ -127,6 +127,45 @@ pub fn vscode_user_settings(given: Option<&Path>) -> PathBuf {
         .unwrap_or_else(|| candidates[0].clone())
 }
 
+/// A settings file in the user's words: "your user settings", "workspace settings (folder)",
+/// "JetBrains project folder", else the path with `~` for the home folder.
+pub fn place_of(path: &str, editor: &EditorPaths) -> String {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let file = canon(Path::new(path));
+    if file
+        == canon(&vscode_user_settings(
+            editor.vscode_user_settings.as_deref(),
+        ))
+    {
+        return "your user settings".into();
+    }
+    let name = |f: &Path| {
+        f.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| f.display().to_string())
+    };
+    for folder in &editor.workspace_folders {
+        if file.starts_with(canon(&folder.join(".vscode"))) {
+            return format!("workspace settings ({})", name(folder));
+        }
+    }
+    for folder in editor
+        .jetbrains_project
+        .iter()
+        .chain(editor.workspace_folders.iter())
+    {
+        if file.starts_with(canon(&folder.join(".idea"))) {
+            return format!("JetBrains project {}", name(folder));
+        }
+    }
+    match std::env::var_os("HOME").map(std::path::PathBuf::from) {
+        Some(home) if !home.as_os_str().is_empty() && file.starts_with(&home) => {
+            format!("~/{}", file.strip_prefix(&home).unwrap_or(&file).display())
+        }
+        _ => file.display().to_string(),
+    }
+}
+
 /// Whether git would carry `path` to others: it is inside a work tree and not ignored.
 /// False when git is missing or the file is outside any repository.
 fn tracked_by_git(path: &Path) -> bool {

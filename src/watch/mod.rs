@@ -67,22 +67,18 @@ impl Watcher {
     }
 }
 
-fn short_file(files: &[String]) -> String {
+/// The files a token is used in, in the user's words.
+fn places(files: &[String], editor: &EditorPaths) -> String {
     let names: Vec<String> = files
         .iter()
-        .map(|f| {
-            std::path::Path::new(f)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| f.clone())
-        })
+        .map(|f| crate::service::place_of(f, editor))
         .collect();
     names.join(", ")
 }
 
-pub fn warning_message(token: &TokenInUse, threshold: Threshold) -> String {
+pub fn warning_message(token: &TokenInUse, threshold: Threshold, editor: &EditorPaths) -> String {
     let name = token.name.as_deref().unwrap_or("(unnamed)");
-    let files = short_file(&token.files);
+    let files = places(&token.files, editor);
     match threshold {
         Threshold::Expired => format!(
             "The ELITEA token '{name}' used in {files} has expired. Rotate it to keep the ELITEA plugin working."
@@ -153,7 +149,7 @@ pub fn start(
                 for d in due {
                     if let Some(token) = tokens.iter().find(|t| t.uuid == d.uuid) {
                         let warning = Warning {
-                            message: warning_message(token, d.threshold),
+                            message: warning_message(token, d.threshold, &editor_now),
                             token: token.clone(),
                             threshold: d.threshold,
                         };

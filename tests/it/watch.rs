@@ -123,7 +123,7 @@ async fn idle_wakeups_over_a_simulated_day() {
     // the token counts as expired only once that minute is over.
     let message = &recorder.warnings.lock().unwrap()[0].1;
     assert!(
-        message.contains("used in settings.json expires in 23 hours"),
+        message.contains("used in your user settings expires in 23 hours"),
         "{message}"
     );
 }
@@ -220,7 +220,7 @@ async fn five_minute_token_warning_and_rotate_now() {
         .expect("an expiry warning");
     let msg = warned.params["message"].as_str().unwrap();
     assert!(
-        msg.contains("'short'") && msg.contains("settings.json") && msg.contains("minutes"),
+        msg.contains("'short'") && msg.contains("your user settings") && msg.contains("minutes"),
         "{msg}"
     );
     assert_eq!(
