@@ -64,6 +64,9 @@ pub struct Error {
     pub message: String,
     /// The files an error is about (`tokenInUse`): the protocol's `data.files`.
     pub files: Vec<String>,
+    /// A finer reason within the kind, for shims to dispatch on (`data.reason`), e.g.
+    /// `valueNotKnown` for a `notFound` that is about a token's value, not the token.
+    pub reason: Option<&'static str>,
 }
 
 impl Error {
@@ -75,7 +78,13 @@ impl Error {
             kind,
             message: crate::redact::redact(&message).into_owned(),
             files: Vec::new(),
+            reason: None,
         }
+    }
+
+    pub fn with_reason(mut self, reason: &'static str) -> Self {
+        self.reason = Some(reason);
+        self
     }
 
     pub fn with_files(mut self, files: Vec<String>) -> Self {

@@ -118,6 +118,9 @@ pub struct ErrorData {
     /// With `tokenInUse`: the live settings files that hold the token.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
+    /// A finer reason within the kind: `valueNotKnown` (a `notFound` about a token's value).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

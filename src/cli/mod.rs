@@ -309,6 +309,9 @@ fn report(e: &Error, json: bool) {
         if !e.files.is_empty() {
             doc["error"]["files"] = serde_json::json!(e.files);
         }
+        if let Some(r) = e.reason {
+            doc["error"]["reason"] = serde_json::json!(r);
+        }
         println!("{doc}");
     } else {
         eprintln!("error: {e}");

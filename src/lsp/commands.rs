@@ -38,10 +38,15 @@ fn to_rpc(e: Error) -> jsonrpc::Error {
     jsonrpc::Error {
         code: jsonrpc::ErrorCode::from(code),
         message: e.message.into(),
-        data: Some(if e.files.is_empty() {
-            json!({ "kind": e.kind })
-        } else {
-            json!({ "kind": e.kind, "files": e.files })
+        data: Some({
+            let mut data = json!({ "kind": e.kind });
+            if !e.files.is_empty() {
+                data["files"] = json!(e.files);
+            }
+            if let Some(r) = e.reason {
+                data["reason"] = json!(r);
+            }
+            data
         }),
     }
 }

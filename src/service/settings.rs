@@ -342,7 +342,8 @@ impl Service {
                     "The value of '{}' is not known here: the server shows a value only once, and it was made elsewhere. Rotate the token to get a new one whose value is kept, or apply the settings without the token.",
                     row.display_name()
                 ),
-            ));
+            )
+            .with_reason("valueNotKnown"));
         }
         if options.without_token {
             input.token = None;

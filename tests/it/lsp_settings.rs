@@ -151,6 +151,7 @@ async fn apply_refuses_a_value_not_known_here() {
         .await
         .unwrap_err();
     assert_eq!(e.kind(), Some("notFound"));
+    assert_eq!(e.data.as_ref().unwrap()["reason"], "valueNotKnown");
     assert!(e.message.contains("Rotate"), "offers rotation: {e}");
     assert!(!file.exists());
     // Unless asked for settings without the token; no masked value is ever written.

@@ -96,6 +96,8 @@ export interface UserInfo {
 export interface SelectedModel {
   name: string;
   projectId: number;
+  /** Named by hand on a server without the models endpoint: not checked. */
+  manual?: boolean;
 }
 
 export type Measure = "never" | "days" | "weeks" | "hours" | "minutes";
@@ -195,6 +197,8 @@ export interface ModelsResult {
 export interface SelectModelParams {
   projectId?: number | null;
   name: string;
+  /** Keep the name as typed, unchecked (a server without the models endpoint). */
+  manual?: boolean;
 }
 
 export interface SelectModelResult {
@@ -321,11 +325,14 @@ export interface CommandMap {
 export class ServerError extends Error {
   readonly kind: ErrorKind;
   readonly code: number | undefined;
-  constructor(message: string, kind: ErrorKind, code?: number) {
+  /** `data.reason`: a finer reason within the kind, such as `valueNotKnown`. */
+  readonly reason: string | undefined;
+  constructor(message: string, kind: ErrorKind, code?: number, reason?: string) {
     super(message);
     this.name = "ServerError";
     this.kind = kind;
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -343,5 +350,6 @@ export function toServerError(e: unknown): ServerError {
       ? (kindRaw as ErrorKind)
       : "internal";
   const code = typeof any?.code === "number" ? any.code : undefined;
-  return new ServerError(message, kind, code);
+  const reasonRaw = (any?.data as { reason?: unknown } | undefined)?.reason;
+  return new ServerError(message, kind, code, typeof reasonRaw === "string" ? reasonRaw : undefined);
 }

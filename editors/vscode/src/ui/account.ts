@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as vscode from "vscode";
 
 import { displayName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
-import type { StatusResult, UserInfo } from "../protocol";
+import { type StatusResult, type UserInfo, toServerError } from "../protocol";
 import { type Ctx, reportError } from "./common";
 
 const SANDBOX = "sandbox";
@@ -155,8 +155,51 @@ export async function signOut(ctx: Ctx): Promise<void> {
   }
 }
 
+/**
+ * A model named by hand, for a server without the models endpoint: the project and the model
+ * name are asked for, and the server keeps them unchecked.
+ */
+async function enterModelByHand(ctx: Ctx): Promise<void> {
+  const project = await vscode.window.showInputBox({
+    title: "ELITEA: Enter a Model by Hand (1/2)",
+    prompt: "The project id the settings files name",
+    placeHolder: "123",
+    ignoreFocusOut: true,
+    validateInput: (t) => {
+      const p = parseProjectId(t);
+      return "error" in p ? p.error : p.value === null ? "Give the project id, a whole number." : undefined;
+    },
+  });
+  const parsed = project === undefined ? undefined : parseProjectId(project);
+  if (!parsed || "error" in parsed || parsed.value === null) {
+    return;
+  }
+  const name = await vscode.window.showInputBox({
+    title: "ELITEA: Enter a Model by Hand (2/2)",
+    prompt: "The model configuration's name, as ELITEA shows it",
+    ignoreFocusOut: true,
+    validateInput: (t) => (t.trim().length === 0 ? "Give the model's name." : undefined),
+  });
+  if (name === undefined) {
+    return;
+  }
+  try {
+    const r = await ctx.server.execute("elitea.selectModel", {
+      projectId: parsed.value,
+      name: name.trim(),
+      manual: true,
+    });
+    ctx.refreshStatus();
+    void vscode.window.showInformationMessage(
+      `Settings will name the model ${r.selected.name} (project ${r.selected.projectId}), entered by hand and not checked.`,
+    );
+  } catch (e) {
+    reportError(e, "Model not selected");
+  }
+}
+
 export async function selectModel(ctx: Ctx): Promise<void> {
-  type Item = vscode.QuickPickItem & { name: string; projectId: number };
+  type Item = vscode.QuickPickItem & { name: string; projectId: number; byHand?: boolean };
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = "ELITEA: Select Model";
   qp.placeholder = "The model configuration the settings files name";
@@ -183,9 +226,22 @@ export async function selectModel(ctx: Ctx): Promise<void> {
     if (r.items.length === 0) {
       qp.placeholder = "This project has no model configuration: add one in ELITEA first";
     }
+    qp.items = [
+      ...qp.items,
+      { label: "$(edit) Enter a model by hand…", description: "for a server without the models list", name: "", projectId: 0, byHand: true },
+    ];
     qp.busy = false;
   } catch (e) {
     qp.hide();
+    const err = toServerError(e);
+    // No models endpoint on this deployment: the user can still name the model.
+    if (err.kind === "notFound" || err.kind === "settingsUnavailable") {
+      const c = await vscode.window.showWarningMessage(err.message, "Enter a Model by Hand");
+      if (c === "Enter a Model by Hand") {
+        await enterModelByHand(ctx);
+      }
+      return;
+    }
     reportError(e, "Models cannot be listed");
     return;
   }
@@ -203,6 +259,10 @@ export async function selectModel(ctx: Ctx): Promise<void> {
   if (!chosen) {
     return;
   }
+  if (chosen.byHand) {
+    await enterModelByHand(ctx);
+    return;
+  }
   try {
     const r = await ctx.server.execute("elitea.selectModel", { name: chosen.name, projectId: chosen.projectId });
     ctx.refreshStatus();
@@ -218,7 +278,9 @@ export function statusLines(s: StatusResult, where: (url: string | null | undefi
     const who = s.user ? s.user.name || s.user.email || `user ${s.user.id}` : "unknown user";
     lines.push(`Signed in to ${where(s.serverUrl)} as ${who}.`);
     lines.push(`Project: ${s.projectId ?? "personal (not known yet)"}.`);
-    lines.push(`Model: ${s.model ? `${s.model.name} (project ${s.model.projectId})` : "none selected"}.`);
+    lines.push(
+      `Model: ${s.model ? `${s.model.name} (project ${s.model.projectId})${s.model.manual ? ", entered by hand, not checked" : ""}` : "none selected"}.`,
+    );
   } else {
     lines.push("Not signed in.");
   }

@@ -46,7 +46,7 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
       return true;
     } catch (e) {
       const err = toServerError(e);
-      if (err.kind === "notFound" && !p.withoutToken && /not known/i.test(err.message)) {
+      if (err.kind === "notFound" && !p.withoutToken && err.reason === "valueNotKnown") {
         const c = await vscode.window.showWarningMessage(
           err.message,
           { modal: true },
