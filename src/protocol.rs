@@ -19,19 +19,95 @@ pub const PREVIEW_SETTINGS: &str = "elitea.previewSettings";
 pub const APPLY_SETTINGS: &str = "elitea.applySettings";
 pub const ROTATE_TOKEN: &str = "elitea.rotateToken";
 
-pub const COMMANDS: [&str; 11] = [
-    SIGN_IN,
-    SIGN_OUT,
-    STATUS,
-    LIST_TOKENS,
-    GENERATE_TOKEN,
-    DELETE_TOKEN,
-    LIST_MODELS,
-    SELECT_MODEL,
-    PREVIEW_SETTINGS,
-    APPLY_SETTINGS,
-    ROTATE_TOKEN,
-];
+/// Every command of the protocol, typed: the language server's dispatch, `COMMANDS` (what
+/// `initialize` announces) and the progress titles all come from it, so a command cannot be
+/// announced without a handler or handled without being announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    SignIn,
+    SignOut,
+    Status,
+    ListTokens,
+    GenerateToken,
+    DeleteToken,
+    ListModels,
+    SelectModel,
+    PreviewSettings,
+    ApplySettings,
+    RotateToken,
+}
+
+impl Command {
+    pub const ALL: [Command; 11] = [
+        Command::SignIn,
+        Command::SignOut,
+        Command::Status,
+        Command::ListTokens,
+        Command::GenerateToken,
+        Command::DeleteToken,
+        Command::ListModels,
+        Command::SelectModel,
+        Command::PreviewSettings,
+        Command::ApplySettings,
+        Command::RotateToken,
+    ];
+
+    /// Its name on the wire, `elitea.*`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Command::SignIn => SIGN_IN,
+            Command::SignOut => SIGN_OUT,
+            Command::Status => STATUS,
+            Command::ListTokens => LIST_TOKENS,
+            Command::GenerateToken => GENERATE_TOKEN,
+            Command::DeleteToken => DELETE_TOKEN,
+            Command::ListModels => LIST_MODELS,
+            Command::SelectModel => SELECT_MODEL,
+            Command::PreviewSettings => PREVIEW_SETTINGS,
+            Command::ApplySettings => APPLY_SETTINGS,
+            Command::RotateToken => ROTATE_TOKEN,
+        }
+    }
+
+    /// The `$/progress` title while it runs.
+    pub const fn progress_title(self) -> &'static str {
+        match self {
+            Command::SignIn => "Signing in to ELITEA",
+            Command::SignOut => "Signing out of ELITEA",
+            Command::Status => "Checking ELITEA status",
+            Command::ListTokens => "Listing ELITEA tokens",
+            Command::GenerateToken => "Generating an ELITEA token",
+            Command::DeleteToken => "Deleting an ELITEA token",
+            Command::ListModels => "Reading ELITEA models",
+            Command::SelectModel => "Selecting an ELITEA model",
+            Command::PreviewSettings => "Rendering ELITEA settings",
+            Command::ApplySettings => "Writing ELITEA settings",
+            Command::RotateToken => "Rotating an ELITEA token",
+        }
+    }
+}
+
+impl std::str::FromStr for Command {
+    type Err = ();
+
+    fn from_str(name: &str) -> Result<Self, ()> {
+        Command::ALL
+            .into_iter()
+            .find(|c| c.name() == name)
+            .ok_or(())
+    }
+}
+
+/// The names `initialize` announces, in the protocol's order.
+pub const COMMANDS: [&str; 11] = {
+    let mut out = [""; 11];
+    let mut i = 0;
+    while i < Command::ALL.len() {
+        out[i] = Command::ALL[i].name();
+        i += 1;
+    }
+    out
+};
 
 /// The custom notification the shims show in their status bars.
 pub const TOKEN_STATUS: &str = "elitea/tokenStatus";
@@ -364,4 +440,19 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         ("error.data", schemars::schema_for!(ErrorData)),
         ("rules", schemars::schema_for!(Rules)),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_round_trips_by_name() {
+        for c in Command::ALL {
+            assert_eq!(c.name().parse::<Command>(), Ok(c));
+            assert!(c.name().starts_with("elitea."));
+        }
+        assert_eq!("elitea.nothing".parse::<Command>(), Err(()));
+        assert_eq!(COMMANDS.len(), Command::ALL.len());
+    }
 }

@@ -13,7 +13,8 @@ use std::sync::{Arc, Weak};
 
 use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
 use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::{self as p, *};
+use crate::protocol::Command;
+use crate::protocol::*;
 use crate::sandbox::{self, SandboxOptions};
 use crate::service::{
     ApplyOptions, RotateOptions, SANDBOX, SelectMode, Service, SignInParams, TokenInUse,
@@ -115,184 +116,282 @@ async fn dispatch(
     arg: Value,
     token: Option<ProgressToken>,
 ) -> Result<Value> {
-    if !p::COMMANDS.contains(&command) {
+    let Ok(cmd) = command.parse::<Command>() else {
         return Err(Error::invalid(format!("Unknown command '{command}'.")));
-    }
-    ensure_sandbox(inner, command, &arg).await?;
+    };
+    ensure_sandbox(inner, cmd, &arg).await?;
     let service = inner.service();
-    match command {
-        p::SIGN_IN => {
-            let mut params: SignInParams = parse(command, arg)?;
-            if params.server_url.trim() == SANDBOX && params.token.is_empty() {
-                // The embedded sandbox signs in with its own bootstrap token.
-                if let Some(sb) = inner.sandbox.lock().await.as_ref() {
-                    params.token = sb.bootstrap_token();
-                }
-            }
-            let verify = params.verify_ssl.or(inner.options().verify_ssl);
-            params.verify_ssl = verify;
-            let project = params.project_id.or(inner.options().project_id);
-            params.project_id = project;
-            let result = progress(
-                inner,
-                token,
-                "Signing in to ELITEA",
-                service.sign_in(params),
-            )
-            .await?;
-            let value = to_value(&result)?;
-            inner.poke_watcher();
-            if let Some(w) = crate::api::plain_http_warning(&result.server_url) {
-                inner.client.show_message(MessageType::WARNING, w).await;
-            }
-            Ok(value)
-        }
-        p::SIGN_OUT => {
-            let params: SignOutParams = parse(command, arg)?;
-            service.sign_out(params.server_url.as_deref()).await?;
-            inner.poke_watcher();
-            to_value(&EmptyResult {})
-        }
-        p::STATUS => {
-            let _: EmptyParams = parse(command, arg)?;
-            let files = candidate_files(&service, &inner.editor_paths());
-            let status = progress(inner, token, "Checking ELITEA status", async {
-                let in_use = service.tokens_in_use(&files).await;
-                service.status(in_use).await
-            })
-            .await?;
-            to_value(&status)
-        }
-        p::LIST_TOKENS => {
-            let query: ListQuery = parse(command, arg)?;
-            let page = progress(
-                inner,
-                token,
-                "Listing ELITEA tokens",
-                service.list_tokens(&query, &inner.editor_paths()),
-            )
-            .await?;
-            // Diagnostics follow each list from the server.
-            super::documents::refresh_all(inner).await;
-            to_value(&page)
-        }
-        p::GENERATE_TOKEN => {
-            let params: GenerateTokenParams = parse(command, arg)?;
-            let made = progress(
-                inner,
-                token,
-                "Generating an ELITEA token",
-                service.generate_token(&params.name, params.expiration),
-            )
-            .await?;
-            if let Some(w) = &made.warning {
-                inner.client.show_message(MessageType::WARNING, w).await;
-            }
-            inner.poke_watcher();
-            super::documents::refresh_all(inner).await;
-            to_value(&made)
-        }
-        p::DELETE_TOKEN => {
-            let params: DeleteTokenParams = parse(command, arg)?;
-            let deleted = progress(
-                inner,
-                token,
-                "Deleting an ELITEA token",
-                service.delete_token(
-                    &params.uuid,
-                    &params.confirm_name,
-                    &inner.editor_paths(),
-                    params.force,
-                ),
-            )
-            .await?;
-            inner.poke_watcher();
-            super::documents::refresh_all(inner).await;
-            to_value(&DeleteTokenResult { deleted })
-        }
-        p::LIST_MODELS => {
-            let params: ListModelsParams = parse(command, arg)?;
-            let models = progress(
-                inner,
-                token,
-                "Reading ELITEA models",
-                service.list_models(params.project_id),
-            )
-            .await?;
-            to_value(&models)
-        }
-        p::SELECT_MODEL => {
-            let params: SelectModelParams = parse(command, arg)?;
-            let selected = progress(
-                inner,
-                token,
-                "Selecting an ELITEA model",
-                service.select_model(
-                    params.project_id,
-                    &params.name,
-                    if params.manual {
-                        SelectMode::Manual
-                    } else {
-                        SelectMode::Listed
-                    },
-                ),
-            )
-            .await?;
-            to_value(&SelectModelResult { selected })
-        }
-        p::PREVIEW_SETTINGS => {
-            let params: PreviewSettingsParams = parse(command, arg)?;
-            let schema = params.schema.unwrap_or_else(|| default_schema(inner));
-            let preview = progress(
-                inner,
-                token,
-                "Rendering ELITEA settings",
-                service.preview_settings(&params.uuid, params.ide, schema),
-            )
-            .await?;
-            to_value(&preview)
-        }
-        p::APPLY_SETTINGS => {
-            let params: ApplySettingsParams = parse(command, arg)?;
-            let schema = params.schema.unwrap_or_else(|| default_schema(inner));
-            let options = ApplyOptions {
-                without_token: params.without_token,
-                allow_tracked_file: params.allow_tracked_file,
-                include_token_in_xml: params.include_token_in_xml,
-                write_protected: params.write_protected,
-            };
-            let applied = progress(
-                inner,
-                token,
-                "Writing ELITEA settings",
-                service.apply_settings(
-                    &params.uuid,
-                    params.ide,
-                    schema,
-                    &params.target,
-                    &inner.editor_paths(),
-                    &options,
-                ),
-            )
-            .await?;
-            inner.poke_watcher();
-            to_value(&applied)
-        }
-        p::ROTATE_TOKEN => {
-            let params: RotateTokenParams = parse(command, arg)?;
-            let result = progress(
-                inner,
-                token,
-                "Rotating an ELITEA token",
-                rotate(inner, &service, params),
-            )
-            .await?;
-            // The replacement's name and expiry, from a fresh list, in every open document.
-            super::documents::refresh_all(inner).await;
-            to_value(&result)
-        }
-        _ => Err(Error::internal(format!("{command} has no handler."))),
+    match cmd {
+        Command::SignIn => sign_in(inner, &service, cmd, arg, token).await,
+        Command::SignOut => sign_out(inner, &service, cmd, arg, token).await,
+        Command::Status => status(inner, &service, cmd, arg, token).await,
+        Command::ListTokens => list_tokens(inner, &service, cmd, arg, token).await,
+        Command::GenerateToken => generate_token(inner, &service, cmd, arg, token).await,
+        Command::DeleteToken => delete_token(inner, &service, cmd, arg, token).await,
+        Command::ListModels => list_models(inner, &service, cmd, arg, token).await,
+        Command::SelectModel => select_model(inner, &service, cmd, arg, token).await,
+        Command::PreviewSettings => preview_settings(inner, &service, cmd, arg, token).await,
+        Command::ApplySettings => apply_settings(inner, &service, cmd, arg, token).await,
+        Command::RotateToken => rotate_token(inner, &service, cmd, arg, token).await,
     }
+}
+
+/// `elitea.signIn`.
+async fn sign_in(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let mut params: SignInParams = parse(cmd.name(), arg)?;
+    if params.server_url.trim() == SANDBOX && params.token.is_empty() {
+        // The embedded sandbox signs in with its own bootstrap token.
+        if let Some(sb) = inner.sandbox.lock().await.as_ref() {
+            params.token = sb.bootstrap_token();
+        }
+    }
+    let verify = params.verify_ssl.or(inner.options().verify_ssl);
+    params.verify_ssl = verify;
+    let project = params.project_id.or(inner.options().project_id);
+    params.project_id = project;
+    let result = progress(inner, token, cmd.progress_title(), service.sign_in(params)).await?;
+    let value = to_value(&result)?;
+    inner.poke_watcher();
+    if let Some(w) = crate::api::plain_http_warning(&result.server_url) {
+        inner.client.show_message(MessageType::WARNING, w).await;
+    }
+    Ok(value)
+}
+
+/// `elitea.signOut`.
+async fn sign_out(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: SignOutParams = parse(cmd.name(), arg)?;
+    progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.sign_out(params.server_url.as_deref()),
+    )
+    .await?;
+    inner.poke_watcher();
+    to_value(&EmptyResult {})
+}
+
+/// `elitea.status`.
+async fn status(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let _: EmptyParams = parse(cmd.name(), arg)?;
+    let files = candidate_files(service, &inner.editor_paths());
+    let status = progress(inner, token, cmd.progress_title(), async {
+        let in_use = service.tokens_in_use(&files).await;
+        service.status(in_use).await
+    })
+    .await?;
+    to_value(&status)
+}
+
+/// `elitea.listTokens`.
+async fn list_tokens(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let query: ListQuery = parse(cmd.name(), arg)?;
+    let page = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.list_tokens(&query, &inner.editor_paths()),
+    )
+    .await?;
+    // Diagnostics follow each list from the server.
+    super::documents::refresh_all(inner).await;
+    to_value(&page)
+}
+
+/// `elitea.generateToken`.
+async fn generate_token(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: GenerateTokenParams = parse(cmd.name(), arg)?;
+    let made = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.generate_token(&params.name, params.expiration),
+    )
+    .await?;
+    if let Some(w) = &made.warning {
+        inner.client.show_message(MessageType::WARNING, w).await;
+    }
+    inner.poke_watcher();
+    super::documents::refresh_all(inner).await;
+    to_value(&made)
+}
+
+/// `elitea.deleteToken`.
+async fn delete_token(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: DeleteTokenParams = parse(cmd.name(), arg)?;
+    let deleted = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.delete_token(
+            &params.uuid,
+            &params.confirm_name,
+            &inner.editor_paths(),
+            params.force,
+        ),
+    )
+    .await?;
+    inner.poke_watcher();
+    super::documents::refresh_all(inner).await;
+    to_value(&DeleteTokenResult { deleted })
+}
+
+/// `elitea.listModels`.
+async fn list_models(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: ListModelsParams = parse(cmd.name(), arg)?;
+    let models = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.list_models(params.project_id),
+    )
+    .await?;
+    to_value(&models)
+}
+
+/// `elitea.selectModel`.
+async fn select_model(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: SelectModelParams = parse(cmd.name(), arg)?;
+    let selected = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.select_model(
+            params.project_id,
+            &params.name,
+            if params.manual {
+                SelectMode::Manual
+            } else {
+                SelectMode::Listed
+            },
+        ),
+    )
+    .await?;
+    to_value(&SelectModelResult { selected })
+}
+
+/// `elitea.previewSettings`.
+async fn preview_settings(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: PreviewSettingsParams = parse(cmd.name(), arg)?;
+    let schema = params.schema.unwrap_or_else(|| default_schema(inner));
+    let preview = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.preview_settings(&params.uuid, params.ide, schema),
+    )
+    .await?;
+    to_value(&preview)
+}
+
+/// `elitea.applySettings`.
+async fn apply_settings(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: ApplySettingsParams = parse(cmd.name(), arg)?;
+    let schema = params.schema.unwrap_or_else(|| default_schema(inner));
+    let options = ApplyOptions {
+        without_token: params.without_token,
+        allow_tracked_file: params.allow_tracked_file,
+        include_token_in_xml: params.include_token_in_xml,
+        write_protected: params.write_protected,
+    };
+    let applied = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.apply_settings(
+            &params.uuid,
+            params.ide,
+            schema,
+            &params.target,
+            &inner.editor_paths(),
+            &options,
+        ),
+    )
+    .await?;
+    inner.poke_watcher();
+    to_value(&applied)
+}
+
+/// `elitea.rotateToken`.
+async fn rotate_token(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: RotateTokenParams = parse(cmd.name(), arg)?;
+    let result = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        rotate(inner, service, params),
+    )
+    .await?;
+    // The replacement's name and expiry, from a fresh list, in every open document.
+    super::documents::refresh_all(inner).await;
+    to_value(&result)
 }
 
 fn default_schema(inner: &Inner) -> Schema {
@@ -404,8 +503,8 @@ const USER_ANSWER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(
 
 /// The embedded sandbox runs inside the language server when the user asks for it (sign in
 /// to `sandbox`) or was signed in to it before a restart.
-async fn ensure_sandbox(inner: &Inner, command: &str, arg: &Value) -> Result<()> {
-    let wants = if command == p::SIGN_IN {
+async fn ensure_sandbox(inner: &Inner, command: Command, arg: &Value) -> Result<()> {
+    let wants = if command == Command::SignIn {
         arg.get("serverUrl").and_then(Value::as_str).map(str::trim) == Some(SANDBOX)
     } else {
         inner.service().current_server().ok().flatten().as_deref() == Some(SANDBOX)
