@@ -134,12 +134,8 @@ impl Inner {
                 .clone()
                 .unwrap_or_default()
                 .into_iter()
-                .map(|f| {
-                    f.strip_prefix("file://")
-                        .map(str::to_string)
-                        .unwrap_or(f)
-                        .into()
-                })
+                // VSCode sends URIs (`file:///c%3A/proj` on Windows), JetBrains paths.
+                .map(|f| crate::paths::path_from_uri(&f))
                 .collect(),
             jetbrains_project: o.jetbrains_project_path.clone().map(Into::into),
         };
