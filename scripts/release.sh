@@ -10,11 +10,12 @@
 #   RELEASE_SKIP_VSIX=1      binaries only
 #   RELEASE_BINARIES_FROM=DIR  package binaries already built (DIR/<rust-target>/...), e.g. the
 #                            ones the release workflow gathered from its runners
+#   RELEASE_DIST, RELEASE_SERVER_BIN  other places for dist/ and the plugin's server-bin/ (tests)
 # As root on Debian it installs the cross compilers it lacks.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-dist="$root/dist"
+dist="${RELEASE_DIST:-$root/dist}"
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 
 # Rust target -> VSCode's target and the JetBrains plugin's <os>-<arch>.
@@ -98,7 +99,7 @@ done
 [ ${#built[@]} -gt 0 ] || { echo "release: no binaries in $binaries" >&2; exit 1; }
 
 echo "== release: JetBrains plugin binaries (editors/jetbrains/plugin/server-bin)"
-server_bin="$root/editors/jetbrains/plugin/server-bin"
+server_bin="${RELEASE_SERVER_BIN:-$root/editors/jetbrains/plugin/server-bin}"
 rm -rf "$server_bin"
 for t in "${built[@]}"; do
   p="$(jetbrains_platform "$t")"

@@ -81,10 +81,30 @@ python3 "$here/drive.py" --os linux --binary "$target_dir/aarch64-unknown-linux-
   --version "$version" --home "$work/arm64-home" -- qemu-aarch64-static -L /usr/aarch64-linux-gnu
 done_
 
-# One clippy per target, with the tests: it is also the compile check of the Apple targets.
+phase "per-platform .vsix and JetBrains layout (scripts/release.sh, from the debug builds)"
+# The packaging half of scripts/release.sh (the release builds themselves, with LTO, would
+# take longer than all of this script); needs editors/vscode/node_modules (editors/vscode/ci.sh).
+if [ -d editors/vscode/node_modules/@vscode/vsce ]; then
+  bins="$work/binaries"
+  mkdir -p "$bins/x86_64-unknown-linux-gnu" "$bins/aarch64-unknown-linux-gnu" "$bins/x86_64-pc-windows-gnu"
+  cargo build --locked --bin elitea-tokens
+  cp "$target_dir/debug/elitea-tokens" "$bins/x86_64-unknown-linux-gnu/"
+  cp "$target_dir/aarch64-unknown-linux-gnu/debug/elitea-tokens" "$bins/aarch64-unknown-linux-gnu/"
+  cp "$target_dir/x86_64-pc-windows-gnu/debug/elitea-tokens.exe" "$bins/x86_64-pc-windows-gnu/"
+  RELEASE_BINARIES_FROM="$bins" RELEASE_DIST="$work/dist" RELEASE_SERVER_BIN="$work/server-bin" \
+    bash scripts/release.sh >"$work/release.log" 2>&1 || { tail -n 40 "$work/release.log"; exit 1; }
+  python3 "$here/check_packages.py" "$work/dist" "$work/server-bin" "$bins"
+else
+  echo "skipped: no editors/vscode/node_modules (run editors/vscode/ci.sh first)"
+fi
+done_
+
+# One clippy per target: it is also the compile check of the Apple targets. The library and
+# the binary only, the code that ships: the tests run on Linux x64 alone (and checking them
+# per target would compile every dev-dependency four times more).
 for t in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu x86_64-apple-darwin aarch64-apple-darwin; do
   phase "cargo clippy --target $t"
-  cargo clippy --locked --target "$t" --all-targets -- -D warnings
+  cargo clippy --locked --target "$t" --lib --bins -- -D warnings
   done_
 done
 
