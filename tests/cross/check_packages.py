@@ -39,6 +39,7 @@ for vscode, (rust, exe, jetbrains) in EXPECTED.items():
     path = os.path.join(dist, f"elitea-tokens-{vscode}.vsix")
     if not os.path.isfile(path):
         continue
+    before = len(failures)
     z = zipfile.ZipFile(path)
     server = sorted(n for n in z.namelist() if n.startswith("extension/server/"))
     if server != sorted([f"extension/server/{exe}", "extension/server/platform.json"]):
@@ -57,7 +58,8 @@ for vscode, (rust, exe, jetbrains) in EXPECTED.items():
         failures.append(f"JetBrains server-bin/{jetbrains}/{exe} is missing or not {rust}'s")
     elif not os.access(laid, os.X_OK):
         failures.append(f"JetBrains server-bin/{jetbrains}/{exe} is not executable")
-    print(f"  ok: elitea-tokens-{vscode}.vsix holds {rust}'s {exe} alone; server-bin/{jetbrains}/ too")
+    if len(failures) == before:
+        print(f"  ok: elitea-tokens-{vscode}.vsix holds {rust}'s {exe} alone; server-bin/{jetbrains}/ too")
 
 if failures:
     for f in failures:
