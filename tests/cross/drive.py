@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 SECRETS = []  # every token value seen, redacted from anything printed
@@ -233,8 +234,17 @@ def lsp_flow(t, sandbox_url, bootstrap, full):
     timer = threading.Timer(180, lsp.proc.kill)
     timer.start()
     try:
+        # A workspace folder as VSCode sends it: a file: URI, on Windows with the drive letter
+        # lower-cased and its colon escaped; a space in the name, escaped too.
+        project = os.path.join(t.home, "My Project")
+        os.makedirs(project, exist_ok=True)
+        if t.os == "windows":
+            folder_uri = f"file:///c%3A/users/{os.path.basename(t.home)}/My%20Project"
+        else:
+            folder_uri = "file://" + urllib.parse.quote(project)
         r = lsp.request("initialize", {"processId": None, "rootUri": None, "capabilities": {},
-                                       "initializationOptions": {"secretsStore": "file"}})
+                                       "initializationOptions": {"secretsStore": "file",
+                                                                 "workspaceFolders": [folder_uri]}})
         caps = r.get("result", {}).get("capabilities", {})
         commands = caps.get("executeCommandProvider", {}).get("commands", [])
         check("elitea.listTokens" in commands, "LSP initialize: elitea.listTokens among the commands")
@@ -251,6 +261,16 @@ def lsp_flow(t, sandbox_url, bootstrap, full):
             check(page.get("total", 0) >= 1 and len(page.get("items", [])) >= 1,
                   "LSP elitea.listTokens: the sandbox's tokens")
             check(bootstrap not in json.dumps(r), "LSP list shows no full value")
+            # JetBrains settings into the workspace folder: the URI made a path of this OS.
+            r = lsp.request("workspace/executeCommand",
+                            {"command": "elitea.applySettings",
+                             "arguments": [{"uuid": page["items"][0]["uuid"], "ide": "jetbrains",
+                                            "schema": "current", "target": {"kind": "workspace"}}]})
+            written = os.path.join(project, ".idea", "elitea.xml")
+            check("result" in r and os.path.isfile(written),
+                  f"LSP elitea.applySettings into the workspace folder {folder_uri}: "
+                  f"{(r.get('result') or {}).get('path')}"
+                  + (f" {redact(json.dumps(r['error']))}" if "error" in r else ""))
         r = lsp.request("shutdown", None)
         check("error" not in r, "LSP shutdown")
         lsp.send({"jsonrpc": "2.0", "method": "exit"})
