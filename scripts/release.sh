@@ -58,6 +58,9 @@ if [ -z "${RELEASE_BINARIES_FROM:-}" ]; then
       x86_64-pc-windows-gnu) command -v x86_64-w64-mingw32-gcc >/dev/null || need+=(gcc-mingw-w64-x86-64) ;;
     esac
   done
+  if [ "$(uname -s)" = Linux ] && [ -z "${RELEASE_TARGETS:-}" ]; then
+    command -v clang >/dev/null || need+=(clang)
+  fi
   if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || { echo "release: missing ${need[*]} (run as root, or install them)" >&2; exit 1; }
     apt-get update -qq
@@ -82,7 +85,7 @@ if [ -z "${RELEASE_BINARIES_FROM:-}" ]; then
     for t in "${apple[@]}"; do
       echo "== release: cargo check --target $t (no macOS linker here)"
       rustup target list --installed | grep -qx "$t" || rustup target add "$t"
-      cargo check --release --locked --target "$t" --bin elitea-tokens
+      (source scripts/apple-check/env.sh && cargo check --release --locked --target "$t" --bin elitea-tokens)
     done
   fi
   binaries="$dist"

@@ -36,6 +36,8 @@ command -v qemu-aarch64-static >/dev/null || need+=(qemu-user-static)
 command -v python3 >/dev/null || need+=(python3)
 # actionlint checks the workflow's shell steps with it when it is on the PATH.
 command -v shellcheck >/dev/null || need+=(shellcheck)
+# ring's C, compiled freestanding for the Apple targets' check (scripts/apple-check/env.sh).
+command -v clang >/dev/null || need+=(clang)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "missing packages: ${need[*]} (run as root, or install them)" >&2; exit 1; }
   apt-get update -qq
@@ -104,7 +106,10 @@ done_
 # per target would compile every dev-dependency four times more).
 for t in x86_64-pc-windows-gnu aarch64-unknown-linux-gnu x86_64-apple-darwin aarch64-apple-darwin; do
   phase "cargo clippy --target $t"
-  cargo clippy --locked --target "$t" --lib --bins -- -D warnings
+  (
+    case "$t" in *-apple-darwin) source scripts/apple-check/env.sh ;; esac
+    cargo clippy --locked --target "$t" --lib --bins -- -D warnings
+  )
   done_
 done
 
