@@ -142,6 +142,6 @@ if [ ! -x "$gobin/actionlint" ]; then
   fi
   GOBIN="$gobin" GOTOOLCHAIN=local "$go" install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version"
 fi
-"$gobin/actionlint" -color=never .github/workflows/release.yml
+"$gobin/actionlint" -no-color .github/workflows/release.yml
 echo "actionlint: no findings"
 done_
