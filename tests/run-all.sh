@@ -26,3 +26,6 @@ bash editors/jetbrains/ci.sh
 
 echo "== VSCode: the extension built, packaged, unit-tested, and driven end to end in code-server"
 bash editors/vscode/ci.sh
+
+echo "== Windows under Wine, Linux arm64 under qemu, the Apple targets compiled, the release workflow linted"
+bash tests/cross/run.sh

@@ -198,7 +198,8 @@ impl Inner {
 /// hosts decoded by the `url` crate) or a plain path. Other schemes have no file here.
 pub fn path_of_uri(text: &str) -> Option<std::path::PathBuf> {
     if text.len() > 5 && text[..5].eq_ignore_ascii_case("file:") {
-        return url::Url::parse(text).ok()?.to_file_path().ok();
+        // One decoding for every OS (VSCode writes a Windows drive as `file:///c%3A/dir`).
+        return Some(crate::paths::path_from_uri(text));
     }
     // Another scheme (`untitled:`, `vscode-remote://`) names no file here; a drive letter
     // (`C:\\x`) is one letter before the colon.

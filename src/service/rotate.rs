@@ -75,9 +75,9 @@ pub fn candidate_files(service: &Service, editor: &EditorPaths) -> Vec<PathBuf> 
     let mut folders = editor.workspace_folders.clone();
     folders.extend(editor.jetbrains_project.clone());
     for folder in folders {
-        files.push(folder.join(".vscode/settings.json"));
-        files.push(folder.join(".idea/alita.xml"));
-        files.push(folder.join(".idea/elitea.xml"));
+        files.push(crate::paths::project_file(&folder, ".vscode/settings.json"));
+        files.push(crate::paths::project_file(&folder, ".idea/alita.xml"));
+        files.push(crate::paths::project_file(&folder, ".idea/elitea.xml"));
     }
     files.extend(service.applied_files().into_iter().map(|f| f.path));
     let mut seen = vec![];

@@ -85,46 +85,13 @@ pub const VSCODE_TOKEN_KEYS: [&str; 3] = [
 pub const JETBRAINS_COMPONENTS: [&str; 2] = ["AlitaSettings", "EliteASettings"];
 
 /// VSCode's user settings.json for this platform. The editor's own word wins; then a portable
-/// install; then the first flavour that exists (Code, Insiders, VSCodium, code-server); then
-/// Code's usual place.
+/// install; then the first flavour that exists (Code, Insiders, VSCodium, Cursor, Windsurf,
+/// code-server); then Code's usual place. The rules are in `crate::paths`.
 pub fn vscode_user_settings(given: Option<&Path>) -> PathBuf {
-    if let Some(p) = given {
-        return p.to_path_buf();
+    match given {
+        Some(p) => p.to_path_buf(),
+        None => crate::paths::vscode_user_settings(),
     }
-    if let Some(portable) = std::env::var_os("VSCODE_PORTABLE").filter(|v| !v.is_empty()) {
-        return PathBuf::from(portable).join("user-data/User/settings.json");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_default();
-    let config = if cfg!(windows) {
-        std::env::var_os("APPDATA")
-            .map(PathBuf::from)
-            .unwrap_or_default()
-    } else if cfg!(target_os = "macos") {
-        home.join("Library/Application Support")
-    } else {
-        std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| home.join(".config"))
-    };
-    let code_server = std::env::var_os("XDG_DATA_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home.join(".local/share"))
-        .join("code-server/User/settings.json");
-    let candidates = [
-        config.join("Code/User/settings.json"),
-        config.join("Code - Insiders/User/settings.json"),
-        config.join("VSCodium/User/settings.json"),
-        code_server,
-    ];
-    candidates
-        .iter()
-        .find(|p| p.parent().is_some_and(Path::is_dir))
-        .cloned()
-        .unwrap_or_else(|| candidates[0].clone())
 }
 
 /// A settings file in the user's words: "your user settings", "workspace settings (folder)",
@@ -311,7 +278,7 @@ impl Service {
                         }
                     },
                 };
-                Ok(folder.join(rel(schema)))
+                Ok(crate::paths::project_file(&folder, rel(schema)))
             }
             (TargetKind::File, _) => {
                 given.ok_or_else(|| Error::invalid("The file target needs target.path."))

@@ -210,8 +210,10 @@ fn write_keeping(path: &Path, bytes: &[u8], original: Option<&std::fs::Metadata>
         use std::os::unix::fs::PermissionsExt;
         m.permissions().mode() & 0o7777
     });
+    // Windows has no mode bits or owner ids to carry over (the replaced file's ACL is the
+    // folder's inherited one): `original` is for Unix only.
     #[cfg(not(unix))]
-    let mode: Option<u32> = None;
+    let (mode, _): (Option<u32>, _) = (None, original);
     crate::fsutil::write_atomic(path, bytes, mode.or(Some(NEW_FILE_MODE)))
         .map_err(|e| io_error(path, &e))?;
     #[cfg(unix)]

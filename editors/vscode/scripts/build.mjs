@@ -21,7 +21,10 @@ if (!onlyTests) {
     target: "node18",
     external: ["vscode"],
     sourcemap: false,
-    minify: false,
+    // Minified for a smaller package and a faster activation; names kept so that the stack
+    // traces in the output channel still say where.
+    minify: true,
+    keepNames: true,
     logLevel: "warning",
     legalComments: "none",
   });

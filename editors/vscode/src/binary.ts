@@ -1,6 +1,9 @@
 // Where the language server binary is found: `$ELITEA_TOKENS_SERVER_PATH`, then the
 // `elitea.server.path` setting, then the binary bundled in the extension
 // (`server/elitea-tokens`, `server/elitea-tokens.exe` on Windows). No `vscode` import.
+// Each platform has its own package (`vsce package --target`), and `server/platform.json`
+// names the platform its binary is for: a package installed on another machine (or one without
+// a binary) says which platform it lacks rather than failing to run a foreign binary.
 
 import * as path from "node:path";
 
@@ -20,6 +23,10 @@ export interface BinarySearch {
   candidates: Candidate[];
   /** Set sources whose file does not exist: worth a warning even when another is used. */
   missing: Candidate[];
+  /** This machine's platform (`linux-x64`, ...), when `arch` was given. */
+  machine?: string;
+  /** The platform the bundled binary is for, when the package says. */
+  packaged?: string;
 }
 
 export interface SearchInput {
@@ -32,6 +39,29 @@ export interface SearchInput {
   workspaceFolder?: string;
   homeDir?: string;
   isFile: (p: string) => boolean;
+  /** `process.arch`; with `readText`, lets a package made for another platform be told apart. */
+  arch?: string;
+  /** Reads a small file (`server/platform.json`); undefined when it cannot. */
+  readText?: (p: string) => string | undefined;
+}
+
+/** VSCode's name of a platform, as in `vsce package --target`: `win32-x64`, `darwin-arm64`. */
+export function vscodeTarget(platform: string, arch: string): string {
+  return `${platform}-${arch}`;
+}
+
+/** The platform the bundled binary was packaged for, from `server/platform.json`. */
+export function packagedTarget(input: SearchInput): string | undefined {
+  const text = input.readText?.(path.join(input.extensionPath, "server", "platform.json"));
+  if (text === undefined) {
+    return undefined;
+  }
+  try {
+    const target: unknown = (JSON.parse(text) as { target?: unknown }).target;
+    return typeof target === "string" && target.length > 0 ? target : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function bundledBinaryName(platform: NodeJS.Platform): string {
@@ -65,10 +95,17 @@ export function findServerBinary(input: SearchInput): BinarySearch {
       path: path.join(input.extensionPath, "server", bundledBinaryName(input.platform)),
     },
   ];
+  const machine = input.arch ? vscodeTarget(input.platform, input.arch) : undefined;
+  const packaged = packagedTarget(input);
+  // A binary of another platform would fail with an exec format error: never taken.
+  const foreign = machine !== undefined && packaged !== undefined && packaged !== machine;
   const missing: Candidate[] = [];
   let found: Candidate | undefined;
   for (const c of candidates) {
     if (c.path === undefined) {
+      continue;
+    }
+    if (c === candidates[2] && foreign) {
       continue;
     }
     if (input.isFile(c.path)) {
@@ -77,16 +114,34 @@ export function findServerBinary(input: SearchInput): BinarySearch {
       missing.push(c);
     }
   }
-  return found ? { found, candidates, missing } : { candidates, missing };
+  const result: BinarySearch = { candidates, missing, machine, packaged };
+  if (found) {
+    result.found = found;
+  }
+  return result;
 }
 
 /** The message shown when no binary exists: where we looked, and how to fix it. */
 export function notFoundMessage(search: BinarySearch): string {
+  const foreign = search.machine !== undefined && search.packaged !== undefined && search.packaged !== search.machine;
   const looked = search.candidates
-    .map((c) => (c.path ? `${c.source} (${c.path}: not found)` : `${c.source} (not set)`))
+    .map((c, i) =>
+      i === 2 && foreign
+        ? `${c.source} (${c.path}: built for ${search.packaged}, not this machine)`
+        : c.path
+          ? `${c.source} (${c.path}: not found)`
+          : `${c.source} (not set)`,
+    )
     .join("; ");
+  let platform = "";
+  if (search.machine !== undefined) {
+    platform = foreign
+      ? `This package of the extension is for ${search.packaged}, and this machine is ${search.machine}: install elitea-tokens-${search.machine}.vsix instead. `
+      : `This package of the extension has no elitea-tokens binary for ${search.machine}: install elitea-tokens-${search.machine}.vsix. `;
+  }
   return (
     "ELITEA Tokens cannot start: the elitea-tokens language server was not found. " +
+    platform +
     `Looked at ${looked}. ` +
     "Build it with `cargo build` and set elitea.server.path to target/debug/elitea-tokens, " +
     "or install a package of the extension that bundles it."

@@ -166,6 +166,14 @@ export class Server implements vscode.Disposable {
       setting: vscode.workspace.getConfiguration("elitea").get<string>("server.path"),
       extensionPath: this.context.extensionPath,
       platform: process.platform,
+      arch: process.arch,
+      readText: (p) => {
+        try {
+          return fs.readFileSync(p, "utf8");
+        } catch {
+          return undefined;
+        }
+      },
       workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
       homeDir: os.homedir(),
       isFile: (p) => {

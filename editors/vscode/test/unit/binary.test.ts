@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 
-import { findServerBinary, notFoundMessage, type SearchInput } from "../../src/binary";
+import { findServerBinary, notFoundMessage, vscodeTarget, type SearchInput } from "../../src/binary";
 
 const ext = "/ext/elitea.elitea-tokens-0.1.0";
 const bundled = path.join(ext, "server", "elitea-tokens");
@@ -59,5 +59,55 @@ describe("finding the server binary", () => {
     assert.match(m, /elitea\.server\.path \(not set\)/);
     assert.ok(m.includes(`${bundled}: not found`));
     assert.match(m, /cargo build/);
+  });
+
+  describe("one package per platform", () => {
+    const manifest = path.join(ext, "server", "platform.json");
+    const packagedFor = (target: string) => (p: string) =>
+      p === manifest ? JSON.stringify({ target }) : undefined;
+
+    test("the package of this machine's platform runs its binary", () => {
+      const r = findServerBinary(input([bundled], { arch: "arm64", readText: packagedFor("linux-arm64") }));
+      assert.equal(r.found?.path, bundled);
+      assert.equal(r.machine, "linux-arm64");
+    });
+
+    test("a package of another platform is not run, and the message names both platforms", () => {
+      const exe = path.join(ext, "server", "elitea-tokens.exe");
+      // The linux-x64 package installed on an Apple silicon Mac.
+      const r = findServerBinary(input([bundled], { platform: "darwin", arch: "arm64", readText: packagedFor("linux-x64") }));
+      assert.equal(r.found, undefined);
+      const m = notFoundMessage(r);
+      assert.match(m, /This package of the extension is for linux-x64, and this machine is darwin-arm64/);
+      assert.match(m, /install elitea-tokens-darwin-arm64\.vsix/);
+      assert.match(m, /built for linux-x64, not this machine/);
+      // Same OS, other CPU: still foreign.
+      const w = findServerBinary(input([exe], { platform: "win32", arch: "arm64", readText: packagedFor("win32-x64") }));
+      assert.equal(w.found, undefined);
+      assert.match(notFoundMessage(w), /is for win32-x64, and this machine is win32-arm64/);
+    });
+
+    test("a foreign package still runs a binary named by the setting", () => {
+      const r = findServerBinary(
+        input([bundled, "/opt/elitea-tokens"], { platform: "darwin", arch: "x64", setting: "/opt/elitea-tokens", readText: packagedFor("linux-x64") }),
+      );
+      assert.equal(r.found?.path, "/opt/elitea-tokens");
+    });
+
+    test("a universal package without a binary says which platform it lacks", () => {
+      const r = findServerBinary(input([], { platform: "win32", arch: "x64", readText: () => undefined }));
+      assert.equal(r.found, undefined);
+      assert.match(notFoundMessage(r), /has no elitea-tokens binary for win32-x64: install elitea-tokens-win32-x64\.vsix/);
+    });
+
+    test("a package without platform.json (a development build) runs the binary it has", () => {
+      const r = findServerBinary(input([bundled], { arch: "x64", readText: () => "not json" }));
+      assert.equal(r.found?.path, bundled);
+    });
+
+    test("VSCode's platform names", () => {
+      assert.equal(vscodeTarget("win32", "x64"), "win32-x64");
+      assert.equal(vscodeTarget("darwin", "arm64"), "darwin-arm64");
+    });
   });
 });
