@@ -235,13 +235,7 @@ impl Context {
         let service = Service::new(config);
         let mut sandbox = None;
         if server.map(str::trim) == Some(SANDBOX) {
-            let handle = sandbox::start(SandboxOptions {
-                data: Some(data_dir.join("sandbox.json")),
-                ..SandboxOptions::default()
-            })
-            .await?;
-            service.set_sandbox_url(handle.url());
-            sandbox = Some(handle);
+            sandbox = Some(service.start_sandbox().await?);
         }
         service.use_server(server)?;
         Ok(Context {
@@ -262,24 +256,10 @@ impl Context {
         let Some(sb) = &self.sandbox else {
             return Ok(());
         };
-        match self.service.session().await {
-            Ok(_) => Ok(()),
-            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn) => {
-                self.service
-                    .sign_in(SignInParams {
-                        server_url: SANDBOX.into(),
-                        token: sb.bootstrap_token(),
-                        project_id: None,
-                        verify_ssl: None,
-                    })
-                    .await?;
-                if !self.json {
-                    eprintln!("Signed in to the embedded sandbox with its bootstrap token.");
-                }
-                Ok(())
-            }
-            Err(e) => Err(e),
+        if self.service.ensure_sandbox_session(sb).await? && !self.json {
+            eprintln!("Signed in to the embedded sandbox with its bootstrap token.");
         }
+        Ok(())
     }
 
     async fn run(&self, command: Command) -> Result<()> {

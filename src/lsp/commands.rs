@@ -15,7 +15,6 @@ use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::Command;
 use crate::protocol::*;
-use crate::sandbox::{self, SandboxOptions};
 use crate::service::{
     ApplyOptions, RotateOptions, SANDBOX, SelectMode, Service, SignInParams, TokenInUse,
     candidate_files,
@@ -514,13 +513,7 @@ async fn ensure_sandbox(inner: &Inner, command: Command, arg: &Value) -> Result<
     }
     let mut guard = inner.sandbox.lock().await;
     if guard.is_none() {
-        let handle = sandbox::start(SandboxOptions {
-            data: Some(crate::paths::data_dir().join("sandbox.json")),
-            ..SandboxOptions::default()
-        })
-        .await?;
-        inner.service().set_sandbox_url(handle.url());
-        *guard = Some(handle);
+        *guard = Some(inner.service().start_sandbox().await?);
     }
     Ok(())
 }

@@ -371,6 +371,40 @@ impl Service {
             .unwrap_or_else(|e| e.into_inner()) = id;
     }
 
+    /// Starts the embedded sandbox for this process, its data kept in the data folder, and
+    /// points `sandbox` at it: the one way both front ends start it.
+    pub async fn start_sandbox(&self) -> Result<crate::sandbox::SandboxHandle> {
+        let handle = crate::sandbox::start(crate::sandbox::SandboxOptions {
+            data: Some(self.data_dir.join("sandbox.json")),
+            ..crate::sandbox::SandboxOptions::default()
+        })
+        .await?;
+        self.set_sandbox_url(handle.url());
+        Ok(handle)
+    }
+
+    /// Signs in to the embedded sandbox with its own bootstrap token, unless a session is
+    /// already there; `true` when it signed in.
+    pub async fn ensure_sandbox_session(
+        &self,
+        sandbox: &crate::sandbox::SandboxHandle,
+    ) -> Result<bool> {
+        match self.session().await {
+            Ok(_) => Ok(false),
+            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn) => {
+                self.sign_in(SignInParams {
+                    server_url: SANDBOX.into(),
+                    token: sandbox.bootstrap_token(),
+                    project_id: None,
+                    verify_ssl: None,
+                })
+                .await?;
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
     /// Tells the service where the embedded sandbox of this process listens.
     pub fn set_sandbox_url(&self, url: String) {
         let mut rt = self.rt();
