@@ -24,6 +24,8 @@ class EliteaException(
     cause: Throwable? = null,
     /** With `tokenInUse`: the live settings files that hold the token (`data.files`). */
     val files: List<String> = emptyList(),
+    /** `data.reason`: a finer reason within the kind (`valueNotKnown`). */
+    val reason: String? = null,
 ) : RuntimeException(message, cause) {
 
     companion object {
@@ -36,7 +38,7 @@ class EliteaException(
                 is EliteaException -> e
                 is ResponseErrorException -> {
                     val err = e.responseError
-                    EliteaException(command, kindOf(err.data), err.message ?: "$what failed.", err.code, e, filesOf(err.data))
+                    EliteaException(command, kindOf(err.data), err.message ?: "$what failed.", err.code, e, filesOf(err.data), reasonOf(err.data))
                 }
                 is ProtocolException ->
                     EliteaException(command, null, "The language server's answer to $what was not understood: ${e.message}", null, e)
@@ -48,6 +50,10 @@ class EliteaException(
                     EliteaException(command, null, "${what.replaceFirstChar { it.uppercase() }} failed: ${e.message ?: e.javaClass.simpleName}", null, e)
             }
         }
+
+        fun reasonOf(data: Any?): String? =
+            ((runCatching { Json.toElement(data) }.getOrNull() as? JsonObject)?.get("reason") as? com.google.gson.JsonPrimitive)
+                ?.takeIf { it.isString }?.asString
 
         fun filesOf(data: Any?): List<String> {
             val files = (runCatching { Json.toElement(data) }.getOrNull() as? JsonObject)?.get("files") as? com.google.gson.JsonArray ?: return emptyList()

@@ -431,6 +431,8 @@ data class ErrorData(
     val kind: ErrorKind,
     /** With `tokenInUse`: the live settings files that hold the token. */
     val files: List<String>? = null,
+    /** A finer reason within the kind: `valueNotKnown` (a `notFound` about a token's value). */
+    val reason: String? = null,
 )
 
 /** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */
@@ -438,8 +440,8 @@ data class InitializationOptions(
     val serverUrl: String? = null,
     val projectId: Long? = null,
     val verifySsl: Boolean? = null,
-    /** `legacy` or `current`. */
-    val schema: String? = null,
+    /** The settings schema written by default. */
+    val schema: SettingsSchema? = null,
     val publicProjectId: Long? = null,
     val vscodeUserSettingsPath: String? = null,
     val jetbrainsProjectPath: String? = null,

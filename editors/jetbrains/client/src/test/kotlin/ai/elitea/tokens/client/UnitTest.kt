@@ -97,6 +97,12 @@ class JsonTest {
         assertEquals("You already have a token named 'a'.", e.message)
         assertNull(EliteaException.from("x", RuntimeException("boom")).kind)
         assertNull(EliteaException.kindOf(Json.parse("""{"kind":"somethingNew"}""")))
+        // data.reason and data.files, from the object LSP4J made of `data` (here Gson's maps).
+        val inUse = EliteaException.from(Commands.DELETE_TOKEN, ResponseErrorException(ResponseError(-32803, "In use.", mapOf("kind" to "tokenInUse", "files" to listOf("/a", "/b")))))
+        assertEquals(ErrorKind.TOKEN_IN_USE, inUse.kind)
+        assertEquals(listOf("/a", "/b"), inUse.files)
+        val unknown = EliteaException.from(Commands.APPLY_SETTINGS, ResponseErrorException(ResponseError(-32803, "No value.", mapOf("kind" to "notFound", "reason" to "valueNotKnown"))))
+        assertEquals("valueNotKnown", unknown.reason)
     }
 }
 

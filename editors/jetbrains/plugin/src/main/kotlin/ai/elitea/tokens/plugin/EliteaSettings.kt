@@ -54,7 +54,7 @@ class EliteaSettings : SimplePersistentStateComponent<EliteaSettings.Options>(Op
             serverUrl = state.serverUrl?.trim()?.ifEmpty { null },
             projectId = state.projectId?.trim()?.toLongOrNull(),
             verifySsl = state.verifySsl,
-            schema = if (state.schema == SCHEMA_CURRENT) SCHEMA_CURRENT else SCHEMA_LEGACY,
+            schema = settingsSchema,
             jetbrainsProjectPath = base,
             workspaceFolders = listOfNotNull(base),
             secretsStore = when {

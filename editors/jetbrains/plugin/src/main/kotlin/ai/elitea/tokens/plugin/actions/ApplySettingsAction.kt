@@ -87,7 +87,7 @@ class ApplySettingsAction : EliteaAction() {
                         if (yes == Messages.YES) again(tracked = true)
                         true
                     }
-                    e.kind == ErrorKind.NOT_FOUND && !row.valueKnown && !withoutToken -> {
+                    e.kind == ErrorKind.NOT_FOUND && (e.reason == "valueNotKnown" || !row.valueKnown) && !withoutToken -> {
                         val yes = Messages.showYesNoDialog(
                             project, e.message.orEmpty(), "Token Value Not Known Here", "Write Without the Token", "Cancel", Messages.getWarningIcon(),
                         )
