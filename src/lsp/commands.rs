@@ -630,7 +630,7 @@ impl WatchSink for LspSink {
                 }
                 Some(ACTION_SNOOZE) => {
                     let now = service.clock().now();
-                    service.update_warn_state(|state| state.snooze(&uuid, now));
+                    watch::update_warn_state(&service, |state| state.snooze(&uuid, now));
                     inner.poke_watcher();
                 }
                 // "Show tokens" is the shim's to do; no answer leaves it be.

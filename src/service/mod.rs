@@ -6,7 +6,7 @@ mod profile;
 mod rotate;
 mod secrets_io;
 mod settings;
-mod state;
+pub mod state;
 mod status;
 
 use std::collections::HashMap;
@@ -633,7 +633,7 @@ impl Service {
         records
             .iter()
             .zip(known)
-            .map(|(r, k)| TokenRow::from_record(r, now, k))
+            .map(|(r, k)| r.row(now, k))
             .collect()
     }
 
@@ -743,7 +743,7 @@ impl Service {
                 e.message
             )),
         };
-        let row = TokenRow::from_record(&created, self.clock.now(), warning.is_none());
+        let row = created.row(self.clock.now(), warning.is_none());
         self.record_generated(&row.uuid, &expiration.to_string());
         tracing::info!(uuid = %row.uuid, "token generated");
         let kept_in = warning.is_none().then(|| self.secrets.describe());

@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::Service;
 use crate::error::Result;
 use crate::settings::{Ide, Schema};
-use crate::watch::schedule::WarnState;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -65,7 +64,8 @@ where
 }
 
 impl Service {
-    fn state_path(&self, name: &str) -> PathBuf {
+    /// Where a state file of the product lives: the configured data folder.
+    pub fn state_path(&self, name: &str) -> PathBuf {
         self.data_dir.join(name)
     }
 
@@ -99,22 +99,6 @@ impl Service {
         );
         if let Err(e) = r {
             tracing::warn!("{e}");
-        }
-    }
-
-    pub fn warn_state(&self) -> WarnState {
-        load(&self.state_path("warnings.json"))
-    }
-
-    /// Changes the warnings said under the state lock: the watcher and a "remind me tomorrow"
-    /// answer both change it, and neither may undo the other.
-    pub fn update_warn_state<R>(&self, change: impl FnOnce(&mut WarnState) -> R) -> Option<R> {
-        match update(&self.state_path("warnings.json"), change) {
-            Ok(r) => Some(r),
-            Err(e) => {
-                tracing::warn!("{e}");
-                None
-            }
         }
     }
 }

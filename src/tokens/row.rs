@@ -1,8 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ExpiryStatus, expiry_status, mask};
-use crate::api::TokenRecord;
+use super::ExpiryStatus;
 
 /// A token as every view shows it: the protocol's `TokenRow`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -24,18 +23,6 @@ pub struct TokenRow {
 }
 
 impl TokenRow {
-    pub fn from_record(record: &TokenRecord, now: DateTime<Utc>, value_known: bool) -> Self {
-        TokenRow {
-            uuid: record.uuid.clone(),
-            name: record.name.clone(),
-            masked: mask(record.token.expose()),
-            expires: record.expires,
-            status: expiry_status(record.expires, now),
-            value_known,
-            used_in: Vec::new(),
-        }
-    }
-
     /// The name, or the masked value for the rare nameless token the server allows.
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.masked)

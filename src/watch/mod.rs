@@ -67,6 +67,26 @@ impl Watcher {
     }
 }
 
+/// The warnings said so far (`warnings.json` in the data folder).
+pub fn warn_state(service: &Service) -> schedule::WarnState {
+    crate::service::state::load(&service.state_path("warnings.json"))
+}
+
+/// Changes the warnings said under the state lock: the watcher and a "remind me tomorrow"
+/// answer both change it, and neither may undo the other.
+pub fn update_warn_state<R>(
+    service: &Service,
+    change: impl FnOnce(&mut schedule::WarnState) -> R,
+) -> Option<R> {
+    match crate::service::state::update(&service.state_path("warnings.json"), change) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            tracing::warn!("{e}");
+            None
+        }
+    }
+}
+
 /// The files a token is used in, in the user's words.
 fn places(files: &[String], editor: &EditorPaths) -> String {
     let names: Vec<String> = files
@@ -135,16 +155,15 @@ pub fn start(
                     .filter_map(|t| t.expires.map(|e| (t.uuid.clone(), e)))
                     .collect();
                 let in_use: Vec<String> = tokens.iter().map(|t| t.uuid.clone()).collect();
-                let (due, next): (Vec<Due>, _) = if service.warn_state().has_due(now, &dated) {
-                    service
-                        .update_warn_state(|state| {
-                            let due = state.take_due(now, &dated);
-                            state.retain(&in_use);
-                            (due, state.next_due(now, &dated))
-                        })
-                        .unwrap_or_default()
+                let (due, next): (Vec<Due>, _) = if warn_state(&service).has_due(now, &dated) {
+                    update_warn_state(&service, |state| {
+                        let due = state.take_due(now, &dated);
+                        state.retain(&in_use);
+                        (due, state.next_due(now, &dated))
+                    })
+                    .unwrap_or_default()
                 } else {
-                    (vec![], service.warn_state().next_due(now, &dated))
+                    (vec![], warn_state(&service).next_due(now, &dated))
                 };
                 for d in due {
                     if let Some(token) = tokens.iter().find(|t| t.uuid == d.uuid) {
