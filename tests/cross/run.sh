@@ -120,12 +120,12 @@ actionlint_version=v1.7.12
 gobin="$target_dir/tools/actionlint-$actionlint_version"
 if [ ! -x "$gobin/actionlint" ]; then
   go=go
-  # actionlint needs Go 1.22 or later, Debian 12's golang-go is 1.19: without a recent one, Go
+  # actionlint 1.7.12 needs Go 1.25 or later, Debian 12's golang-go is 1.19: without a recent one, Go
   # itself is taken from the Go module proxy (golang.org/toolchain, the module `GOTOOLCHAIN`
   # uses), checked against its pinned digest.
-  if ! command -v go >/dev/null || [ "$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')" -lt 22 ] 2>/dev/null; then
-    go_module=v0.0.1-go1.24.13.linux-amd64
-    go_sha256=d2b048367a3d1a748b87f756fa06df12ce3b419e1d5f2a3612acb8950d615f9f
+  if ! command -v go >/dev/null || [ "$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')" -lt 25 ] 2>/dev/null; then
+    go_module=v0.0.1-go1.25.14.linux-amd64
+    go_sha256=1bb543a7745d4c6e045a1bfdb4c4d5a0b05b71ee8b8ff72c0a351598b26991a4
     go_root="$target_dir/tools/$go_module"
     if [ ! -x "$go_root/go/bin/go" ]; then
       command -v curl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; }
