@@ -1,5 +1,6 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.client.ErrorKind
 import ai.elitea.tokens.client.ModelInfo
 import ai.elitea.tokens.client.SelectModelParams
 import ai.elitea.tokens.client.SelectedModel
@@ -7,6 +8,8 @@ import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.Notifier
 import com.intellij.openapi.actionSystem.AnActionEvent
 import com.intellij.openapi.project.Project
+import com.intellij.openapi.ui.InputValidator
+import com.intellij.openapi.ui.Messages
 import com.intellij.openapi.ui.popup.JBPopupFactory
 import com.intellij.ui.SimpleListCellRenderer
 
@@ -14,9 +17,15 @@ import com.intellij.ui.SimpleListCellRenderer
 class SelectModelAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) {
         val service = EliteaProjectService.getInstance(project)
-        service.call({ it.listModels() }) { models ->
+        // A deployment without the models endpoint: the model can still be named by hand.
+        val byHand = { e: ai.elitea.tokens.client.EliteaException ->
+            val missing = e.kind == ErrorKind.NOT_FOUND || e.kind == ErrorKind.SETTINGS_UNAVAILABLE
+            if (missing) enterByHand(project, e.message ?: "The server lists no models.")
+            missing
+        }
+        service.call({ it.listModels() }, onError = byHand) { models ->
             if (models.items.isEmpty()) {
-                Notifier.warn(project, "The ELITEA project has no model configurations.")
+                enterByHand(project, "The ELITEA project has no model configurations.")
                 return@call
             }
             fun describe(m: ModelInfo) = buildString {
@@ -41,6 +50,36 @@ class SelectModelAction : EliteaAction() {
                 }
                 .createPopup()
                 .showCenteredInCurrentWindow(project)
+        }
+    }
+
+    /** Asks for the project id and the model's name; the server keeps them unchecked. */
+    private fun enterByHand(project: Project, why: String) {
+        val service = EliteaProjectService.getInstance(project)
+        val number = object : InputValidator {
+            override fun checkInput(text: String?) = text?.trim()?.toLongOrNull()?.let { it > 0 } ?: false
+            override fun canClose(text: String?) = checkInput(text)
+        }
+        val projectId = Messages.showInputDialog(
+            project,
+            "$why\n\nName the model by hand. Project id:",
+            "ELITEA: Enter a Model by Hand",
+            null,
+            "",
+            number,
+        )?.trim()?.toLongOrNull() ?: return
+        val name = Messages.showInputDialog(
+            project,
+            "The model configuration's name, as ELITEA shows it:",
+            "ELITEA: Enter a Model by Hand",
+            null,
+        )?.trim()?.takeIf { it.isNotEmpty() } ?: return
+        service.call({ it.selectModel(SelectModelParams(projectId = projectId, name = name, manual = true)) }) { r ->
+            Notifier.info(
+                project,
+                "Settings will name the model ${r.selected.name} (project ${r.selected.projectId}), entered by hand and not checked.",
+            )
+            service.refreshStatus()
         }
     }
 }
