@@ -17,7 +17,9 @@ cargo test --all-targets --locked
 
 # The binary `cargo test` just built is the one every later check drives: a plain `cargo build`
 # would build tokio and everything above it again without the tests' features (90 s here).
-built="$PWD/target/debug/elitea-tokens"
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
+built="$target_dir/debug/elitea-tokens"
 export ELITEA_TOKENS_SERVER_PATH="$built" ELITEA_TOKENS_BINARY="$built"
 
 echo "== Editors: the Neovim and Emacs pages' configurations in the real editors, against the sandbox"
