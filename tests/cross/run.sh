@@ -89,8 +89,13 @@ phase "per-platform .vsix and JetBrains layout (scripts/release.sh, from the deb
 if [ -d editors/vscode/node_modules/@vscode/vsce ]; then
   bins="$work/binaries"
   mkdir -p "$bins/x86_64-unknown-linux-gnu" "$bins/aarch64-unknown-linux-gnu" "$bins/x86_64-pc-windows-gnu"
-  cargo build --locked --bin elitea-tokens
-  cp "$target_dir/debug/elitea-tokens" "$bins/x86_64-unknown-linux-gnu/"
+  # The host binary the test command already built, when it says so (no second build).
+  host_bin="${ELITEA_TOKENS_BINARY:-}"
+  if [ -z "$host_bin" ] || [ ! -x "$host_bin" ]; then
+    cargo build --locked --bin elitea-tokens
+    host_bin="$target_dir/debug/elitea-tokens"
+  fi
+  cp "$host_bin" "$bins/x86_64-unknown-linux-gnu/"
   cp "$target_dir/aarch64-unknown-linux-gnu/debug/elitea-tokens" "$bins/aarch64-unknown-linux-gnu/"
   cp "$target_dir/x86_64-pc-windows-gnu/debug/elitea-tokens.exe" "$bins/x86_64-pc-windows-gnu/"
   RELEASE_BINARIES_FROM="$bins" RELEASE_DIST="$work/dist" RELEASE_SERVER_BIN="$work/server-bin" \
