@@ -132,8 +132,12 @@ def cli_flow(t, store_args, name):
     check("// My own settings" in after and "/* keep me */" in after and '"editor.fontSize": 14' in after,
           "comments and other keys kept")
 
+    # Written in the user settings: refused (exit 2, the file named as the user knows it), then
+    # deleted when forced.
     p = t.run(*common, "delete", name, "--confirm", name)
-    check(p.returncode == 0, f"delete {name}", p)
+    check(p.returncode == 2 and "user settings" in p.stderr, f"delete {name} refused while in use", p)
+    p = t.run(*common, "delete", name, "--confirm", name, "--force")
+    check(p.returncode == 0, f"delete {name} --force", p)
     p = t.run(*common, "--json", "list", "--page-size", "100")
     check(p.returncode == 0 and name not in names(json.loads(p.stdout)), f"{name} is gone from the list", p)
     return value
