@@ -373,6 +373,11 @@ pub fn lock_state_dir(dir: &Path) -> Result<FileLock> {
     FileLock::acquire(&dir.join(".state.lock"), false, LOCK_TIMEOUT)
 }
 
+/// The state lock of the folder that holds the state file `file`.
+pub fn lock_state_of(file: &Path) -> Result<FileLock> {
+    lock_state_dir(parent_of(file))
+}
+
 /// Creates the product's data folder, private (0700) whatever the umask.
 pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;

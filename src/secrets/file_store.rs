@@ -53,13 +53,8 @@ impl FileStore {
         change: impl FnOnce(&mut BTreeMap<String, SecretString>) -> bool,
     ) -> Result<()> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        let dir = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
         let _lock =
-            crate::fsutil::lock_state_dir(dir).map_err(|e| self.failed("lock", e.message))?;
+            crate::fsutil::lock_state_of(&self.path).map_err(|e| self.failed("lock", e.message))?;
         let mut map = self.load()?;
         if change(&mut map) {
             self.save(&map)?;

@@ -20,12 +20,7 @@ impl<S: SecretStore> Indexed<S> {
     }
 
     fn change(&self, change: impl FnOnce(&mut BTreeSet<String>)) {
-        let dir = self
-            .path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        let result = crate::fsutil::lock_state_dir(dir).and_then(|_lock| {
+        let result = crate::fsutil::lock_state_of(&self.path).and_then(|_lock| {
             let mut set = self.read().unwrap_or_default();
             change(&mut set);
             let bytes = serde_json::to_vec_pretty(&set)

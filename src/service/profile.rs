@@ -94,11 +94,7 @@ impl ProfileStore {
     pub fn update<R>(&self, change: impl FnOnce(&mut Profiles) -> R) -> Result<R> {
         let _lock = match self {
             ProfileStore::Memory(_) => None,
-            ProfileStore::File(path) => Some(crate::fsutil::lock_state_dir(
-                path.parent()
-                    .filter(|p| !p.as_os_str().is_empty())
-                    .unwrap_or(std::path::Path::new(".")),
-            )?),
+            ProfileStore::File(path) => Some(crate::fsutil::lock_state_of(path)?),
         };
         let mut profiles = self.load()?;
         let out = change(&mut profiles);

@@ -52,11 +52,7 @@ pub fn update<T, R>(path: &Path, change: impl FnOnce(&mut T) -> R) -> Result<R>
 where
     T: DeserializeOwned + Default + Serialize,
 {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let _lock = crate::fsutil::lock_state_dir(dir)?;
+    let _lock = crate::fsutil::lock_state_of(path)?;
     let mut value: T = load(path);
     let out = change(&mut value);
     save(path, &value)?;
