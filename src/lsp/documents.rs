@@ -14,8 +14,8 @@ use tower_lsp_server::ls_types::*;
 use super::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
+use crate::service::OpenDocuments;
 use crate::service::documents::{self, DocKind, Finding, Knowledge, Severity, Sites};
-use crate::service::{OpenDocuments, candidate_files, scan_files};
 use crate::tokens::{self, mask};
 
 /// One open document.
@@ -245,20 +245,7 @@ pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
                 }
                 (None, _) => lines.push("Server: not checked (not signed in)".into()),
             }
-            let editor = inner.editor_paths();
-            let files = candidate_files(&service, &editor);
-            let me = std::fs::canonicalize(&doc.path).unwrap_or(doc.path.clone());
-            let uuid = claims.uuid.clone();
-            let others: Vec<String> = tokio::task::spawn_blocking(move || {
-                scan_files(&files)
-                    .into_iter()
-                    .filter(|f| f.uuid == uuid)
-                    .map(|f| f.file)
-                    .filter(|f| std::fs::canonicalize(f).unwrap_or_else(|_| f.into()) != me)
-                    .collect()
-            })
-            .await
-            .unwrap_or_default();
+            let others = other_files_holding(inner, &doc.path, &claims.uuid).await;
             if others.is_empty() {
                 lines.push("Used in no other settings file.".into());
             } else {
@@ -273,6 +260,19 @@ pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
         }),
         range: Some(range_of(&doc.text, site.range)),
     })
+}
+
+/// The live settings files other than `path` that hold token `uuid`: one scan, each file once.
+async fn other_files_holding(inner: &Inner, path: &Path, uuid: &str) -> Vec<String> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let me = canon(path);
+    inner
+        .service()
+        .files_holding(uuid, &inner.editor_paths())
+        .await
+        .into_iter()
+        .filter(|f| canon(Path::new(f)) != me)
+        .collect()
 }
 
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
@@ -313,22 +313,7 @@ pub(crate) async fn code_actions(
                     .as_ref()
                     .and_then(|(_, rows)| rows.iter().find(|r| &r.uuid == uuid).cloned());
                 let Some(row) = row else { continue };
-                let editor = inner.editor_paths();
-                let files = candidate_files(&service, &editor);
-                let (me, id) = (doc.path.clone(), uuid.clone());
-                let others = tokio::task::spawn_blocking(move || {
-                    let me = std::fs::canonicalize(&me).unwrap_or(me);
-                    scan_files(&files)
-                        .into_iter()
-                        .filter(|t| t.uuid == id)
-                        .filter(|t| {
-                            std::fs::canonicalize(&t.file).unwrap_or_else(|_| t.file.clone().into())
-                                != me
-                        })
-                        .count()
-                })
-                .await
-                .unwrap_or(0);
+                let others = other_files_holding(inner, &doc.path, uuid).await.len();
                 let files = if others == 1 {
                     "1 other file".to_string()
                 } else {

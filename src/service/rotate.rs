@@ -9,7 +9,7 @@ use std::pin::Pin;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::settings::{EditorPaths, replace_token_in_file, scan_files};
+use super::settings::{EditorPaths, replace_token_in_file};
 use super::{Service, secrets_io};
 use crate::api::Client;
 use crate::error::{Error, ErrorKind, Result};
@@ -250,21 +250,12 @@ impl Service {
         };
 
         // 2. Every file where the old token is in use.
-        let files = candidate_files(self, editor);
-        let in_use: Vec<PathBuf> = {
-            let files = files.clone();
-            let old_uuid = uuid.to_string();
-            tokio::task::spawn_blocking(move || {
-                scan_files(&files)
-                    .into_iter()
-                    .filter(|f| f.uuid == old_uuid)
-                    .map(|f| PathBuf::from(f.file))
-                    .collect::<Vec<_>>()
-            })
+        let mut in_use: Vec<PathBuf> = self
+            .files_holding(uuid, editor)
             .await
-            .unwrap_or_default()
-        };
-        let mut in_use = in_use;
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
         if let Some(o) = &options.open_documents {
             for p in o.holding(uuid) {
                 if !in_use.contains(&p) {
