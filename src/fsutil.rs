@@ -59,7 +59,8 @@ fn not_regular(path: &Path, meta: &Metadata) -> Error {
     )
 }
 
-fn io_error(path: &Path, e: &std::io::Error) -> Error {
+/// An I/O failure on `path`, as the `fileUnreadable` sentence every file operation gives.
+pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::new(
         ErrorKind::FileUnreadable,
         format!("{}: {e}", path.display()),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::Merged;
 use crate::error::{Error, ErrorKind, Result};
-use crate::fsutil;
+use crate::fsutil::{self, io_error};
 
 /// How many times a file that changed under us is read and merged again before giving up.
 const RETRIES: usize = 3;
@@ -241,13 +241,6 @@ fn write_keeping(path: &Path, bytes: &[u8], original: Option<&std::fs::Metadata>
 
 fn prefixed(path: &Path, message: &str) -> String {
     format!("{}: {message}", path.display())
-}
-
-fn io_error(path: &Path, e: &std::io::Error) -> Error {
-    Error::new(
-        ErrorKind::FileUnreadable,
-        format!("{}: {e}", path.display()),
-    )
 }
 
 #[cfg(test)]
