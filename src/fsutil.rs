@@ -305,7 +305,7 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::R
         #[cfg(not(unix))]
         let _ = mode;
         drop(file);
-        std::fs::rename(&tmp, path)?;
+        rename_over(&tmp, path)?;
         sync_dir(dir);
         Ok(())
     })();
@@ -314,6 +314,41 @@ fn write_atomic_mode(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::R
     }
     result
 }
+
+/// Renames the finished temp file over `path`. On Windows the rename is refused (access
+/// denied, sharing violation) while any process has `path` open without delete sharing: an
+/// editor or a virus scanner reading it, or this server's own reader on another thread. Those
+/// holds are short, so the rename is tried again for a few seconds before the error is given.
+fn rename_over(tmp: &Path, path: &Path) -> std::io::Result<()> {
+    #[cfg(windows)]
+    {
+        const ACCESS_DENIED: i32 = 5;
+        const SHARING_VIOLATION: i32 = 32;
+        const LOCK_VIOLATION: i32 = 33;
+        let deadline = std::time::Instant::now() + RENAME_RETRY;
+        let mut pause = std::time::Duration::from_millis(5);
+        loop {
+            match std::fs::rename(tmp, path) {
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(ACCESS_DENIED | SHARING_VIOLATION | LOCK_VIOLATION)
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(std::time::Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    }
+    #[cfg(not(windows))]
+    std::fs::rename(tmp, path)
+}
+
+/// How long a Windows rename waits out another process's hold on the file it replaces.
+#[cfg(windows)]
+const RENAME_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Temp files `.{name}.{pid}.{n}.tmp` of writers that are no longer running: a killed write
 /// must not leave a copy of a token behind for longer than the next write.

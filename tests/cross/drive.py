@@ -57,6 +57,7 @@ class Target:
         self.runner = args.runner
         self.binary = args.binary
         self.home = args.home
+        self.holder = args.holder
         env = {k: v for k, v in os.environ.items()}
         # The foreign process must find its folders by its platform's rules alone.
         for k in list(env):
@@ -104,6 +105,39 @@ def names(page):
     return [item.get("name") for item in page.get("items", [])]
 
 
+def apply_while_held(t, common, name, settings):
+    """Another program (an editor, a virus scanner) has settings.json open without delete
+    sharing when `apply` replaces it: Windows refuses the rename until it lets go. The write
+    must wait the hold out and succeed, not fail with "Access denied"."""
+    hold_ms = 2500
+    windows_path = "Z:" + os.path.abspath(settings).replace("/", "\\")
+    holder = subprocess.Popen([*t.runner, t.holder, windows_path, str(hold_ms)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=t.env)
+    lines = []  # (line, when read), by a reader thread: the release is timed as it happens
+
+    def read():
+        for raw in holder.stdout:
+            lines.append((raw.strip(), time.monotonic()))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 60
+    while not lines and time.monotonic() < deadline and holder.poll() is None:
+        time.sleep(0.01)
+    check(lines[:1] and lines[0][0] == "held",
+          f"hold.exe holds settings.json open ({lines[:1]}, {holder.poll()})")
+    p = t.run(*common, "apply", name, "--target", "user")
+    finished = time.monotonic()
+    holder.wait(timeout=30)
+    reader.join(timeout=10)
+    check(p.returncode == 0, "apply --target user while another program holds settings.json open", p)
+    released = [when for line, when in lines if line == "released"]
+    # Finished after the release: the rename was tried during the hold and waited it out.
+    check(released and finished >= released[0],
+          "apply waited for the hold to end"
+          + (f" ({finished - released[0]:+.2f} s after the release)" if released else ""))
+
+
 def cli_flow(t, store_args, name):
     """generate, list --json, apply into a CRLF settings file with comments, delete."""
     common = ["--server", "sandbox", *store_args]
@@ -123,8 +157,11 @@ def cli_flow(t, store_args, name):
     check(name in names(page), f"list --json holds {name}", p)
     check(value not in p.stdout, "list shows no full value", p)
 
-    p = t.run(*common, "apply", name, "--target", "user")
-    check(p.returncode == 0, "apply --target user", p)
+    if t.holder and name == "cross-file-store":
+        apply_while_held(t, common, name, settings)
+    else:
+        p = t.run(*common, "apply", name, "--target", "user")
+        check(p.returncode == 0, "apply --target user", p)
     with open(settings, newline="") as f:
         after = f.read()
     check(value in after, f"the token is in the platform's user settings.json ({os.path.relpath(settings, t.home)})")
@@ -294,6 +331,7 @@ def main():
     ap.add_argument("--home", required=True)
     ap.add_argument("--try-os-keyring", action="store_true",
                     help="also run the CLI flow with the OS keyring (Windows Credential Manager)")
+    ap.add_argument("--holder", help="hold.exe (tests/cross/hold.c), Windows only")
     ap.add_argument("runner", nargs="+")
     args = ap.parse_args()
     t = Target(args)

@@ -72,9 +72,12 @@ export WINEDLLOVERRIDES="mscoree,mshtml=;bcryptprimitives=n"
 # stand-in built here, put in this prefix alone (tests/cross/processprng.c).
 x86_64-w64-mingw32-gcc -O2 -shared -o "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll" \
   "$here/processprng.c" -ladvapi32
+# A program that holds a file open as an editor or a virus scanner does (tests/cross/hold.c).
+x86_64-w64-mingw32-gcc -O2 -o "$work/hold.exe" "$here/hold.c"
 exe="$target_dir/x86_64-pc-windows-gnu/debug/elitea-tokens.exe"
 python3 "$here/drive.py" --os windows --binary "$exe" --version "$version" \
-  --home "$WINEPREFIX/drive_c/users/$(id -un)" --try-os-keyring -- /usr/lib/wine/wine64
+  --home "$WINEPREFIX/drive_c/users/$(id -un)" --try-os-keyring --holder "$work/hold.exe" \
+  -- /usr/lib/wine/wine64
 done_
 
 phase "Linux arm64 under qemu-user"
