@@ -132,7 +132,38 @@ pub struct EmptyResult {}
 pub struct GenerateTokenParams {
     /// `^[A-Za-z0-9_-]{1,768}$`, not taken by another of your tokens.
     pub name: String,
-    pub expiration: Expiration,
+    /// Required, except with `replaceIn`: then, when it is left out, the server asks the user
+    /// to choose one (`window/showMessageRequest`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<Expiration>,
+    /// Write the new value into an open document in place of the token value at this range,
+    /// through `workspace/applyEdit` (the "Replace with a new token…" quick fix). The other
+    /// files that hold the old token are left as they are: that is what rotation is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replace_in: Option<ReplaceIn>,
+}
+
+/// A token value in an open document: its URI and the value's range (LSP positions).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ReplaceIn {
+    pub uri: String,
+    pub range: DocRange,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocRange {
+    pub start: DocPosition,
+    pub end: DocPosition,
+}
+
+/// A zero-based line and a character offset in UTF-16 code units, as LSP counts them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocPosition {
+    pub line: u32,
+    pub character: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -231,13 +231,43 @@ async fn generate_token(
     token: Option<ProgressToken>,
 ) -> Result<Value> {
     let params: GenerateTokenParams = parse(cmd.name(), arg)?;
-    let made = progress(
+    let expiration = match (params.expiration, &params.replace_in) {
+        (Some(e), _) => e,
+        (None, None) => {
+            return Err(Error::invalid(format!(
+                "{}: `expiration` is required (it may be left out only with `replaceIn`).",
+                cmd.name()
+            )));
+        }
+        (None, Some(at)) => {
+            // Everything that can be refused is refused before the user is asked.
+            crate::tokens::validate_name(&params.name)?;
+            let (doc, _) = super::documents::replace_target(inner, at)?;
+            ask_expiration(inner, &params.name, &doc.path)
+                .await
+                .ok_or_else(|| Error::invalid("No expiry was chosen, so no token was generated."))?
+        }
+    };
+    if let Some(at) = &params.replace_in {
+        super::documents::replace_target(inner, at)?;
+    }
+    let mut made = progress(
         inner,
         token,
         cmd.progress_title(),
-        service.generate_token(&params.name, params.expiration),
+        service.generate_token(&params.name, expiration),
     )
     .await?;
+    if let Some(at) = &params.replace_in
+        && let Err(e) = super::documents::replace_value(inner, at, &made.token).await
+    {
+        // The token exists and its value is in this answer: say so rather than lose it.
+        made.warning = Some(format!(
+            "{} '{}' was generated but not written there: copy its value now.",
+            e.message,
+            made.row.display_name()
+        ));
+    }
     if let Some(w) = &made.warning {
         inner.client.show_message(MessageType::WARNING, w).await;
     }
@@ -245,6 +275,47 @@ async fn generate_token(
     super::documents::refresh_all(inner).await;
     to_value(&made)
 }
+
+/// The expiries offered when a client runs "Replace with a new token…" as the server gave it:
+/// the web page's default first, and the common others.
+async fn ask_expiration(
+    inner: &Inner,
+    name: &str,
+    path: &std::path::Path,
+) -> Option<crate::tokens::Expiration> {
+    use crate::tokens::{Expiration, Measure};
+    let mut offered = vec![Expiration::default()];
+    for e in [
+        Expiration::new(Measure::Days, 7),
+        Expiration::new(Measure::Days, 90),
+        Ok(Expiration::NEVER),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !offered.contains(&e) {
+            offered.push(e);
+        }
+    }
+    let items = offered
+        .iter()
+        .map(|e| action(&e.describe(), &format!("{EXPIRES_PREFIX}{e}"), None))
+        .collect();
+    let answer = ask(
+        inner,
+        MessageType::INFO,
+        format!(
+            "Generate the token '{name}' and write it in {} in place of the value there. When should it expire?",
+            path.display()
+        ),
+        items,
+    )
+    .await?;
+    answer.strip_prefix(EXPIRES_PREFIX)?.parse().ok()
+}
+
+/// The `action` of an expiry offered by `ask_expiration`: `expires:` and the CLI's short form.
+const EXPIRES_PREFIX: &str = "expires:";
 
 /// `elitea.deleteToken`.
 async fn delete_token(
@@ -404,16 +475,23 @@ async fn ask(
     message: String,
     actions: Vec<MessageActionItem>,
 ) -> Option<String> {
+    let action_of = |item: &MessageActionItem| match item.properties.get("action") {
+        Some(MessageActionItemProperty::String(a)) => Some(a.clone()),
+        _ => None,
+    };
+    let offered = actions.clone();
     let asked = inner
         .client
         .show_message_request(typ, message, Some(actions));
     match tokio::time::timeout(USER_ANSWER_TIMEOUT, asked).await {
         // The item's `action` says what was chosen; a client that answers with the title only
-        // (allowed by LSP) is matched against the titles this server itself sent.
-        Ok(Ok(Some(item))) => match item.properties.get("action") {
-            Some(MessageActionItemProperty::String(a)) => Some(a.clone()),
-            _ => actions_by_title(&item.title),
-        },
+        // (allowed by LSP) is matched against the items this request offered.
+        Ok(Ok(Some(item))) => action_of(&item).or_else(|| {
+            offered
+                .iter()
+                .find(|o| o.title == item.title)
+                .and_then(action_of)
+        }),
         _ => None,
     }
 }
@@ -436,19 +514,6 @@ fn action(title: &str, action: &str, uuid: Option<&str>) -> MessageActionItem {
         title: title.to_string(),
         properties,
     }
-}
-
-fn actions_by_title(title: &str) -> Option<String> {
-    [
-        (ROTATE_NOW, ACTION_ROTATE),
-        (SHOW_TOKENS, ACTION_SHOW_TOKENS),
-        (REMIND_TOMORROW, ACTION_SNOOZE),
-        (DELETE_OLD, ACTION_DELETE_OLD),
-        (KEEP_OLD, ACTION_KEEP_OLD),
-    ]
-    .iter()
-    .find(|(t, _)| *t == title)
-    .map(|(_, a)| a.to_string())
 }
 
 pub(crate) async fn rotate(

@@ -370,6 +370,9 @@ pub(crate) async fn code_actions(
             }
             _ => {}
         }
+        if REPLACEABLE.contains(&f.code) {
+            out.push(replace_action(inner, &doc, &uri, f, diagnostic_for(f)));
+        }
     }
     if !sites.ours.is_empty() && sites.ours.iter().any(|s| overlaps(s.property, asked)) {
         let new_text = documents::without_ours(doc.kind, &doc.text, &sites);
@@ -387,6 +390,128 @@ pub(crate) async fn code_actions(
         }));
     }
     out
+}
+
+/// The findings on a token value that a new token mends.
+const REPLACEABLE: [&str; 5] = [
+    "tokenExpired",
+    "tokenExpiring",
+    "tokenRevoked",
+    "tokenMasked",
+    "tokenMalformed",
+];
+
+/// "Replace with a new token…": `elitea.generateToken` with `replaceIn` and a proposed name
+/// but no expiration. A shim asks name and expiration with its own UI and sends them; any
+/// other client runs the command as it is, and the server asks for the expiration. Nothing
+/// is generated until then: an editor asks for code actions on every cursor move.
+fn replace_action(
+    inner: &Inner,
+    doc: &OpenDoc,
+    uri: &Uri,
+    f: &Finding,
+    diagnostic: Diagnostic,
+) -> CodeActionOrCommand {
+    let service = inner.service();
+    let old_name = f.uuid.as_ref().and_then(|uuid| {
+        service
+            .last_rows()
+            .and_then(|(_, rows)| rows.iter().find(|r| &r.uuid == uuid)?.name.clone())
+    });
+    let base = old_name.as_deref().unwrap_or(match doc.kind {
+        DocKind::Json => "VSCode",
+        DocKind::Xml => "JetBrains",
+    });
+    let params = crate::protocol::GenerateTokenParams {
+        name: service.replacement_name_for(base),
+        expiration: None,
+        replace_in: Some(crate::protocol::ReplaceIn {
+            uri: uri.as_str().to_string(),
+            range: doc_range(range_of(&doc.text, f.range)),
+        }),
+    };
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Replace with a new token…".into(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        command: Some(Command {
+            title: "Replace with a new token".into(),
+            command: crate::protocol::GENERATE_TOKEN.into(),
+            arguments: Some(vec![serde_json::to_value(params).unwrap_or_default()]),
+        }),
+        ..CodeAction::default()
+    })
+}
+
+fn doc_range(r: Range) -> crate::protocol::DocRange {
+    let pos = |p: Position| crate::protocol::DocPosition {
+        line: p.line,
+        character: p.character,
+    };
+    crate::protocol::DocRange {
+        start: pos(r.start),
+        end: pos(r.end),
+    }
+}
+
+fn lsp_range(r: crate::protocol::DocRange) -> Range {
+    let pos = |p: crate::protocol::DocPosition| Position::new(p.line, p.character);
+    Range::new(pos(r.start), pos(r.end))
+}
+
+/// The open document and the token value a "Replace with a new token…" names, checked before
+/// anything is generated: still open, and a token value still at that range.
+pub(crate) fn replace_target(
+    inner: &Inner,
+    at: &crate::protocol::ReplaceIn,
+) -> Result<(OpenDoc, Range)> {
+    let doc = lock(&inner.docs).get(&at.uri).cloned().ok_or_else(|| {
+        Error::invalid(format!(
+            "{} is not open in the editor any more; open it and ask for the fix again.",
+            at.uri
+        ))
+    })?;
+    let range = lsp_range(at.range);
+    let want = (
+        offset_of(&doc.text, range.start),
+        offset_of(&doc.text, range.end),
+    );
+    let holds_token = documents::sites(doc.kind, &doc.text)
+        .is_some_and(|sites| sites.tokens.iter().any(|s| s.range == want));
+    if !holds_token {
+        return Err(Error::new(
+            ErrorKind::FileChanged,
+            format!(
+                "{} changed: there is no token value at that place now. Ask for the fix again.",
+                doc.path.display()
+            ),
+        ));
+    }
+    Ok((doc, range))
+}
+
+/// Writes `value` in place of the token value `at` names, through `workspace/applyEdit`.
+pub(crate) async fn replace_value(
+    inner: &Inner,
+    at: &crate::protocol::ReplaceIn,
+    value: &SecretString,
+) -> Result<PathBuf> {
+    // Checked again: the user may have typed while the token was being made.
+    let (doc, range) = replace_target(inner, at)?;
+    let editor = EditorDocuments {
+        client: inner.client.clone(),
+        docs: inner.docs.clone(),
+    };
+    editor
+        .apply(
+            &doc,
+            vec![TextEdit {
+                range,
+                new_text: value.expose().to_string(),
+            }],
+        )
+        .await?;
+    Ok(doc.path)
 }
 
 /// Fills in the edit of a fix that carries a secret, once the user chose it.

@@ -93,8 +93,35 @@ pub fn candidate_files(service: &Service, editor: &EditorPaths) -> Vec<PathBuf> 
     files
 }
 
-/// `<name>-<yyyymmdd>`, with `-2`, `-3`, ... when taken, within the length limit.
+impl Service {
+    /// A free name for a token that takes the place of one named `old`: `<old>-<yyyymmdd>`
+    /// against the last list (the server's own check still runs when it is generated).
+    pub fn replacement_name_for(&self, old: &str) -> String {
+        let taken: Vec<Option<String>> = self
+            .last_rows()
+            .map(|(_, rows)| rows.iter().map(|r| r.name.clone()).collect())
+            .unwrap_or_default();
+        replacement_name(
+            old,
+            &self.clock().now().format("%Y%m%d").to_string(),
+            &taken,
+        )
+    }
+}
+
+/// `<name>-<yyyymmdd>`, with `-2`, `-3`, ... when taken, within the length limit. The server
+/// takes any name but the web page's rule does not: other characters of `old` become `-`.
 fn replacement_name(old: &str, date: &str, taken: &[Option<String>]) -> String {
+    let old: String = old
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     for n in 1.. {
         let suffix = if n == 1 {
             format!("-{date}")
@@ -441,6 +468,10 @@ mod tests {
         assert_eq!(
             replacement_name("VSCode-Dev", "20261128", &taken),
             "VSCode-Dev-20261128-2"
+        );
+        assert_eq!(
+            replacement_name("My token.v2", "20261128", &[]),
+            "My-token-v2-20261128"
         );
         let long = "x".repeat(768);
         let n = replacement_name(&long, "20261128", &[]);

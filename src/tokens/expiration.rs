@@ -132,6 +132,19 @@ impl Expiration {
         value: 0,
     };
 
+    /// For people: `Never`, `30 days`, `1 week`.
+    pub fn describe(&self) -> String {
+        if self.measure == Measure::Never {
+            return Measure::Never.label().to_string();
+        }
+        let unit = self.measure.as_str();
+        if self.value == 1 {
+            format!("1 {}", unit.trim_end_matches('s'))
+        } else {
+            format!("{} {unit}", self.value)
+        }
+    }
+
     pub fn new(measure: Measure, value: i64) -> Result<Self> {
         if measure == Measure::Never {
             return Ok(Expiration::NEVER);
@@ -242,6 +255,20 @@ impl FromStr for Expiration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn described_for_people() {
+        assert_eq!(Expiration::NEVER.describe(), "Never");
+        assert_eq!(Expiration::default().describe(), "30 days");
+        assert_eq!(
+            Expiration::new(Measure::Weeks, 1).unwrap().describe(),
+            "1 week"
+        );
+        assert_eq!(
+            Expiration::new(Measure::Minutes, 45).unwrap().describe(),
+            "45 minutes"
+        );
+    }
 
     #[test]
     fn short_forms() {

@@ -16,10 +16,16 @@ end
 -- Captured before anything starts, so nothing the server sends early is missed.
 local warnings = {}
 -- Replaces the vim.ui.select prompt (which would wait for a key in a headless editor):
--- records the request and answers "dismissed" (null), as a user pressing Esc would.
+-- records the request and answers "dismissed" (null), as a user pressing Esc would; the one
+-- exception is the expiry question of "Replace with a new token…", answered "7 days".
 vim.lsp.handlers['window/showMessageRequest'] = function(_, params, ctx)
   local client = vim.lsp.get_client_by_id(ctx.client_id)
   if client and client.name == 'elitea' then table.insert(warnings, params) end
+  for _, a in ipairs(params.actions or {}) do
+    if a.title == '7 days' and (params.message or ''):find('When should it expire?', 1, true) then
+      return a
+    end
+  end
   return vim.NIL
 end
 -- workspace/applyEdit from the server, counted on the way to Neovim's own handler (which
@@ -210,6 +216,39 @@ local function documents(client)
     'nvim: the rotated buffer is left unsaved (modified; the file on disk unchanged until :write)',
     ('modified=%s, disk holds the old value=%s'):format(tostring(vim.bo[db].modified),
       tostring(disk:find(value, 1, true) ~= nil)))
+  if not rotated then return end
+
+  -- (e) "Replace with a new token…" on the replacement (3 days again, so still expiring), run
+  --     the same way: the server asks the expiry (showMessageRequest, answered "7 days"), then
+  --     writes a third token in this buffer through workspace/applyEdit.
+  local rotated_value = new_line:match('"(eyJ[^"]*)"')
+  vim.wait(15000, function()
+    for _, x in ipairs(vim.diagnostic.get(db)) do
+      if x.source == 'elitea' and x.code == 'tokenExpiring' and x.message:find("nvim%-3days%-") then
+        return true
+      end
+    end
+    return false
+  end, 200)
+  local asked_before, edits_before2 = #warnings, apply_edits
+  vim.api.nvim_win_set_cursor(0, { 2, vcol + 10 })
+  vim.lsp.buf.code_action({
+    apply = true,
+    context = { only = { 'quickfix' } },
+    filter = function(a) return a.title == 'Replace with a new token…' end,
+  })
+  local replaced_line
+  local replaced = vim.wait(60000, function()
+    replaced_line = vim.api.nvim_buf_get_lines(db, 1, 2, false)[1] or ''
+    return rotated_value ~= nil and replaced_line:find(rotated_value, 1, true) == nil
+      and replaced_line:find('"eyJ', 1, true) ~= nil
+  end, 200)
+  local question = warnings[asked_before + 1]
+  report(replaced and apply_edits > edits_before2 and question ~= nil
+      and (question.message or ''):find('When should it expire?', 1, true) ~= nil,
+    'nvim: "Replace with a new token…" asks the expiry, then puts a new token in the buffer through workspace/applyEdit',
+    ('changed=%s, applyEdit requests=%d, question=%s'):format(tostring(replaced),
+      apply_edits - edits_before2, question and hide_values(question.message) or 'none'))
 end
 
 local function main()

@@ -1,6 +1,7 @@
 //! The settings files as documents, over stdio with the real binary against the sandbox:
 //! diagnostics on the exact ranges, hover, the rotate quick fix through `workspace/applyEdit`
-//! (and the other files on disk), and the delete of a token in use, refused then forced.
+//! (and the other files on disk), "Replace with a new token…" as any client runs it, and the
+//! delete of a token in use, refused then forced.
 
 use crate::common;
 
@@ -293,6 +294,235 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     )
     .await
     .unwrap();
+}
+
+/// "Replace with a new token…" run as the server gives it (Neovim, Emacs, LSP4IJ): the server
+/// asks the expiry, generates, and writes the value at that range of the open document through
+/// `workspace/applyEdit`. Declined, or on a document that changed meanwhile: nothing generated.
+#[tokio::test]
+async fn replace_with_a_new_token() {
+    let clock = ManualClock::new(Utc::now() - chrono::Duration::days(2));
+    let sb = sandbox::start(SandboxOptions {
+        clock: clock.clone(),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let edits: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let asked: Arc<Mutex<Vec<Value>>> = Arc::default();
+    // The expiry to choose, by `action`; none declines.
+    let choose: Arc<Mutex<Option<&'static str>>> = Arc::default();
+    let (seen_edits, seen_asks, choice) = (edits.clone(), asked.clone(), choose.clone());
+    let answer: Answer = Arc::new(move |method, params: &Value| match method {
+        "workspace/applyEdit" => {
+            seen_edits.lock().unwrap().push(params.clone());
+            json!({"applied": true})
+        }
+        "window/showMessageRequest" => {
+            seen_asks.lock().unwrap().push(params.clone());
+            let want = *choice.lock().unwrap();
+            params["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|a| Some(a["action"].as_str().unwrap_or_default()) == want)
+                .cloned()
+                .unwrap_or(Value::Null)
+        }
+        _ => Value::Null,
+    });
+    let lsp = spawn(&[], &[], answer);
+    let c = &lsp.client;
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("user-settings.json");
+    std::fs::write(&user, "{}\n").unwrap();
+    c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": user}))
+        .await
+        .unwrap();
+    c.execute(
+        "elitea.signIn",
+        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
+    )
+    .await
+    .unwrap();
+    let old = c
+        .execute(
+            "elitea.generateToken",
+            json!({"name": "old", "expiration": {"measure": "days", "value": 1}}),
+        )
+        .await
+        .unwrap();
+    clock.set(Utc::now());
+    let old_v = old["token"].as_str().unwrap().to_string();
+    let date = Utc::now().format("%Y%m%d").to_string();
+    let count = || async {
+        c.execute("elitea.listTokens", json!({"pageSize": 100}))
+            .await
+            .unwrap()["total"]
+            .as_u64()
+            .unwrap()
+    };
+
+    let open = |name: &str, text: String| {
+        let uri = url::Url::from_file_path(dir.path().join(name))
+            .unwrap()
+            .to_string();
+        std::fs::write(dir.path().join(name), &text).unwrap();
+        let c = &lsp.client;
+        async move {
+            c.notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": text}}),
+            )
+            .await
+            .unwrap();
+            c.wait_for(Duration::from_secs(20), |r| {
+                r.method == "textDocument/publishDiagnostics"
+                    && r.params["uri"] == uri.as_str()
+                    && !r.params["diagnostics"].as_array().unwrap().is_empty()
+            })
+            .await
+            .unwrap_or_else(|| panic!("diagnostics for {uri}"));
+            uri
+        }
+    };
+    let replace_fix = |uri: String, range: Value| async move {
+        let actions = c
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+            )
+            .await
+            .unwrap();
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Replace with a new token…")
+            .unwrap_or_else(|| panic!("a replace action: {actions}"))
+            .clone()
+    };
+
+    // The expired token: the fix proposes '<old name>-<date>' and no expiry.
+    let expired_text = doc(&old_v);
+    let expired_uri = open("expired.json", expired_text.clone()).await;
+    let range = range_of(&expired_text, &old_v);
+    let fix = replace_fix(expired_uri.clone(), range.clone()).await;
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["diagnostics"][0]["code"], "tokenExpired");
+    assert_eq!(fix["command"]["command"], "elitea.generateToken");
+    let args = fix["command"]["arguments"].clone();
+    assert_eq!(
+        args,
+        json!([{"name": format!("old-{date}"),
+                "replaceIn": {"uri": expired_uri, "range": range}}])
+    );
+    let before = count().await;
+
+    // Declined: no token.
+    let e = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "elitea.generateToken", "arguments": args}),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Some("invalidParams"));
+    assert_eq!(
+        e.message,
+        "No expiry was chosen, so no token was generated."
+    );
+    assert_eq!(count().await, before);
+    assert!(edits.lock().unwrap().is_empty());
+
+    // Chosen: 7 days; the value goes into the open document at that range, nowhere else.
+    *choose.lock().unwrap() = Some("expires:7d");
+    let made = c
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "elitea.generateToken", "arguments": args}),
+        )
+        .await
+        .unwrap();
+    let ask = asked.lock().unwrap().last().cloned().unwrap();
+    let titles: Vec<&str> = ask["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["30 days", "7 days", "90 days", "Never"]);
+    let path = dir.path().join("expired.json");
+    assert_eq!(
+        ask["message"],
+        format!(
+            "Generate the token 'old-{date}' and write it in {} in place of the value there. When should it expire?",
+            path.display()
+        )
+    );
+    assert_eq!(made["name"], format!("old-{date}"));
+    assert_eq!(made["status"]["label"], "in 7 days");
+    assert!(made.get("warning").is_none(), "{made}");
+    let applied = edits.lock().unwrap().clone();
+    assert_eq!(applied.len(), 1, "{applied:?}");
+    let changes = applied[0]["edit"]["changes"].as_object().unwrap();
+    assert_eq!(changes.len(), 1, "one document: {changes:?}");
+    let change = &changes[expired_uri.as_str()];
+    assert_eq!(change, &json!([{"range": range, "newText": made["token"]}]));
+    assert_eq!(count().await, before + 1);
+    // The file on disk is the editor's to save.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expired_text);
+
+    // A malformed value: named after the file's kind; a shim sends name and expiry itself.
+    let bad_text = doc("not-a-token");
+    let bad_uri = open("malformed.json", bad_text.clone()).await;
+    let range = range_of(&bad_text, "not-a-token");
+    let fix = replace_fix(bad_uri.clone(), range.clone()).await;
+    assert_eq!(fix["diagnostics"][0]["code"], "tokenMalformed");
+    let mut arg = fix["command"]["arguments"][0].clone();
+    assert_eq!(arg["name"], format!("VSCode-{date}"));
+    arg["name"] = json!("typed-by-the-user");
+    arg["expiration"] = json!({"measure": "never"});
+    let asks = asked.lock().unwrap().len();
+    let made = c
+        .execute("elitea.generateToken", arg.clone())
+        .await
+        .unwrap();
+    assert_eq!(asked.lock().unwrap().len(), asks, "asked although told");
+    assert_eq!(made["name"], "typed-by-the-user");
+    let applied = edits.lock().unwrap().clone();
+    assert_eq!(
+        applied[1]["edit"]["changes"][bad_uri.as_str()],
+        json!([{"range": range, "newText": made["token"]}])
+    );
+
+    // The document changed since the fix was offered (the client has not applied the edit
+    // above, so the value is still there; a line is added above it): refused, nothing made.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": bad_uri, "version": 2},
+               "contentChanges": [{"text": format!("\n{bad_text}")}]}),
+    )
+    .await
+    .unwrap();
+    arg["name"] = json!("too-late");
+    let before = count().await;
+    let e = c.execute("elitea.generateToken", arg).await.unwrap_err();
+    assert_eq!(e.kind(), Some("fileChanged"), "{e:?}");
+    assert!(e.message.contains("Ask for the fix again"), "{}", e.message);
+    assert_eq!(count().await, before);
+
+    // Without `replaceIn`, the expiry stays required.
+    let e = c
+        .execute("elitea.generateToken", json!({"name": "no-expiry"}))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), Some("invalidParams"));
+    assert!(!format!("{e:?}").contains(&old_v));
+    // The questions name the token and the file, never a value.
+    for ask in asked.lock().unwrap().iter() {
+        assert!(!ask.to_string().contains("eyJ"), "{ask}");
+    }
 }
 
 /// Token keys that hold different tokens, and URL keys that disagree: `settingsInconsistent`.

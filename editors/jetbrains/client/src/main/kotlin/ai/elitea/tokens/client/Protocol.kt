@@ -262,8 +262,22 @@ data class TokenPage(
 data class GenerateTokenParams(
     /** Matching the server's `rules.name`, not taken by another of your tokens. */
     val name: String,
-    val expiration: Expiration,
+    /** Required, except with [replaceIn]: then, when it is null, the server asks the user. */
+    val expiration: Expiration? = null,
+    /**
+     * The "Replace with a new token…" quick fix: the new value goes into this open document at
+     * this range, through `workspace/applyEdit`.
+     */
+    val replaceIn: ReplaceIn? = null,
 )
+
+/** A token value in an open document: its URI and the value's range (LSP positions). */
+data class ReplaceIn(val uri: String, val range: DocRange)
+
+data class DocRange(val start: DocPosition, val end: DocPosition)
+
+/** Zero-based; `character` in UTF-16 code units, as LSP counts them. */
+data class DocPosition(val line: Int, val character: Int)
 
 /** A generated token: its row, and the full value, shown this once. */
 data class GeneratedToken(
