@@ -2,9 +2,10 @@
 // `{title, action: "rotate" | "showTokens" | "snooze", uuid}`. The chosen item always goes back
 // to the server as the answer (it rotates on "rotate" and snoozes on "snooze"); the shim
 // carries out "showTokens" itself. Dispatch is on `action` and `uuid` only, never on a title or
-// the message text. No `vscode` import.
+// the message text. Also the arguments of the server's "Replace with a new token…" quick fix.
+// No `vscode` import.
 
-import type { WarningAction } from "./protocol";
+import type { GenerateTokenParams, WarningAction } from "./protocol";
 
 export interface ActionItem {
   title: string;
@@ -19,4 +20,18 @@ export function localActionFor(item: ActionItem | undefined): { action: "showTok
     return undefined;
   }
   return typeof item.uuid === "string" && item.uuid.length > 0 ? { action: "showTokens", uuid: item.uuid } : { action: "showTokens" };
+}
+
+/** The server's "Replace with a new token…" quick fix: a proposed name and where the value goes. */
+export type ReplaceFix = Required<Pick<GenerateTokenParams, "name" | "replaceIn">>;
+
+/** The quick fix's arguments, as the server sends them; anything else is a plain Generate. */
+export function asReplaceFix(a: unknown): ReplaceFix | undefined {
+  const x = a as Partial<GenerateTokenParams> | undefined;
+  const r = x?.replaceIn;
+  const isPos = (p: unknown) => typeof (p as { line?: unknown })?.line === "number" && typeof (p as { character?: unknown })?.character === "number";
+  if (!x || typeof x.name !== "string" || !r || typeof r.uri !== "string" || !isPos(r.range?.start) || !isPos(r.range?.end)) {
+    return undefined;
+  }
+  return { name: x.name, replaceIn: { uri: r.uri, range: { start: r.range.start, end: r.range.end } } };
 }

@@ -4,6 +4,7 @@
 
 import * as vscode from "vscode";
 
+import { asReplaceFix } from "./actions";
 import { EliteaAuthProvider } from "./auth";
 import { serverWords } from "./format";
 import type { StatusResult, TokenRow } from "./protocol";
@@ -138,7 +139,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.signOut", () => signOut(ctx));
   register("elitea.openTokensPage", () => openPage());
   register("elitea.showTokens", () => showTokens(ctx, () => bar.tokensInUse));
-  register("elitea.generateToken", () => generateToken(ctx));
+  register("elitea.generateToken", (a) => generateToken(ctx, asReplaceFix(a)));
   register("elitea.deleteToken", (a) => deleteToken(ctx, asRow(a)));
   register("elitea.previewSettings", (a) => previewSettings(ctx, asRow(a)));
   register("elitea.applySettings", (a) => applySettingsCommand(ctx, asRow(a)));

@@ -164,7 +164,16 @@ export interface Page<T> {
 
 export interface GenerateTokenParams {
   name: string;
-  expiration: Expiration;
+  /** Required, except with `replaceIn`: then, when left out, the server asks the user. */
+  expiration?: Expiration;
+  /** The "Replace with a new token…" quick fix: the value goes here, through applyEdit. */
+  replaceIn?: ReplaceIn;
+}
+
+/** A token value in an open document: its URI and the value's range (LSP positions). */
+export interface ReplaceIn {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 
 export interface DeleteTokenParams {

@@ -4,7 +4,8 @@
 
 import * as vscode from "vscode";
 
-import type { Expiration, GeneratedToken, Measure } from "../protocol";
+import type { ReplaceFix } from "../actions";
+import type { Expiration, GeneratedToken, GenerateTokenParams, Measure } from "../protocol";
 import { defaultMeasure, defaultValue, measureRules, takenMessage, toExpiration, validateExpirationValue, validateName } from "../rules";
 import { type Ctx, reportError } from "./common";
 import { applyToVscode } from "./settings";
@@ -20,12 +21,13 @@ async function isTaken(ctx: Ctx, name: string): Promise<boolean> {
   return p.items.some((r) => r.name === name);
 }
 
-async function askName(ctx: Ctx): Promise<string | undefined> {
+async function askName(ctx: Ctx, title: string, proposed?: string): Promise<string | undefined> {
   const rules = ctx.server.rules;
   return vscode.window.showInputBox({
-    title: "ELITEA: Generate Token (1/3): name",
+    title,
     prompt: rules ? `${rules.name.hint} Unique among your tokens.` : "Unique among your tokens.",
     placeHolder: "e.g. VSCode-Dev",
+    value: proposed,
     ignoreFocusOut: true,
     validateInput: async (v) => {
       const why = validateName(v, ctx.server.rules);
@@ -110,19 +112,21 @@ export async function askExpiration(ctx: Ctx, title: (step: string) => string, e
 }
 
 /** Asks name and expiration, generates; `undefined` when the user gave up or it failed. */
-export async function generateInteractive(ctx: Ctx): Promise<GeneratedToken | undefined> {
-  const name = await askName(ctx);
+export async function generateInteractive(ctx: Ctx, replace?: ReplaceFix): Promise<GeneratedToken | undefined> {
+  const what = replace ? "Replace with a New Token" : "Generate Token";
+  const name = await askName(ctx, `ELITEA: ${what} (1/3): name`, replace?.name);
   if (name === undefined) {
     return undefined;
   }
-  const expiration = await askExpiration(ctx, (s) => `ELITEA: Generate Token (${s === "expiration" ? 2 : 3}/3): ${s}`);
+  const expiration = await askExpiration(ctx, (s) => `ELITEA: ${what} (${s === "expiration" ? 2 : 3}/3): ${s}`);
   if (expiration === undefined || expiration === "same") {
     return undefined;
   }
   try {
+    const params: GenerateTokenParams = { name, expiration, ...(replace ? { replaceIn: replace.replaceIn } : {}) };
     const made = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Generating '${name}'…` },
-      () => ctx.server.execute("elitea.generateToken", { name, expiration }),
+      () => ctx.server.execute("elitea.generateToken", params),
     );
     ctx.refreshStatus();
     return made;
@@ -132,11 +136,22 @@ export async function generateInteractive(ctx: Ctx): Promise<GeneratedToken | un
   }
 }
 
-export async function generateToken(ctx: Ctx): Promise<void> {
-  const made = await generateInteractive(ctx);
-  if (made) {
-    await showOnce(ctx, made);
+export async function generateToken(ctx: Ctx, replace?: ReplaceFix): Promise<void> {
+  const made = await generateInteractive(ctx, replace);
+  if (!made) {
+    return;
   }
+  if (replace) {
+    // The value is in the document now (unsaved): not shown; a warning says when it is not.
+    if (!made.warning) {
+      const file = vscode.Uri.parse(replace.replaceIn.uri);
+      void vscode.window.showInformationMessage(
+        `'${made.name ?? made.uuid}' generated (${made.masked}, expires: ${made.status.label}) and written in ${vscode.workspace.asRelativePath(file)}.`,
+      );
+      return;
+    }
+  }
+  await showOnce(ctx, made);
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { localActionFor } from "../../src/actions";
+import { asReplaceFix, localActionFor } from "../../src/actions";
 
 describe("expiry warning actions", () => {
   test("showTokens is the shim's, with the token's uuid", () => {
@@ -18,5 +18,21 @@ describe("expiry warning actions", () => {
     assert.equal(localActionFor({ title: "Show tokens" }), undefined);
     assert.equal(localActionFor({ title: "Show Tokens", command: "elitea.showTokens" }), undefined);
     assert.equal(localActionFor(undefined), undefined);
+  });
+});
+
+describe("the Replace with a new token… quick fix", () => {
+  const range = { start: { line: 3, character: 27 }, end: { line: 3, character: 250 } };
+
+  test("the server's arguments: the proposed name and where the value goes", () => {
+    const fromServer = { name: "old-20261130", replaceIn: { uri: "file:///w/.vscode/settings.json", range } };
+    assert.deepEqual(asReplaceFix(fromServer), fromServer);
+  });
+
+  test("a plain Generate (no arguments, a row, half a range) is not one", () => {
+    assert.equal(asReplaceFix(undefined), undefined);
+    assert.equal(asReplaceFix({ uuid: "u-1", name: "VSCode-Dev", status: { kind: "ok" } }), undefined);
+    assert.equal(asReplaceFix({ name: "x", replaceIn: { uri: "file:///a.json", range: { start: range.start } } }), undefined);
+    assert.equal(asReplaceFix({ name: "x", replaceIn: { uri: 7, range } }), undefined);
   });
 });
