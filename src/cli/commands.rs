@@ -2,7 +2,7 @@ use std::io::{IsTerminal, Read, Write};
 
 use serde::Serialize;
 
-use super::{Cli, Command, SortArg, output, spinner::spin};
+use super::{Cli, Command, SortArg, TargetArg, output, spinner::spin};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::sandbox::{self, Denial, DenyLocation, SandboxHandle, SandboxOptions};
@@ -262,6 +262,7 @@ impl Context {
         Ok(())
     }
 
+    /// One function per command; this only unpacks the arguments.
     async fn run(&self, command: Command) -> Result<()> {
         if !matches!(command, Command::Login { .. } | Command::Logout) {
             self.ensure_sandbox_session().await?;
@@ -271,118 +272,14 @@ impl Context {
                 project,
                 insecure_skip_tls_verify,
             } => self.login(project, insecure_skip_tls_verify).await,
-            Command::Logout => {
-                self.service.sign_out(None).await?;
-                if self.json {
-                    print_json(&serde_json::json!({}))
-                } else {
-                    println!("Signed out.");
-                    Ok(())
-                }
-            }
-            Command::Whoami => {
-                let status = spin(self.spin(), "Checking…", self.service.status(vec![])).await?;
-                if self.json {
-                    print_json(&status)?;
-                    // The document says why; the exit status says it to scripts.
-                    let outcome = whoami_outcome(&status);
-                    if outcome.is_err() {
-                        super::already_reported();
-                    }
-                    return outcome;
-                }
-                for w in &status.warnings {
-                    eprintln!("warning: {w}");
-                }
-                if !status.signed_in {
-                    println!("Not signed in.");
-                    return Ok(());
-                }
-                println!("{}", signed_in_line(&status));
-                if let Some(p) = status.project_id {
-                    println!("Project: {p}");
-                }
-                if let Some(m) = &status.model {
-                    println!(
-                        "Model: {} (project {}){}",
-                        m.name,
-                        m.project_id,
-                        if m.manual {
-                            ", entered by hand, not checked"
-                        } else {
-                            ""
-                        }
-                    );
-                }
-                match (
-                    status.settings_available,
-                    &status.settings_unavailable_reason,
-                ) {
-                    (true, _) => println!("IDE settings: available"),
-                    (false, Some(r)) => println!("IDE settings: unavailable: {r}"),
-                    (false, None) => println!("IDE settings: unavailable"),
-                }
-                println!("Secrets: {}", status.secrets_store);
-                whoami_outcome(&status)
-            }
-            Command::Models { project } => {
-                let models = spin(
-                    self.spin(),
-                    "Reading models…",
-                    self.service.list_models(project),
-                )
-                .await?;
-                if self.json {
-                    return print_json(&models);
-                }
-                for m in &models.items {
-                    let selected = models
-                        .selected
-                        .as_ref()
-                        .is_some_and(|s| s.name == m.name && s.project_id == m.project_id);
-                    println!(
-                        "{} {:<28} {:<28} project {}{}{}",
-                        if selected { "*" } else { " " },
-                        m.name,
-                        m.display_name,
-                        m.project_id,
-                        if m.default { ", default" } else { "" },
-                        if m.shared { ", shared" } else { "" },
-                    );
-                }
-                Ok(())
-            }
+            Command::Logout => self.logout().await,
+            Command::Whoami => self.whoami().await,
+            Command::Models { project } => self.models(project).await,
             Command::SelectModel {
                 name,
                 project,
                 manual,
-            } => {
-                // With a project named, a server without the models endpoint takes the name
-                // as typed.
-                let mode = if manual {
-                    SelectMode::Manual
-                } else if project.is_some() {
-                    SelectMode::ListedOrManual
-                } else {
-                    SelectMode::Listed
-                };
-                let selected = self.service.select_model(project, &name, mode).await?;
-                if self.json {
-                    print_json(&serde_json::json!({ "selected": selected }))
-                } else {
-                    println!(
-                        "Selected {} (project {}){}.",
-                        selected.name,
-                        selected.project_id,
-                        if selected.manual {
-                            ", as typed: the server has no model list to check it against"
-                        } else {
-                            ""
-                        }
-                    );
-                    Ok(())
-                }
-            }
+            } => self.select_model(name, project, manual).await,
             Command::List {
                 search,
                 sort,
@@ -403,117 +300,38 @@ impl Context {
                     // The protocol's pages count from 0; people count from 1.
                     page: page - 1,
                 };
-                query.validate()?;
-                let page = spin(
-                    self.spin(),
-                    "Listing tokens…",
-                    self.service.list_tokens(&query, &editor_paths()),
-                )
-                .await?;
-                if self.json {
-                    return print_json(&page);
-                }
-                print!("{}", output::table(&page, output::fancy()));
-                Ok(())
+                self.list(query).await
             }
-            Command::Generate { name, expires } => {
-                let expiration: Expiration = expires.parse()?;
-                let made = spin(
-                    self.spin(),
-                    "Generating…",
-                    self.service.generate_token(&name, expiration),
-                )
-                .await?;
-                if let Some(w) = &made.warning {
-                    eprintln!("warning: {w}");
-                }
-                if self.json {
-                    return print_json(&made);
-                }
-                eprintln!(
-                    "Generated '{}' ({}, expires: {}). Copy the value now: it will not be shown again.",
-                    made.row.display_name(),
-                    made.row.masked,
-                    made.row.status.label
-                );
-                println!("{}", made.token.expose());
-                Ok(())
-            }
+            Command::Generate { name, expires } => self.generate(name, expires).await,
             Command::Delete {
                 token,
                 confirm,
                 force,
-            } => {
-                let row = spin(
-                    self.spin(),
-                    "Finding the token…",
-                    self.service.find_token(&token),
-                )
-                .await?;
-                let name = row.name.clone().unwrap_or_else(|| row.uuid.clone());
-                let typed = match confirm {
-                    Some(c) => c,
-                    None => read_confirmation(&name)?,
-                };
-                let deleted = spin(
-                    self.spin(),
-                    "Deleting…",
-                    self.service
-                        .delete_token(&row.uuid, &typed, &editor_paths(), force),
-                )
-                .await?;
-                if self.json {
-                    print_json(&serde_json::json!({ "deleted": deleted }))
-                } else {
-                    println!("Deleted '{name}'.");
-                    Ok(())
-                }
-            }
-            Command::Preview { token, ide, schema } => {
-                let row = self.service.find_token(&token).await?;
-                let preview = spin(
-                    self.spin(),
-                    "Rendering…",
-                    self.service
-                        .preview_settings(&row.uuid, ide_of(ide), schema_of(schema)),
-                )
-                .await?;
-                if let Some(note) = &preview.note {
-                    eprintln!("note: {note}");
-                }
-                if self.json {
-                    return print_json(&preview);
-                }
-                eprintln!("# {} ({})", preview.relative_path, preview.language);
-                print!("{}", preview.content);
-                if !preview.content.ends_with('\n') {
-                    println!();
-                }
-                Ok(())
-            }
+            } => self.delete(token, confirm, force).await,
+            Command::Preview { token, ide, schema } => self.preview(token, ide, schema).await,
             Command::Apply {
                 token,
                 ide,
                 target,
+                file,
                 schema,
                 allow_tracked_file,
                 without_token,
                 include_token_in_xml,
                 write_protected,
             } => {
-                let row = self.service.find_token(&token).await?;
-                let target = match target.as_str() {
-                    "user" => Target {
+                let target = match (file, target) {
+                    (Some(path), _) => Target {
+                        kind: TargetKind::File,
+                        path: Some(path.to_string_lossy().into_owned()),
+                    },
+                    (None, TargetArg::User) => Target {
                         kind: TargetKind::User,
                         path: None,
                     },
-                    "workspace" => Target {
+                    (None, TargetArg::Workspace) => Target {
                         kind: TargetKind::Workspace,
                         path: None,
-                    },
-                    path => Target {
-                        kind: TargetKind::File,
-                        path: Some(path.to_string()),
                     },
                 };
                 let options = ApplyOptions {
@@ -522,86 +340,9 @@ impl Context {
                     include_token_in_xml,
                     write_protected,
                 };
-                let applied = spin(
-                    self.spin(),
-                    "Writing settings…",
-                    self.service.apply_settings(
-                        &row.uuid,
-                        ide_of(ide),
-                        schema_of(schema),
-                        &target,
-                        &editor_paths(),
-                        &options,
-                    ),
-                )
-                .await?;
-                if self.json {
-                    return print_json(&applied);
-                }
-                if applied.changed_keys.is_empty() {
-                    println!(
-                        "{} already holds these settings; nothing was written.",
-                        applied.path
-                    );
-                } else {
-                    println!(
-                        "Wrote {} setting(s) to {}.",
-                        applied.changed_keys.len(),
-                        applied.path
-                    );
-                    if let Some(b) = &applied.backup_path {
-                        println!("The previous content is in {b}.");
-                    }
-                }
-                if !applied.token_included {
-                    eprintln!("note: the token itself was not written.");
-                }
-                Ok(())
+                self.apply(token, ide, schema, target, options).await
             }
-            Command::Status => {
-                let files = candidate_files(&self.service, &editor_paths());
-                let status = spin(self.spin(), "Checking…", async {
-                    let in_use = self.service.tokens_in_use(&files).await;
-                    self.service.status(in_use).await
-                })
-                .await?;
-                if self.json {
-                    return print_json(&status);
-                }
-                for w in &status.warnings {
-                    eprintln!("warning: {w}");
-                }
-                if status.signed_in {
-                    println!("{}", signed_in_line(&status));
-                } else {
-                    println!("Not signed in.");
-                }
-                if status.tokens_in_use.is_empty() {
-                    println!("No ELITEA token is in use in the settings files.");
-                }
-                let fancy = output::fancy();
-                for t in &status.tokens_in_use {
-                    let row = crate::tokens::TokenRow {
-                        uuid: t.uuid.clone(),
-                        name: t.name.clone(),
-                        masked: String::new(),
-                        expires: t.expires,
-                        status: t.status.clone(),
-                        value_known: false,
-                        used_in: t.files.clone(),
-                    };
-                    let state = if t.revoked {
-                        "✗ revoked (deleted on the server)".to_string()
-                    } else {
-                        output::status_cell(&row, fancy)
-                    };
-                    println!("{:<24} {state}", t.name.as_deref().unwrap_or(&t.uuid));
-                    for f in &t.files {
-                        println!("    in {f}");
-                    }
-                }
-                Ok(())
-            }
+            Command::Status => self.status().await,
             Command::Rotate {
                 token,
                 expires,
@@ -609,36 +350,356 @@ impl Context {
                 delete_old,
                 keep_old,
             } => {
-                let row = self.service.find_token(&token).await?;
-                let options = RotateOptions {
-                    open_documents: None,
-                    expiration: expires.map(|e| e.parse()).transpose()?,
-                    name,
-                    delete_old: if delete_old {
-                        Some(true)
-                    } else if keep_old {
-                        Some(false)
-                    } else {
-                        None
-                    },
+                let delete_old = if delete_old {
+                    Some(true)
+                } else if keep_old {
+                    Some(false)
+                } else {
+                    None
                 };
-                let result = self
-                    .service
-                    .rotate_token(&row.uuid, options, &editor_paths(), |old| async move {
-                        confirm_delete(&old)
-                    })
-                    .await?;
-                if self.json {
-                    return print_json(&result);
-                }
-                println!("{}", result.message);
-                Ok(())
+                self.rotate(token, expires, name, delete_old).await
             }
+            // Handled by the free `run` above, before a Context is opened.
             Command::Sandbox { .. }
             | Command::Demo
             | Command::Lsp { .. }
             | Command::Schemas { .. } => Ok(()),
         }
+    }
+
+    /// `logout`.
+    async fn logout(&self) -> Result<()> {
+        self.service.sign_out(None).await?;
+        if self.json {
+            print_json(&serde_json::json!({}))
+        } else {
+            println!("Signed out.");
+            Ok(())
+        }
+    }
+
+    /// `whoami`: the exit status says whether the credential works.
+    async fn whoami(&self) -> Result<()> {
+        let status = spin(self.spin(), "Checking…", self.service.status(vec![])).await?;
+        if self.json {
+            print_json(&status)?;
+            // The document says why; the exit status says it to scripts.
+            let outcome = whoami_outcome(&status);
+            if outcome.is_err() {
+                super::already_reported();
+            }
+            return outcome;
+        }
+        for w in &status.warnings {
+            eprintln!("warning: {w}");
+        }
+        if !status.signed_in {
+            println!("Not signed in.");
+            return Ok(());
+        }
+        println!("{}", signed_in_line(&status));
+        if let Some(p) = status.project_id {
+            println!("Project: {p}");
+        }
+        if let Some(m) = &status.model {
+            println!(
+                "Model: {} (project {}){}",
+                m.name,
+                m.project_id,
+                if m.manual {
+                    ", entered by hand, not checked"
+                } else {
+                    ""
+                }
+            );
+        }
+        match (
+            status.settings_available,
+            &status.settings_unavailable_reason,
+        ) {
+            (true, _) => println!("IDE settings: available"),
+            (false, Some(r)) => println!("IDE settings: unavailable: {r}"),
+            (false, None) => println!("IDE settings: unavailable"),
+        }
+        println!("Secrets: {}", status.secrets_store);
+        whoami_outcome(&status)
+    }
+
+    /// `models`.
+    async fn models(&self, project: Option<i64>) -> Result<()> {
+        let models = spin(
+            self.spin(),
+            "Reading models…",
+            self.service.list_models(project),
+        )
+        .await?;
+        if self.json {
+            return print_json(&models);
+        }
+        for m in &models.items {
+            let selected = models
+                .selected
+                .as_ref()
+                .is_some_and(|s| s.name == m.name && s.project_id == m.project_id);
+            println!(
+                "{} {:<28} {:<28} project {}{}{}",
+                if selected { "*" } else { " " },
+                m.name,
+                m.display_name,
+                m.project_id,
+                if m.default { ", default" } else { "" },
+                if m.shared { ", shared" } else { "" },
+            );
+        }
+        Ok(())
+    }
+
+    /// `select-model`.
+    async fn select_model(&self, name: String, project: Option<i64>, manual: bool) -> Result<()> {
+        // With a project named, a server without the models endpoint takes the name
+        // as typed.
+        let mode = if manual {
+            SelectMode::Manual
+        } else if project.is_some() {
+            SelectMode::ListedOrManual
+        } else {
+            SelectMode::Listed
+        };
+        let selected = self.service.select_model(project, &name, mode).await?;
+        if self.json {
+            print_json(&serde_json::json!({ "selected": selected }))
+        } else {
+            println!(
+                "Selected {} (project {}){}.",
+                selected.name,
+                selected.project_id,
+                if selected.manual {
+                    ", as typed: the server has no model list to check it against"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
+    }
+
+    /// `list`.
+    async fn list(&self, query: ListQuery) -> Result<()> {
+        query.validate()?;
+        let page = spin(
+            self.spin(),
+            "Listing tokens…",
+            self.service.list_tokens(&query, &editor_paths()),
+        )
+        .await?;
+        if self.json {
+            return print_json(&page);
+        }
+        print!("{}", output::table(&page, output::fancy()));
+        Ok(())
+    }
+
+    /// `generate`: the value on stdout, once; the rest on stderr.
+    async fn generate(&self, name: String, expires: String) -> Result<()> {
+        let expiration: Expiration = expires.parse()?;
+        let made = spin(
+            self.spin(),
+            "Generating…",
+            self.service.generate_token(&name, expiration),
+        )
+        .await?;
+        if let Some(w) = &made.warning {
+            eprintln!("warning: {w}");
+        }
+        if self.json {
+            return print_json(&made);
+        }
+        eprintln!(
+            "Generated '{}' ({}, expires: {}). Copy the value now: it will not be shown again.",
+            made.row.display_name(),
+            made.row.masked,
+            made.row.status.label
+        );
+        println!("{}", made.token.expose());
+        Ok(())
+    }
+
+    /// `delete`: typed confirmation unless `--confirm`.
+    async fn delete(&self, token: String, confirm: Option<String>, force: bool) -> Result<()> {
+        let row = spin(
+            self.spin(),
+            "Finding the token…",
+            self.service.find_token(&token),
+        )
+        .await?;
+        let name = row.name.clone().unwrap_or_else(|| row.uuid.clone());
+        let typed = match confirm {
+            Some(c) => c,
+            None => read_confirmation(&name)?,
+        };
+        let deleted = spin(
+            self.spin(),
+            "Deleting…",
+            self.service
+                .delete_token(&row.uuid, &typed, &editor_paths(), force),
+        )
+        .await?;
+        if self.json {
+            print_json(&serde_json::json!({ "deleted": deleted }))
+        } else {
+            println!("Deleted '{name}'.");
+            Ok(())
+        }
+    }
+
+    /// `preview`.
+    async fn preview(
+        &self,
+        token: String,
+        ide: super::IdeArg,
+        schema: Option<super::SchemaArg>,
+    ) -> Result<()> {
+        let row = self.service.find_token(&token).await?;
+        let preview = spin(
+            self.spin(),
+            "Rendering…",
+            self.service
+                .preview_settings(&row.uuid, ide_of(ide), schema_of(schema)),
+        )
+        .await?;
+        if let Some(note) = &preview.note {
+            eprintln!("note: {note}");
+        }
+        if self.json {
+            return print_json(&preview);
+        }
+        eprintln!("# {} ({})", preview.relative_path, preview.language);
+        print!("{}", preview.content);
+        if !preview.content.ends_with('\n') {
+            println!();
+        }
+        Ok(())
+    }
+
+    /// `apply`.
+    async fn apply(
+        &self,
+        token: String,
+        ide: super::IdeArg,
+        schema: Option<super::SchemaArg>,
+        target: Target,
+        options: ApplyOptions,
+    ) -> Result<()> {
+        let row = self.service.find_token(&token).await?;
+        let applied = spin(
+            self.spin(),
+            "Writing settings…",
+            self.service.apply_settings(
+                &row.uuid,
+                ide_of(ide),
+                schema_of(schema),
+                &target,
+                &editor_paths(),
+                &options,
+            ),
+        )
+        .await?;
+        if self.json {
+            return print_json(&applied);
+        }
+        if applied.changed_keys.is_empty() {
+            println!(
+                "{} already holds these settings; nothing was written.",
+                applied.path
+            );
+        } else {
+            println!(
+                "Wrote {} setting(s) to {}.",
+                applied.changed_keys.len(),
+                applied.path
+            );
+            if let Some(b) = &applied.backup_path {
+                println!("The previous content is in {b}.");
+            }
+        }
+        if !applied.token_included {
+            eprintln!("note: the token itself was not written.");
+        }
+        Ok(())
+    }
+
+    /// `status`.
+    async fn status(&self) -> Result<()> {
+        let files = candidate_files(&self.service, &editor_paths());
+        let status = spin(self.spin(), "Checking…", async {
+            let in_use = self.service.tokens_in_use(&files).await;
+            self.service.status(in_use).await
+        })
+        .await?;
+        if self.json {
+            return print_json(&status);
+        }
+        for w in &status.warnings {
+            eprintln!("warning: {w}");
+        }
+        if status.signed_in {
+            println!("{}", signed_in_line(&status));
+        } else {
+            println!("Not signed in.");
+        }
+        if status.tokens_in_use.is_empty() {
+            println!("No ELITEA token is in use in the settings files.");
+        }
+        let fancy = output::fancy();
+        for t in &status.tokens_in_use {
+            let row = crate::tokens::TokenRow {
+                uuid: t.uuid.clone(),
+                name: t.name.clone(),
+                masked: String::new(),
+                expires: t.expires,
+                status: t.status.clone(),
+                value_known: false,
+                used_in: t.files.clone(),
+            };
+            let state = if t.revoked {
+                "✗ revoked (deleted on the server)".to_string()
+            } else {
+                output::status_cell(&row, fancy)
+            };
+            println!("{:<24} {state}", t.name.as_deref().unwrap_or(&t.uuid));
+            for f in &t.files {
+                println!("    in {f}");
+            }
+        }
+        Ok(())
+    }
+
+    /// `rotate`.
+    async fn rotate(
+        &self,
+        token: String,
+        expires: Option<String>,
+        name: Option<String>,
+        delete_old: Option<bool>,
+    ) -> Result<()> {
+        let row = self.service.find_token(&token).await?;
+        let options = RotateOptions {
+            open_documents: None,
+            expiration: expires.map(|e| e.parse()).transpose()?,
+            name,
+            delete_old,
+        };
+        let result = self
+            .service
+            .rotate_token(&row.uuid, options, &editor_paths(), |old| async move {
+                confirm_delete(&old)
+            })
+            .await?;
+        if self.json {
+            return print_json(&result);
+        }
+        println!("{}", result.message);
+        Ok(())
     }
 
     async fn login(&self, project: Option<i64>, skip_tls: bool) -> Result<()> {

@@ -63,6 +63,15 @@ pub enum IdeArg {
     Jetbrains,
 }
 
+/// Where `apply` writes, short of a file named with `--file`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TargetArg {
+    /// VSCode's user settings.json.
+    User,
+    /// This folder's .vscode/settings.json or .idea/alita.xml.
+    Workspace,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SchemaArg {
     Legacy,
@@ -154,10 +163,11 @@ pub enum Command {
         token: String,
         #[arg(long, value_enum, default_value = "vscode")]
         ide: IdeArg,
-        /// `user` (VSCode user settings), `workspace` (this folder's .vscode/settings.json or
-        /// .idea/alita.xml), or a file path.
-        #[arg(long, default_value = "user")]
-        target: String,
+        #[arg(long, value_enum, default_value = "user")]
+        target: TargetArg,
+        /// Write into this file instead (a settings.json, a *.code-workspace, an .idea XML).
+        #[arg(long, value_name = "PATH", conflicts_with = "target")]
+        file: Option<std::path::PathBuf>,
         #[arg(long, value_enum)]
         schema: Option<SchemaArg>,
         /// Write the token into a file git tracks or does not ignore.

@@ -506,3 +506,54 @@ async fn select_model_by_hand_without_the_models_endpoint() {
     let content = out.json()["content"].as_str().unwrap().to_string();
     assert!(content.contains("\"77_my-model\""), "{content}");
 }
+
+/// `apply --target` takes `user` or `workspace` only; a path goes to `--file`. A path given to
+/// `--target` is refused before anything is written (a file named `user` could otherwise be
+/// taken for the user settings, or the other way round).
+#[tokio::test]
+async fn apply_target_is_user_or_workspace_and_file_takes_a_path() {
+    let (_sb, cli) = signed_in().await;
+    let out = cli
+        .run(
+            &["generate", "--name", "target-check", "--expires", "1d"],
+            None,
+        )
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("settings.json");
+    let path = file.to_str().unwrap();
+
+    let out = cli
+        .run(&["apply", "target-check", "--target", path], None)
+        .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr.contains("invalid value")
+            && out.stderr.contains("[possible values: user, workspace]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!file.exists(), "nothing written");
+
+    let out = cli
+        .run(
+            &["apply", "target-check", "--target", "user", "--file", path],
+            None,
+        )
+        .await;
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("cannot be used with"), "{}", out.stderr);
+    assert!(!file.exists(), "nothing written");
+
+    let out = cli
+        .run(&["--json", "apply", "target-check", "--file", path], None)
+        .await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.json()["path"], path);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("eliteacode.") || text.contains("alitacode."),
+        "{text}"
+    );
+}

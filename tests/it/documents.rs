@@ -604,7 +604,7 @@ async fn cli_delete_in_use_needs_force() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("settings.json");
     let target = file.to_str().unwrap();
-    let out = cli.run(&["apply", "inuse", "--target", target], None).await;
+    let out = cli.run(&["apply", "inuse", "--file", target], None).await;
     assert_eq!(out.code, 0, "{out:?}");
     let out = cli.run(&["--json", "list", "--unused"], None).await;
     assert!(

@@ -78,7 +78,7 @@ async fn apply_refuses_what_is_not_a_regular_file() {
         let out = tokio::time::timeout(
             Duration::from_secs(20),
             cli.run(
-                &["--json", "apply", "odd", "--target", path.to_str().unwrap()],
+                &["--json", "apply", "odd", "--file", path.to_str().unwrap()],
                 None,
             ),
         )
@@ -184,7 +184,7 @@ async fn workspace_apply_runs_no_command_of_the_repository() {
                 "--json",
                 "apply",
                 "repo",
-                "--target",
+                "--file",
                 repo.path().join(".vscode/settings.json").to_str().unwrap(),
             ],
             None,
@@ -212,7 +212,7 @@ async fn read_only_files_are_refused_unless_asked() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let target = path.to_str().unwrap();
     let out = cli
-        .run(&["--json", "apply", "ro", "--target", target], None)
+        .run(&["--json", "apply", "ro", "--file", target], None)
         .await;
     assert_eq!(out.code, 7, "{out:?}");
     assert!(
@@ -231,7 +231,7 @@ async fn read_only_files_are_refused_unless_asked() {
                 "--json",
                 "apply",
                 "ro",
-                "--target",
+                "--file",
                 target,
                 "--write-protected",
             ],
@@ -261,10 +261,7 @@ async fn another_users_file_keeps_its_owner() {
     std::fs::write(&path, "{}\n").unwrap();
     std::os::unix::fs::chown(&path, Some(4321), Some(4321)).unwrap();
     let out = cli
-        .run(
-            &["apply", "owned", "--target", path.to_str().unwrap()],
-            None,
-        )
+        .run(&["apply", "owned", "--file", path.to_str().unwrap()], None)
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     let meta = std::fs::metadata(&path).unwrap();
@@ -290,8 +287,8 @@ async fn concurrent_applies_both_land() {
             format!("{{\n  // run {run}\n  \"mine\": {run}\n}}\n"),
         )
         .unwrap();
-        let legacy = ["apply", "both", "--target", &target, "--schema", "legacy"];
-        let current = ["apply", "both", "--target", &target, "--schema", "current"];
+        let legacy = ["apply", "both", "--file", &target, "--schema", "legacy"];
+        let current = ["apply", "both", "--file", &target, "--schema", "current"];
         let (a, b) = tokio::join!(cli.run(&legacy, None), cli.run(&current, None));
         assert_eq!((a.code, b.code), (0, 0), "{a:?} {b:?}");
         let text = std::fs::read_to_string(&path).unwrap();
@@ -334,7 +331,7 @@ async fn an_editor_saving_in_place_never_loses_its_content() {
             })
         };
         let out = cli
-            .run(&["apply", "inplace", "--target", &target], None)
+            .run(&["apply", "inplace", "--file", &target], None)
             .await;
         saver.join().unwrap();
         assert!(
