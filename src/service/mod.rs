@@ -46,6 +46,8 @@ pub struct Session {
     pub verify_tls: bool,
     pub model: Option<SelectedModel>,
     credential: SecretString,
+    /// The profile's `credential_id` when this session was made.
+    credential_id: Option<String>,
 }
 
 impl Session {
@@ -495,19 +497,26 @@ impl Service {
             ));
         };
         let cached = self.rt().sessions.get(&key).cloned();
-        let credential = secrets_io::get(
-            &self.secrets,
-            SecretKey::Credential {
-                server: key.clone(),
-            },
-        )
-        .await?
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::NotSignedIn,
-                format!("No credential is kept for {key} any more: sign in again."),
+        let credential = match &cached {
+            // The profile still names the credential this session holds: no keyring call
+            // (a D-Bus round trip, or a read of secrets.json, on every list).
+            Some(s) if s.credential_id.is_some() && s.credential_id == profile.credential_id => {
+                s.credential.clone()
+            }
+            _ => secrets_io::get(
+                &self.secrets,
+                SecretKey::Credential {
+                    server: key.clone(),
+                },
             )
-        })?;
+            .await?
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::NotSignedIn,
+                    format!("No credential is kept for {key} any more: sign in again."),
+                )
+            })?,
+        };
         if let Some(s) = cached
             && s.credential == credential
         {
@@ -522,6 +531,7 @@ impl Service {
             verify_tls: profile.verify_tls,
             model: profile.model.clone(),
             credential,
+            credential_id: profile.credential_id.clone(),
         });
         self.rt().sessions.insert(key, session.clone());
         Ok(session)
@@ -570,6 +580,7 @@ impl Service {
                     project_id,
                     verify_tls,
                     model,
+                    credential_id: Some(profile::new_credential_id()),
                 },
             );
             profiles.current = Some(key.clone());
@@ -665,6 +676,18 @@ impl Service {
             }
         }
         map
+    }
+
+    /// The credential kept for `server` was replaced (rotation): a new `credential_id`, and
+    /// this process's session made again from the keyring.
+    pub(crate) fn credential_replaced(&self, server: &str) -> Result<()> {
+        self.profiles.update(|profiles| {
+            if let Some(p) = profiles.servers.get_mut(server) {
+                p.credential_id = Some(profile::new_credential_id());
+            }
+        })?;
+        self.rt().sessions.remove(server);
+        Ok(())
     }
 
     /// Forgets the last list: a token was made or deleted since.

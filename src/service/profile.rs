@@ -32,6 +32,16 @@ pub struct Profile {
     pub verify_tls: bool,
     #[serde(default)]
     pub model: Option<SelectedModel>,
+    /// Names the credential kept for this server, new at each sign-in and each time the
+    /// credential is replaced: a process whose session holds that credential id uses the
+    /// credential it has in memory, without a keyring round trip on every call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<String>,
+}
+
+/// A fresh `credential_id`.
+pub fn new_credential_id() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 fn yes() -> bool {

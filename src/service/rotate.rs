@@ -398,6 +398,9 @@ impl Service {
         if delete {
             if was_credential {
                 secrets_io::set(self.secrets(), credential_key.clone(), new_value.clone()).await?;
+                // Sessions elsewhere (the CLI, another editor) hold the old credential in
+                // memory: a new id sends them back to the keyring.
+                self.credential_replaced(&session.server)?;
             }
             if let Err(e) = self.delete_token_unchecked(&session, uuid).await {
                 // A lost answer may hide a delete that happened: then there is no going back.

@@ -328,3 +328,99 @@ async fn rotating_the_sign_in_token_moves_the_credential() {
     // A token that never expired is replaced by one that never expires.
     assert_eq!(result.new.expires, None);
 }
+
+/// Counts the reads of the sign-in credential.
+#[derive(Default)]
+struct CredentialReads {
+    reads: std::sync::atomic::AtomicUsize,
+    inner: MemoryStore,
+}
+
+impl elitea_tokens::secrets::SecretStore for CredentialReads {
+    fn get(
+        &self,
+        key: &elitea_tokens::secrets::SecretKey,
+    ) -> elitea_tokens::Result<Option<elitea_tokens::secrets::SecretString>> {
+        if matches!(key, elitea_tokens::secrets::SecretKey::Credential { .. }) {
+            self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+        self.inner.get(key)
+    }
+    fn set(
+        &self,
+        key: &elitea_tokens::secrets::SecretKey,
+        value: &elitea_tokens::secrets::SecretString,
+    ) -> elitea_tokens::Result<()> {
+        self.inner.set(key, value)
+    }
+    fn delete(&self, key: &elitea_tokens::secrets::SecretKey) -> elitea_tokens::Result<()> {
+        self.inner.delete(key)
+    }
+    fn describe(&self) -> String {
+        "counting".into()
+    }
+}
+
+/// A list does not read the credential from the keyring each time (a D-Bus round trip): the
+/// session keeps it while the profile's `credential_id` is unchanged. When another process
+/// (here a second Service on the same profiles.json and keyring) rotates the sign-in token,
+/// the new id sends this one back to the keyring, and its next list works with the new token.
+#[tokio::test]
+async fn the_credential_is_read_once_until_another_process_replaces_it() {
+    use std::sync::atomic::Ordering::SeqCst;
+    let sb = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(CredentialReads::default());
+    let open = || {
+        let mut config = ServiceConfig::new(
+            elitea_tokens::clock::system(),
+            store.clone(),
+            ProfileStore::at(dir.path().join("profiles.json")),
+        );
+        config.data_dir = dir.path().join("data");
+        Service::new(config)
+    };
+    let (first, second) = (open(), open());
+    first
+        .sign_in(SignInParams {
+            server_url: sb.url(),
+            token: sb.bootstrap_token(),
+            project_id: None,
+            verify_ssl: None,
+        })
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        first.all_tokens().await.unwrap();
+        second.all_tokens().await.unwrap();
+    }
+    assert_eq!(store.reads.load(SeqCst), 2, "one read per process");
+
+    let boot = sb
+        .tokens()
+        .into_iter()
+        .find(|t| t.name.as_deref() == Some("bootstrap"))
+        .unwrap();
+    let result = first
+        .rotate_token(
+            &boot.uuid,
+            delete_old(),
+            &EditorPaths::default(),
+            |_| async { true },
+        )
+        .await
+        .unwrap();
+    assert!(result.deleted);
+    let before = store.reads.load(SeqCst);
+    // The other process: its session held the deleted token; it reads the new one once.
+    let rows = second.all_tokens().await.unwrap();
+    assert!(rows.iter().any(|r| r.uuid == result.new.uuid));
+    second.all_tokens().await.unwrap();
+    first.all_tokens().await.unwrap();
+    first.all_tokens().await.unwrap();
+    assert_eq!(
+        store.reads.load(SeqCst) - before,
+        2,
+        "one read each after the change"
+    );
+}
