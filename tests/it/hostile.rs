@@ -400,7 +400,7 @@ async fn a_token_pasted_anywhere_never_comes_back() {
     let sb = common::sandbox().await;
     let log_dir = tempfile::tempdir().unwrap();
     let log = log_dir.path().join("lsp.log");
-    let lsp = spawn(
+    let mut lsp = spawn(
         &["--log-file", log.to_str().unwrap()],
         &[(
             "RUST_LOG",
@@ -484,7 +484,7 @@ async fn a_token_pasted_anywhere_never_comes_back() {
     // A request the server does not know, with the token as its method.
     let e = c.request(PASTED, json!({})).await.unwrap_err();
     assert!(!e.message.contains(PASTED), "{e:?}");
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    lsp.shut_down().await;
     let stderr = lsp.stderr.lock().unwrap().clone();
     let log_text = std::fs::read_to_string(&log).unwrap();
     assert!(
@@ -493,7 +493,7 @@ async fn a_token_pasted_anywhere_never_comes_back() {
     );
     assert!(!stderr.contains(PASTED), "in stderr");
     assert!(!log_text.contains(PASTED), "in the log file");
-    for r in c.received() {
+    for r in lsp.client.received() {
         assert!(
             !r.params.to_string().contains(PASTED),
             "in {}: {}",

@@ -239,7 +239,7 @@ async fn no_secret_in_any_log_or_message() {
     let sb = common::sandbox().await;
     let log_dir = tempfile::tempdir().unwrap();
     let log = log_dir.path().join("lsp.log");
-    let lsp = spawn(
+    let mut lsp = spawn(
         &["--log-file", log.to_str().unwrap()],
         &[("RUST_LOG", "trace")],
         default_answer(),
@@ -296,15 +296,19 @@ async fn no_secret_in_any_log_or_message() {
         .await
         .unwrap(),
     );
-    tokio::time::sleep(Duration::from_millis(200)).await;
-
+    lsp.shut_down().await;
     let stderr = lsp.stderr.lock().unwrap().clone();
     let log_text = std::fs::read_to_string(&log).unwrap();
     assert!(
         log_text.contains("TRACE") || log_text.contains("DEBUG"),
         "trace logging is on"
     );
-    let messages: Vec<String> = c.received().iter().map(|r| r.params.to_string()).collect();
+    let messages: Vec<String> = lsp
+        .client
+        .received()
+        .iter()
+        .map(|r| r.params.to_string())
+        .collect();
     for secret in [&boot, &value] {
         assert!(!stderr.contains(secret.as_str()), "a token value in stderr");
         assert!(

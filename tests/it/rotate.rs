@@ -6,7 +6,9 @@ use crate::common;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use elitea_tokens::sandbox::{Fault, FaultRule, SandboxHandle};
+use chrono::{TimeZone, Utc};
+use elitea_tokens::clock::{Clock, ManualClock};
+use elitea_tokens::sandbox::{self, Fault, FaultRule, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::MemoryStore;
 use elitea_tokens::service::{
     ApplyOptions, EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig, SignInParams,
@@ -31,11 +33,23 @@ impl Setup {
 }
 
 /// Signed in, a token `dev` generated and applied to the user settings and a workspace.
+/// The injected clock, shared by the sandbox and the service: half a minute before midnight,
+/// so that a name or an expiry taken from the system clock would show.
+fn clock() -> std::sync::Arc<ManualClock> {
+    ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 23, 59, 30).unwrap())
+}
+
 async fn setup() -> Setup {
-    let sb = common::sandbox().await;
+    let clock = clock();
+    let sb = sandbox::start(SandboxOptions {
+        clock: clock.clone(),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let mut config = ServiceConfig::new(
-        elitea_tokens::clock::system(),
+        clock.clone(),
         Arc::new(MemoryStore::default()),
         ProfileStore::in_memory(),
     );
@@ -120,13 +134,13 @@ async fn rotation_replaces_everywhere_and_deletes_the_old() {
     );
     assert_eq!(result.applied_to.len(), 2, "{result:?}");
     assert!(result.deleted);
-    assert_eq!(
-        result.new.name.as_deref(),
-        Some(format!("dev-{}", chrono::Utc::now().format("%Y%m%d")).as_str())
-    );
+    // Named and timed by the injected clock.
+    assert_eq!(result.new.name.as_deref(), Some("dev-20261128"));
     // Same expiration as the old one: two weeks.
-    let left = result.new.expires.unwrap() - chrono::Utc::now();
-    assert!(left > chrono::Duration::days(13) && left <= chrono::Duration::days(14));
+    assert_eq!(
+        result.new.expires.unwrap() - clock().now(),
+        chrono::Duration::days(14)
+    );
     for file in [s.user_settings(), ws] {
         let found = uuids_in(&file);
         assert_eq!(found.len(), 3, "the three token keys");
@@ -368,12 +382,18 @@ impl elitea_tokens::secrets::SecretStore for CredentialReads {
 #[tokio::test]
 async fn the_credential_is_read_once_until_another_process_replaces_it() {
     use std::sync::atomic::Ordering::SeqCst;
-    let sb = common::sandbox().await;
+    let clock = clock();
+    let sb = sandbox::start(SandboxOptions {
+        clock: clock.clone(),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(CredentialReads::default());
     let open = || {
         let mut config = ServiceConfig::new(
-            elitea_tokens::clock::system(),
+            clock.clone(),
             store.clone(),
             ProfileStore::at(dir.path().join("profiles.json")),
         );

@@ -174,6 +174,7 @@ pub mod lsp {
         pub process: tokio::process::Child,
         pub data: tempfile::TempDir,
         pub stderr: Arc<std::sync::Mutex<String>>,
+        stderr_read: Option<tokio::task::JoinHandle<()>>,
     }
 
     pub fn spawn(args: &[&str], env: &[(&str, &str)], answer: Answer) -> Child {
@@ -199,7 +200,7 @@ pub mod lsp {
         let mut err = process.stderr.take().unwrap();
         let stderr = Arc::new(std::sync::Mutex::new(String::new()));
         let sink = stderr.clone();
-        tokio::spawn(async move {
+        let stderr_read = tokio::spawn(async move {
             let mut buf = vec![0; 8192];
             while let Ok(n) = err.read(&mut buf).await {
                 if n == 0 {
@@ -215,10 +216,32 @@ pub mod lsp {
             process,
             data,
             stderr,
+            stderr_read: Some(stderr_read),
         }
     }
 
     impl Child {
+        /// `shutdown` and `exit`, then waits for the process to end and for its stderr to be
+        /// read to the end: everything it logged is in `stderr` and its log file, no sleep.
+        pub async fn shut_down(&mut self) {
+            self.client
+                .request("shutdown", serde_json::Value::Null)
+                .await
+                .unwrap();
+            self.client
+                .notify("exit", serde_json::Value::Null)
+                .await
+                .unwrap();
+            let status = self.exited_within(Duration::from_secs(20)).await;
+            assert!(status.is_some_and(|s| s.success()), "exit: {status:?}");
+            if let Some(read) = self.stderr_read.take() {
+                tokio::time::timeout(Duration::from_secs(20), read)
+                    .await
+                    .expect("stderr ends with the process")
+                    .unwrap();
+            }
+        }
+
         /// Waits for the process to end; `None` if it is still running after `limit`.
         pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
             tokio::time::timeout(limit, self.process.wait())
