@@ -44,9 +44,9 @@ const USER_SETTINGS = `{
   "git.enabled": false,
   "remote.autoForwardPorts": false,
   "workbench.editor.useModal": "off",
-  // VSCode saves the files a refactoring's workspace edit changed, 1 s later, unless this is
-  // off: off here, so that the test sees what the server did (an unsaved edit), not VSCode's save.
-  "files.refactoring.autoSave": false,
+  // VSCode for the Web (code-server) saves every edit a second later by default (desktop
+  // VSCode does not): off, so that the test sees what the server did, an unsaved edit.
+  "files.autoSave": "off",
 }
 `;
 
