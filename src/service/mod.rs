@@ -650,10 +650,15 @@ impl Service {
 
     /// Every token of the signed-in user, in the server's order.
     pub async fn all_tokens(&self) -> Result<Vec<TokenRow>> {
+        Ok(self.all_rows().await?.as_ref().clone())
+    }
+
+    /// The same, shared with the last list kept for the documents rather than copied.
+    async fn all_rows(&self) -> Result<Arc<Vec<TokenRow>>> {
         let session = self.session().await?;
         let records = session.client.list_tokens().await?;
-        let rows = self.rows(&session, &records).await;
-        self.rt().last_rows = Some((session.url(), Arc::new(rows.clone())));
+        let rows = Arc::new(self.rows(&session, &records).await);
+        self.rt().last_rows = Some((session.url(), rows.clone()));
         Ok(rows)
     }
 
@@ -723,17 +728,17 @@ impl Service {
         editor: &EditorPaths,
     ) -> Result<Page<TokenRow>> {
         query.validate()?;
-        let (mut rows, used) = tokio::join!(self.all_tokens(), self.used_in(editor));
-        let mut used = used;
-        if let Ok(rows) = &mut rows {
-            for r in rows.iter_mut() {
-                r.used_in = used.remove(&r.uuid).unwrap_or_default();
-            }
-            if query.unused {
-                rows.retain(|r| r.used_in.is_empty());
-            }
+        let (rows, mut used) = tokio::join!(self.all_rows(), self.used_in(editor));
+        let rows = rows?;
+        let mut page = tokens::list_page_of(
+            rows.iter()
+                .filter(|r| !query.unused || !used.contains_key(&r.uuid)),
+            query,
+        )?;
+        for r in &mut page.items {
+            r.used_in = used.remove(&r.uuid).unwrap_or_default();
         }
-        tokens::list_page(rows?, query)
+        Ok(page)
     }
 
     /// Name checked (pattern, then uniqueness against the server's list), created without any

@@ -84,10 +84,17 @@ pub struct Page<T> {
     pub items: Vec<T>,
 }
 
-/// One page of `rows` (in the server's order) for `query`. Search is a case-insensitive
-/// substring of the name. Sorting is stable, so equal keys keep the server's order in both
-/// directions. Ascending by expiration puts the soonest first and Never last.
+/// One page of `rows`: searched, sorted and cut as the query says.
 pub fn list_page(rows: Vec<TokenRow>, query: &ListQuery) -> Result<Page<TokenRow>> {
+    list_page_of(rows.iter(), query)
+}
+
+/// `list_page` over borrowed rows: only the rows of the page are copied, so a list of 10,000
+/// tokens kept for the documents is not copied to show ten of them.
+pub fn list_page_of<'a>(
+    rows: impl Iterator<Item = &'a TokenRow>,
+    query: &ListQuery,
+) -> Result<Page<TokenRow>> {
     query.validate()?;
     let needle = query
         .search
@@ -95,41 +102,42 @@ pub fn list_page(rows: Vec<TokenRow>, query: &ListQuery) -> Result<Page<TokenRow
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_lowercase);
-    let mut rows: Vec<TokenRow> = match &needle {
-        None => rows,
+    let mut rows: Vec<&TokenRow> = match &needle {
+        None => rows.collect(),
         Some(n) => rows
-            .into_iter()
             .filter(|r| r.name.as_deref().unwrap_or("").to_lowercase().contains(n))
             .collect(),
     };
-    if let Some(by) = query.sort_by {
-        let cmp = |a: &TokenRow, b: &TokenRow| -> Ordering {
-            match by {
-                SortBy::Name => name_key(a).cmp(&name_key(b)),
-                // None (Never) is greater than every date.
-                SortBy::Expiration => match (a.expires, b.expires) {
-                    (Some(x), Some(y)) => x.cmp(&y),
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                },
-            }
-        };
-        match query.order {
-            Order::Asc => rows.sort_by(cmp),
-            Order::Desc => rows.sort_by(|a, b| cmp(b, a)),
+    match (query.sort_by, query.order) {
+        (None, _) => {}
+        // Each name lowered once, not twice per comparison.
+        (Some(SortBy::Name), Order::Asc) => rows.sort_by_cached_key(|r| name_key(r)),
+        (Some(SortBy::Name), Order::Desc) => {
+            rows.sort_by_cached_key(|r| std::cmp::Reverse(name_key(r)))
         }
+        (Some(SortBy::Expiration), Order::Asc) => rows.sort_by(|a, b| by_expiry(a, b)),
+        (Some(SortBy::Expiration), Order::Desc) => rows.sort_by(|a, b| by_expiry(b, a)),
     }
     let total = rows.len();
     let size = query.page_size as usize;
     let start = (query.page as usize).saturating_mul(size);
-    let items = rows.into_iter().skip(start).take(size).collect();
+    let items = rows.into_iter().skip(start).take(size).cloned().collect();
     Ok(Page {
         total,
         page: query.page,
         page_size: query.page_size,
         items,
     })
+}
+
+/// None (Never) is greater than every date.
+fn by_expiry(a: &TokenRow, b: &TokenRow) -> Ordering {
+    match (a.expires, b.expires) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
 }
 
 /// Case-insensitive first, then exact, so that "dev" and "Dev" have a fixed order.

@@ -11,7 +11,7 @@ mod time;
 
 pub use expiration::{Expiration, Measure};
 pub use jwt::{TokenClaims, read_claims};
-pub use list::{ListQuery, Order, PAGE_SIZES, Page, SortBy, list_page};
+pub use list::{ListQuery, Order, PAGE_SIZES, Page, SortBy, list_page, list_page_of};
 pub use name::{NAME_MAX_LEN, check_name_free, validate_name};
 pub use row::TokenRow;
 pub use status::{ExpiryStatus, StatusKind, WARNING_WINDOW, expiry_status};
