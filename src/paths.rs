@@ -10,6 +10,10 @@ use url::Url;
 
 /// The operating systems the product ships for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[expect(
+    clippy::enum_variant_names,
+    reason = "MacOs is the platform's own name, not the enum's"
+)]
 pub enum Os {
     Linux,
     MacOs,
@@ -157,7 +161,9 @@ pub fn project_file(folder: &Path, relative: &str) -> PathBuf {
 
 /// The `file:` URI of an absolute path of `os`, as the editors write them. Windows paths may
 /// be `C:\dir`, `C:/dir`, or UNC (`\\server\share\dir`, which becomes `file://server/share/dir`).
-/// None for a relative path.
+/// None for a relative path. The product only reads URIs; this is the tests' way to write them
+/// as each editor does.
+#[cfg(test)]
 pub fn file_uri_for(os: Os, path: &str) -> Option<Url> {
     if os != Os::Windows {
         if !path.starts_with('/') {
@@ -190,6 +196,7 @@ pub fn file_uri_for(os: Os, path: &str) -> Option<Url> {
 
 /// `set_path` takes `%XX` in its input as already escaped: a `%` of the path itself must be
 /// escaped first, or `%41` in a folder name would come back as `A`.
+#[cfg(test)]
 fn escape_percent(path: &str) -> String {
     path.replace('%', "%25")
 }

@@ -83,16 +83,36 @@ pub struct Client {
 
 const CREATE_ATTEMPTS: usize = 3;
 
+/// A rustls configuration that trusts nothing: for a client that only speaks plain HTTP.
+fn no_roots_tls() -> Result<rustls::ClientConfig, ApiError> {
+    rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map(|b| {
+        b.with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth()
+    })
+    .map_err(|e| ApiError::new(ApiErrorKind::Tls, format!("Could not set up TLS: {e}.")))
+}
+
 impl Client {
     pub fn new(config: ClientConfig, credential: SecretString) -> Result<Self, ApiError> {
         // reqwest is built without a default crypto provider; ring builds quickly everywhere.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(concat!("elitea-tokens/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
-            .tls_danger_accept_invalid_certs(!config.verify_tls)
+            .tls_danger_accept_invalid_certs(!config.verify_tls);
+        if config.server_url.scheme() == "http" {
+            // Plain HTTP (the sandbox, a local deployment) needs no root certificates, and
+            // loading the system's (every file in /etc/ssl/certs) is most of a CLI run's own
+            // time. Redirects are not followed, so this client never meets a TLS server.
+            builder = builder.tls_backend_preconfigured(no_roots_tls()?);
+        }
+        let http = builder
             .build()
             .map_err(|e| ApiError::new(ApiErrorKind::Tls, format!("Could not set up TLS: {e}.")))?;
         Ok(Client {

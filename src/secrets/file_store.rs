@@ -10,6 +10,35 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct FileStore {
     path: PathBuf,
     lock: Mutex<()>,
+    /// The names (never the values) of the stored secrets, with the file they were read from:
+    /// a list asks `known` each time, and reading and parsing a `secrets.json` of a thousand
+    /// values each time was a tenth of the list.
+    names: Mutex<Option<(FileStamp, std::collections::BTreeSet<String>)>>,
+}
+
+/// What changes when the file is replaced or written: every write is a rename of a new file
+/// (a new inode), so a stale set is never taken for the current one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    #[cfg(unix)]
+    inode: (u64, u64),
+}
+
+impl FileStamp {
+    fn of(path: &std::path::Path) -> Option<FileStamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+            #[cfg(unix)]
+            inode: {
+                use std::os::unix::fs::MetadataExt;
+                (m.dev(), m.ino())
+            },
+        })
+    }
 }
 
 impl FileStore {
@@ -17,6 +46,7 @@ impl FileStore {
         FileStore {
             path,
             lock: Mutex::new(()),
+            names: Mutex::new(None),
         }
     }
 
@@ -80,15 +110,22 @@ impl SecretStore for FileStore {
         self.update(|map| map.remove(&key.account()).is_some())
     }
 
-    /// One read of the file for any number of keys.
+    /// One read of the file for any number of keys, and none while the file is unchanged.
     fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
-        match self.load() {
-            Ok(map) => keys
-                .iter()
-                .map(|k| map.contains_key(&k.account()))
-                .collect(),
-            Err(_) => vec![false; keys.len()],
+        let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
+        let stamp = FileStamp::of(&self.path);
+        let fresh = matches!((&*names, &stamp), (Some((was, _)), Some(now)) if was == now);
+        if !fresh {
+            *names = match (self.load(), stamp) {
+                (Ok(map), Some(stamp)) => Some((stamp, map.into_keys().collect())),
+                (Ok(_), None) => None,
+                (Err(_), _) => return vec![false; keys.len()],
+            };
+        }
+        match &*names {
+            Some((_, set)) => keys.iter().map(|k| set.contains(&k.account())).collect(),
+            None => vec![false; keys.len()],
         }
     }
 
@@ -128,5 +165,36 @@ mod tests {
         store.delete(&key).unwrap();
         assert_eq!(store.get(&key).unwrap(), None);
         assert!(store.insecure_note().unwrap().contains("plain file"));
+    }
+
+    /// `known` is answered from the names read last while the file is the same, and reads it
+    /// again when another process (or this one) changed it.
+    #[test]
+    fn known_follows_changes_made_elsewhere() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("secrets.json");
+        let store = FileStore::new(path.clone());
+        let other = FileStore::new(path.clone());
+        let key = |n: &str| SecretKey::TokenValue {
+            server: "https://h".into(),
+            uuid: n.into(),
+        };
+        let keys = [key("a"), key("b")];
+        assert_eq!(store.known(&keys), [false, false]);
+        other.set(&key("a"), &SecretString::new("va")).unwrap();
+        assert_eq!(store.known(&keys), [true, false]);
+        other.set(&key("b"), &SecretString::new("vb")).unwrap();
+        other.delete(&key("a")).unwrap();
+        assert_eq!(store.known(&keys), [false, true]);
+        // A file edited by hand, same length: a rename gives it a new inode.
+        let text = std::fs::read_to_string(&path)
+            .unwrap()
+            .replace("token:b@", "token:a@");
+        let tmp = dir.path().join("edited");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &path).unwrap();
+        assert_eq!(store.known(&keys), [true, false]);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(store.known(&keys), [false, false]);
     }
 }
