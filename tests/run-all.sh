@@ -10,10 +10,10 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
 echo "== cargo clippy"
-cargo clippy --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
-cargo test --all-targets --locked
+cargo test --workspace --all-targets --locked
 
 # The binary `cargo test` just built is the one every later check drives: a plain `cargo build`
 # would build tokio and everything above it again without the tests' features (90 s here).
@@ -26,7 +26,7 @@ echo "== Editors: the Neovim and Emacs pages' configurations in the real editors
 ELITEA_TOKENS_BIN="$built" bash tests/editors/run.sh
 
 echo "== keyring tests against a real Secret Service"
-bash tests/with-keyring.sh cargo test --locked --test it -- --ignored keyring::
+bash tests/with-keyring.sh cargo test --locked --workspace --test it -- --ignored keyring::
 
 echo "== JetBrains: the typed client against the real server, and the plugin checks"
 bash editors/jetbrains/ci.sh
