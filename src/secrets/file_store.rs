@@ -123,8 +123,15 @@ impl SecretStore for FileStore {
                 (Err(_), _) => return vec![false; keys.len()],
             };
         }
+        let mut account = String::new();
         match &*names {
-            Some((_, set)) => keys.iter().map(|k| set.contains(&k.account())).collect(),
+            Some((_, set)) => keys
+                .iter()
+                .map(|k| {
+                    k.write_account(&mut account);
+                    set.contains(&account)
+                })
+                .collect(),
             None => vec![false; keys.len()],
         }
     }

@@ -15,9 +15,25 @@ pub enum SecretKey {
 impl SecretKey {
     /// The keyring entry's account name.
     pub fn account(&self) -> String {
+        let mut out = String::new();
+        self.write_account(&mut out);
+        out
+    }
+
+    /// `account` into a buffer the caller reuses: a list checks one per token.
+    pub fn write_account(&self, out: &mut String) {
+        out.clear();
         match self {
-            SecretKey::Credential { server } => format!("credential@{server}"),
-            SecretKey::TokenValue { server, uuid } => format!("token:{uuid}@{server}"),
+            SecretKey::Credential { server } => {
+                out.push_str("credential@");
+                out.push_str(server);
+            }
+            SecretKey::TokenValue { server, uuid } => {
+                out.push_str("token:");
+                out.push_str(uuid);
+                out.push('@');
+                out.push_str(server);
+            }
         }
     }
 }

@@ -20,9 +20,11 @@ pub use time::{format_http_date, parse_expires};
 /// `...` plus the last four characters, as the web UI shows a token. Works on the full value
 /// and on the server's own masked form (`...` plus seven), which share their tail.
 pub fn mask(value: &str) -> String {
-    let tail: Vec<char> = value.chars().rev().take(4).collect();
-    let tail: String = tail.into_iter().rev().collect();
-    format!("...{tail}")
+    let start = value.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    let mut out = String::with_capacity(3 + value.len() - start);
+    out.push_str("...");
+    out.push_str(&value[start..]);
+    out
 }
 
 #[cfg(test)]
@@ -32,5 +34,6 @@ mod tests {
         assert_eq!(super::mask("...vqs0AVg"), "...0AVg");
         assert_eq!(super::mask("abc"), "...abc");
         assert_eq!(super::mask(""), "...");
+        assert_eq!(super::mask("naïve-é😀x"), "...-é😀x");
     }
 }

@@ -55,11 +55,36 @@ pub fn expiry_status(expires: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Expi
     ExpiryStatus { kind, label }
 }
 
+/// `in 1 day`, `in 3 days`: pushed, not formatted, since every row of a list has one.
 fn count(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("in 1 {unit}")
-    } else {
-        format!("in {n} {unit}s")
+    let mut out = String::with_capacity(24);
+    out.push_str("in ");
+    push_number(&mut out, n);
+    out.push(' ');
+    out.push_str(unit);
+    if n != 1 {
+        out.push('s');
+    }
+    out
+}
+
+fn push_number(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut v = n.unsigned_abs();
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -67,6 +92,18 @@ fn count(n: i64, unit: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn counts_are_written_as_format_would() {
+        for n in [0, 1, 2, 9, 10, 11, 99, 100, 36_500, i64::MAX, -3, i64::MIN] {
+            let want = if n == 1 {
+                "in 1 day".to_string()
+            } else {
+                format!("in {n} days")
+            };
+            assert_eq!(count(n, "day"), want);
+        }
+    }
 
     #[test]
     fn boundaries() {
