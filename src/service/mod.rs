@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::{Client, ClientConfig, TokenRecord, User, normalize_server_url};
+use crate::api::{Client, ClientConfig, User, normalize_server_url};
 use crate::clock::SharedClock;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
@@ -634,20 +634,6 @@ impl Service {
         Ok(())
     }
 
-    async fn rows(&self, session: &Session, records: &[TokenRecord]) -> Vec<TokenRow> {
-        let keys: Vec<SecretKey> = records
-            .iter()
-            .map(|r| value_key(session, &r.uuid))
-            .collect();
-        let known = secrets_io::known(&self.secrets, keys).await;
-        let now = self.clock.now();
-        records
-            .iter()
-            .zip(known)
-            .map(|(r, k)| r.row(now, k))
-            .collect()
-    }
-
     /// Every token of the signed-in user, in the server's order.
     pub async fn all_tokens(&self) -> Result<Vec<TokenRow>> {
         Ok(self.all_rows().await?.as_ref().clone())
@@ -656,9 +642,18 @@ impl Service {
     /// The same, shared with the last list kept for the documents rather than copied.
     async fn all_rows(&self) -> Result<Arc<Vec<TokenRow>>> {
         let session = self.session().await?;
-        let records = session.client.list_tokens().await?;
-        let rows = Arc::new(self.rows(&session, &records).await);
-        self.rt().last_rows = Some((session.url(), rows.clone()));
+        let mut rows = session.client.list_token_rows(self.clock.now()).await?;
+        let keys: Vec<SecretKey> = rows.iter().map(|r| value_key(&session, &r.uuid)).collect();
+        let known = secrets_io::known(&self.secrets, keys).await;
+        for (r, k) in rows.iter_mut().zip(known) {
+            r.value_known = k;
+        }
+        let rows = Arc::new(rows);
+        let old = self.rt().last_rows.replace((session.url(), rows.clone()));
+        // The list before, 10,000 rows perhaps: freed off the answer's path.
+        if let Some(old) = old {
+            tokio::task::spawn_blocking(move || drop(old));
+        }
         Ok(rows)
     }
 
