@@ -105,14 +105,23 @@ def median_time(fn, runs):
     return statistics.median(times)
 
 
-def curl_time_total(url, token, runs):
-    times = []
+def curl_time_total(url, token):
+    out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H",
+                          f"Authorization: Bearer {token}", f"{url}/api/v2/auth/token/"],
+                         capture_output=True, text=True, check=True).stdout
+    return float(out)
+
+
+def paired(ours, anchor, runs):
+    """Medians of `ours` and of `anchor`, timed in turn: a machine that slows down or speeds up
+    during the run moves both, not one of them (blocks of one then the other did, by 1.5x)."""
+    mine, theirs = [], []
     for _ in range(runs):
-        out = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H",
-                              f"Authorization: Bearer {token}", f"{url}/api/v2/auth/token/"],
-                             capture_output=True, text=True, check=True).stdout
-        times.append(float(out))
-    return statistics.median(times)
+        theirs.append(anchor())
+        t = time.perf_counter()
+        ours()
+        mine.append(time.perf_counter() - t)
+    return statistics.median(mine), statistics.median(theirs)
 
 
 def criterion_merge_json():
@@ -188,10 +197,10 @@ def main():
                          {"Authorization": f"Bearer {boot}", "Content-Type": "application/json"})
             conn.getresponse().read()
 
-        anchor = curl_time_total(url, boot, a.runs)
         known = lsp.execute("elitea.listTokens", {"pageSize": 100, "search": "kept-0000"})
         assert all(r["valueKnown"] for r in known["items"]), "stored values are known"
-        t = median_time(lambda: lsp.execute("elitea.listTokens", {"pageSize": 10}), a.runs)
+        t, anchor = paired(lambda: lsp.execute("elitea.listTokens", {"pageSize": 10}),
+                           lambda: curl_time_total(url, boot), a.runs)
         rows.append(("elitea.listTokens, keyring store", t, "curl GET (time_total)", anchor, 1.2))
         lsp.close()
 
@@ -209,16 +218,17 @@ def main():
             secrets[f"token:{uuid}@{server}"] = value
         with open(secrets_path, "w") as f:
             json.dump(secrets, f)
-        t = median_time(lambda: flsp.execute("elitea.listTokens", {"pageSize": 10}), a.runs)
+        t, anchor = paired(lambda: flsp.execute("elitea.listTokens", {"pageSize": 10}),
+                           lambda: curl_time_total(url, boot), a.runs)
         rows.append(("elitea.listTokens, file store", t, "curl GET (time_total)", anchor, 1.1))
         flsp.close()
 
         # 4. The CLI as a process against curl as a process.
         cli = [binary, "--server", url, "--insecure-file-store", "--json", "list"]
-        t = median_time(lambda: subprocess.run(cli, env=fenv, capture_output=True, check=True), a.runs // 2)
-        c = median_time(lambda: subprocess.run(
-            ["curl", "-s", "-o", "/dev/null", "-H", f"Authorization: Bearer {boot}", f"{url}/api/v2/auth/token/"],
-            check=True), a.runs // 2)
+        curl = ["curl", "-s", "-o", "/dev/null", "-H", f"Authorization: Bearer {boot}",
+                f"{url}/api/v2/auth/token/"]
+        t, c = paired(lambda: subprocess.run(cli, env=fenv, capture_output=True, check=True),
+                      lambda: median_time(lambda: subprocess.run(curl, check=True), 1), a.runs)
         rows.append(("list --json (process)", t, "curl (process)", c, 1.2))
 
         # 5. Spawn to initialize answered, against spawn to --version. The clock stops at the
@@ -229,8 +239,11 @@ def main():
             answered = time.perf_counter() - start
             s.close()
             return answered
-        t = statistics.median(spawn_init() for _ in range(a.runs))
-        v = median_time(lambda: subprocess.run([binary, "--version"], capture_output=True, check=True), a.runs)
+        pairs = [(median_time(lambda: subprocess.run([binary, "--version"], capture_output=True,
+                                                     check=True), 1), spawn_init())
+                 for _ in range(a.runs)]
+        v = statistics.median(p[0] for p in pairs)
+        t = statistics.median(p[1] for p in pairs)
         rows.append(("spawn to initialize answered", t, "--version", v, 1.5))
     finally:
         sandbox.kill()
