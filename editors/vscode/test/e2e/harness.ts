@@ -385,16 +385,23 @@ export class Workbench {
   /** Clicks the row whose accessible label ("label, description") matches. */
   async pickByLabel(re: RegExp): Promise<void> {
     const rows = this.page.locator(".quick-input-widget .monaco-list-row");
-    const i = await waitFor(`a row labelled ${re}`, async () => {
-      const n = await rows.count();
-      for (let k = 0; k < n; k++) {
-        if (re.test((await rows.nth(k).getAttribute("aria-label")) ?? "")) {
-          return k + 1;
-        }
+    // Quick Open re-renders its rows while results arrive: the labels are read in one go (a
+    // row counted a moment before may be gone when read one by one, which hung for 30 s), and
+    // the row is clicked by its label, not by a position that may have moved.
+    await waitFor(`a row labelled ${re}`, async () => {
+      const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute("aria-label") ?? ""));
+      const label = labels.find((l) => re.test(l));
+      if (label === undefined) {
+        return undefined;
       }
-      return undefined;
+      const row = this.page.locator(`.quick-input-widget .monaco-list-row[aria-label=${JSON.stringify(label)}]`).first();
+      try {
+        await row.click({ timeout: 2_000 });
+        return true;
+      } catch {
+        return undefined;
+      }
     }, 20_000, 100);
-    await rows.nth(i - 1).click();
   }
 
   /** A title bar button of the QuickPick, by its tooltip. */
