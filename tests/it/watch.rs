@@ -12,32 +12,9 @@ use elitea_tokens::lsp::client::Answer;
 use elitea_tokens::tokens::read_claims;
 use serde_json::{Value, json};
 
-/// A settings file holding a token (any HS512 JWT with the ELITEA payload will do offline).
-fn settings_with_token(
-    dir: &std::path::Path,
-    uuid: &str,
-    expires: chrono::DateTime<Utc>,
-) -> std::path::PathBuf {
-    use base64::Engine;
-    let b64 = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
-    let payload = format!(
-        r#"{{"uuid":"{uuid}","expires":"{}"}}"#,
-        expires.format("%Y-%m-%dT%H:%M")
-    );
-    let value = format!(
-        "{}.{}.{}",
-        b64(r#"{"alg":"HS512","typ":"JWT"}"#),
-        b64(&payload),
-        b64("signature")
-    );
-    let path = dir.join("settings.json");
-    std::fs::write(
-        &path,
-        format!("{{\n  \"eliteacode.LLMAuthToken\": \"{value}\"\n}}\n"),
-    )
-    .unwrap();
-    path
-}
+#[path = "../shared/settings_file.rs"]
+mod settings_file;
+use settings_file::settings_with_token;
 
 /// Over stdio against the sandbox: a token of 5 minutes applied to a settings file gives a
 /// warning and an `elitea/tokenStatus` in the warning state; "Rotate now" replaces it in the
