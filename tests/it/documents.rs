@@ -31,9 +31,18 @@ fn doc(value: &str) -> String {
     format!("{{\n  // mine\n  \"editor.tabSize\": 2,\n  \"alitacode.authToken\": \"{value}\"\n}}\n")
 }
 
-#[tokio::test]
-async fn diagnostics_hover_quick_fix_and_delete_in_use() {
-    // The sandbox's clock starts two days back, so that a one-day token is already expired.
+/// The sandbox on a clock two days back (so that a one-day token made now is expired once the
+/// clock is set to the present), and the real binary over stdio signed in to it, with a user
+/// settings file of its own.
+struct SignedIn {
+    sb: sandbox::SandboxHandle,
+    clock: Arc<ManualClock>,
+    lsp: common::lsp::Child,
+    dir: tempfile::TempDir,
+    user: std::path::PathBuf,
+}
+
+async fn start_two_days_back(answer: Answer) -> SignedIn {
     let clock = ManualClock::new(Utc::now() - chrono::Duration::days(2));
     let sb = sandbox::start(SandboxOptions {
         clock: clock.clone(),
@@ -41,15 +50,6 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     })
     .await
     .unwrap();
-    let edits: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let seen = edits.clone();
-    let answer: Answer = Arc::new(move |method, params: &Value| match method {
-        "workspace/applyEdit" => {
-            seen.lock().unwrap().push(params.clone());
-            json!({"applied": true})
-        }
-        _ => Value::Null,
-    });
     let lsp = spawn(&[], &[], answer);
     let c = &lsp.client;
     let dir = tempfile::tempdir().unwrap();
@@ -64,6 +64,34 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     )
     .await
     .unwrap();
+    SignedIn {
+        sb,
+        clock,
+        lsp,
+        dir,
+        user,
+    }
+}
+
+#[tokio::test]
+async fn diagnostics_hover_quick_fix_and_delete_in_use() {
+    let edits: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let seen = edits.clone();
+    let answer: Answer = Arc::new(move |method, params: &Value| match method {
+        "workspace/applyEdit" => {
+            seen.lock().unwrap().push(params.clone());
+            json!({"applied": true})
+        }
+        _ => Value::Null,
+    });
+    let signed_in = start_two_days_back(answer).await;
+    let (sb, clock, dir, user) = (
+        &signed_in.sb,
+        &signed_in.clock,
+        &signed_in.dir,
+        &signed_in.user,
+    );
+    let c = &signed_in.lsp.client;
     let generate = |name: &str, days: u32| {
         c.execute(
             "elitea.generateToken",
@@ -84,7 +112,7 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     let (old_v, soon_v, gone_v) = (value(&old), value(&soon), value(&gone));
     let masked = format!("...{}", &soon_v[soon_v.len() - 4..]);
     // The user settings (not open) hold "soon" too: the rotation changes them on disk.
-    std::fs::write(&user, doc(&soon_v)).unwrap();
+    std::fs::write(user, doc(&soon_v)).unwrap();
 
     let cases = [
         (
@@ -249,7 +277,7 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
             .unwrap()
             .contains(&soon_v)
     );
-    let user_text = std::fs::read_to_string(&user).unwrap();
+    let user_text = std::fs::read_to_string(user).unwrap();
     assert!(user_text.contains(new_value) && user_text.contains("// mine"));
 
     // Delete of a token a live settings file holds: refused with the files, then forced.
@@ -301,13 +329,6 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
 /// `workspace/applyEdit`. Declined, or on a document that changed meanwhile: nothing generated.
 #[tokio::test]
 async fn replace_with_a_new_token() {
-    let clock = ManualClock::new(Utc::now() - chrono::Duration::days(2));
-    let sb = sandbox::start(SandboxOptions {
-        clock: clock.clone(),
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
     let edits: Arc<Mutex<Vec<Value>>> = Arc::default();
     let asked: Arc<Mutex<Vec<Value>>> = Arc::default();
     // The expiry to choose, by `action`; none declines.
@@ -331,20 +352,9 @@ async fn replace_with_a_new_token() {
         }
         _ => Value::Null,
     });
-    let lsp = spawn(&[], &[], answer);
-    let c = &lsp.client;
-    let dir = tempfile::tempdir().unwrap();
-    let user = dir.path().join("user-settings.json");
-    std::fs::write(&user, "{}\n").unwrap();
-    c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": user}))
-        .await
-        .unwrap();
-    c.execute(
-        "elitea.signIn",
-        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
-    )
-    .await
-    .unwrap();
+    let signed_in = start_two_days_back(answer).await;
+    let (clock, dir) = (&signed_in.clock, &signed_in.dir);
+    let c = &signed_in.lsp.client;
     let old = c
         .execute(
             "elitea.generateToken",
@@ -368,7 +378,7 @@ async fn replace_with_a_new_token() {
             .unwrap()
             .to_string();
         std::fs::write(dir.path().join(name), &text).unwrap();
-        let c = &lsp.client;
+        let c = &signed_in.lsp.client;
         async move {
             c.notify(
                 "textDocument/didOpen",
