@@ -39,7 +39,8 @@ fn clock() -> std::sync::Arc<ManualClock> {
     ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 23, 59, 30).unwrap())
 }
 
-async fn setup() -> Setup {
+/// The sandbox on the injected clock, which the service gets too.
+async fn sandbox_on_clock() -> (std::sync::Arc<ManualClock>, SandboxHandle) {
     let clock = clock();
     let sb = sandbox::start(SandboxOptions {
         clock: clock.clone(),
@@ -47,14 +48,11 @@ async fn setup() -> Setup {
     })
     .await
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = ServiceConfig::new(
-        clock.clone(),
-        Arc::new(MemoryStore::default()),
-        ProfileStore::in_memory(),
-    );
-    config.data_dir = dir.path().join("data");
-    let service = Service::new(config);
+    (clock, sb)
+}
+
+/// Signed in to the sandbox with its bootstrap token.
+async fn sign_in(service: &Service, sb: &SandboxHandle) {
     service
         .sign_in(SignInParams {
             server_url: sb.url(),
@@ -64,6 +62,19 @@ async fn setup() -> Setup {
         })
         .await
         .unwrap();
+}
+
+async fn setup() -> Setup {
+    let (clock, sb) = sandbox_on_clock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ServiceConfig::new(
+        clock.clone(),
+        Arc::new(MemoryStore::default()),
+        ProfileStore::in_memory(),
+    );
+    config.data_dir = dir.path().join("data");
+    let service = Service::new(config);
+    sign_in(&service, &sb).await;
     let made = service
         .generate_token("dev", "2w".parse().unwrap())
         .await
@@ -382,13 +393,7 @@ impl elitea_tokens::secrets::SecretStore for CredentialReads {
 #[tokio::test]
 async fn the_credential_is_read_once_until_another_process_replaces_it() {
     use std::sync::atomic::Ordering::SeqCst;
-    let clock = clock();
-    let sb = sandbox::start(SandboxOptions {
-        clock: clock.clone(),
-        ..SandboxOptions::default()
-    })
-    .await
-    .unwrap();
+    let (clock, sb) = sandbox_on_clock().await;
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(CredentialReads::default());
     let open = || {
@@ -401,15 +406,7 @@ async fn the_credential_is_read_once_until_another_process_replaces_it() {
         Service::new(config)
     };
     let (first, second) = (open(), open());
-    first
-        .sign_in(SignInParams {
-            server_url: sb.url(),
-            token: sb.bootstrap_token(),
-            project_id: None,
-            verify_ssl: None,
-        })
-        .await
-        .unwrap();
+    sign_in(&first, &sb).await;
     for _ in 0..5 {
         first.all_tokens().await.unwrap();
         second.all_tokens().await.unwrap();
