@@ -678,18 +678,6 @@ impl Service {
         map
     }
 
-    /// The credential kept for `server` was replaced (rotation): a new `credential_id`, and
-    /// this process's session made again from the keyring.
-    pub(crate) fn credential_replaced(&self, server: &str) -> Result<()> {
-        self.profiles.update(|profiles| {
-            if let Some(p) = profiles.servers.get_mut(server) {
-                p.credential_id = Some(profile::new_credential_id());
-            }
-        })?;
-        self.rt().sessions.remove(server);
-        Ok(())
-    }
-
     /// Forgets the last list: a token was made or deleted since.
     pub(crate) fn forget_rows(&self) {
         self.rt().last_rows = None;

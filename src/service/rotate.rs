@@ -96,22 +96,25 @@ pub fn candidate_files(service: &Service, editor: &EditorPaths) -> Vec<PathBuf> 
 impl Service {
     /// A free name for a token that takes the place of one named `old`: `<old>-<yyyymmdd>`
     /// against the last list (the server's own check still runs when it is generated).
+    /// Asked on every code-action request over a broken token: no copy of the list's names.
     pub fn replacement_name_for(&self, old: &str) -> String {
-        let taken: Vec<Option<String>> = self
-            .last_rows()
-            .map(|(_, rows)| rows.iter().map(|r| r.name.clone()).collect())
-            .unwrap_or_default();
+        let listed = self.last_rows().map(|(_, rows)| rows).unwrap_or_default();
+        self.replacement_name_among(old, &listed)
+    }
+
+    /// The same against `listed`, dated by this service's clock.
+    fn replacement_name_among(&self, old: &str, listed: &[TokenRow]) -> String {
         replacement_name(
             old,
             &self.clock().now().format("%Y%m%d").to_string(),
-            &taken,
+            |candidate| listed.iter().any(|r| r.name.as_deref() == Some(candidate)),
         )
     }
 }
 
 /// `<name>-<yyyymmdd>`, with `-2`, `-3`, ... when taken, within the length limit. The server
 /// takes any name but the web page's rule does not: other characters of `old` become `-`.
-fn replacement_name(old: &str, date: &str, taken: &[Option<String>]) -> String {
+fn replacement_name(old: &str, date: &str, taken: impl Fn(&str) -> bool) -> String {
     let old: String = old
         .chars()
         .map(|c| {
@@ -131,10 +134,7 @@ fn replacement_name(old: &str, date: &str, taken: &[Option<String>]) -> String {
         let keep = NAME_MAX_LEN.saturating_sub(suffix.len());
         let base: String = old.chars().take(keep).collect();
         let candidate = format!("{base}{suffix}");
-        if !taken
-            .iter()
-            .any(|t| t.as_deref() == Some(candidate.as_str()))
-        {
+        if !taken(&candidate) {
             return candidate;
         }
     }
@@ -249,14 +249,9 @@ impl Service {
                     Expiration::default()
                 }),
         };
-        let taken: Vec<Option<String>> = all.iter().map(|r| r.name.clone()).collect();
         let name = match options.name {
             Some(n) => n,
-            None => replacement_name(
-                &old_name,
-                &self.clock().now().format("%Y%m%d").to_string(),
-                &taken,
-            ),
+            None => self.replacement_name_among(&old_name, &all),
         };
 
         // 1. The replacement.
@@ -400,7 +395,9 @@ impl Service {
                 secrets_io::set(self.secrets(), credential_key.clone(), new_value.clone()).await?;
                 // Sessions elsewhere (the CLI, another editor) hold the old credential in
                 // memory: a new id sends them back to the keyring.
-                self.credential_replaced(&session.server)?;
+                self.update_profile(&session.server, |p| {
+                    p.credential_id = Some(super::profile::new_credential_id());
+                })?;
             }
             if let Err(e) = self.delete_token_unchecked(&session, uuid).await {
                 // A lost answer may hide a delete that happened: then there is no going back.
@@ -464,20 +461,19 @@ mod tests {
     #[test]
     fn replacement_names() {
         assert_eq!(
-            replacement_name("VSCode-Dev", "20261128", &[]),
+            replacement_name("VSCode-Dev", "20261128", |_| false),
             "VSCode-Dev-20261128"
         );
-        let taken = vec![Some("VSCode-Dev-20261128".to_string())];
         assert_eq!(
-            replacement_name("VSCode-Dev", "20261128", &taken),
+            replacement_name("VSCode-Dev", "20261128", |n| n == "VSCode-Dev-20261128"),
             "VSCode-Dev-20261128-2"
         );
         assert_eq!(
-            replacement_name("My token.v2", "20261128", &[]),
+            replacement_name("My token.v2", "20261128", |_| false),
             "My-token-v2-20261128"
         );
         let long = "x".repeat(768);
-        let n = replacement_name(&long, "20261128", &[]);
+        let n = replacement_name(&long, "20261128", |_| false);
         assert_eq!(n.len(), 768);
         assert!(tokens::validate_name(&n).is_ok());
     }
