@@ -146,11 +146,7 @@ impl Client {
         &self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<crate::tokens::TokenRow>, ApiError> {
-        let path = "api/v2/auth/token/";
-        let response = self.send(Method::GET, path, None).await?;
-        let response = check(response, &self.server()).await?;
-        let code = response.status().as_u16();
-        let bytes = read_body(response, LIST_BODY_LIMIT, &self.server()).await?;
+        let (bytes, code) = self.get_body("api/v2/auth/token/").await?;
         let records: Vec<super::types::TokenRecordRef<'_>> =
             parse_json(&bytes, &self.server(), code)?;
         Ok(records.iter().map(|r| r.row(now)).collect())
@@ -253,6 +249,12 @@ impl Client {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let (bytes, code) = self.get_body(path).await?;
+        parse_json(&bytes, &self.server(), code)
+    }
+
+    /// The body of a successful GET, within the limit for `path`, and its status.
+    async fn get_body(&self, path: &str) -> Result<(Vec<u8>, u16), ApiError> {
         let response = self.send(Method::GET, path, None).await?;
         let response = check(response, &self.server()).await?;
         let limit = if path == "api/v2/auth/token/" {
@@ -260,7 +262,8 @@ impl Client {
         } else {
             BODY_LIMIT
         };
-        read_json(response, &self.server(), limit).await
+        let code = response.status().as_u16();
+        Ok((read_body(response, limit, &self.server()).await?, code))
     }
 
     async fn send(
