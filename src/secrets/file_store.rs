@@ -123,15 +123,8 @@ impl SecretStore for FileStore {
                 (Err(_), _) => return vec![false; keys.len()],
             };
         }
-        let mut account = String::new();
         match &*names {
-            Some((_, set)) => keys
-                .iter()
-                .map(|k| {
-                    k.write_account(&mut account);
-                    set.contains(&account)
-                })
-                .collect(),
+            Some((_, set)) => SecretKey::held_in(keys, set),
             None => vec![false; keys.len()],
         }
     }

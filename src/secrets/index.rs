@@ -71,14 +71,7 @@ impl<S: SecretStore> SecretStore for Indexed<S> {
 
     fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
         if let Some(set) = self.read() {
-            let mut account = String::new();
-            return keys
-                .iter()
-                .map(|k| {
-                    k.write_account(&mut account);
-                    set.contains(&account)
-                })
-                .collect();
+            return SecretKey::held_in(keys, &set);
         }
         // No index yet (values stored by an older version): ask the store once per key, and
         // remember what it holds so that the next list is one read.

@@ -20,8 +20,20 @@ impl SecretKey {
         out
     }
 
-    /// `account` into a buffer the caller reuses: a list checks one per token.
-    pub fn write_account(&self, out: &mut String) {
+    /// Which of `keys` have their account in `accounts`: one buffer for all of them, since a
+    /// list checks one key per token.
+    pub fn held_in(keys: &[SecretKey], accounts: &std::collections::BTreeSet<String>) -> Vec<bool> {
+        let mut account = String::new();
+        keys.iter()
+            .map(|k| {
+                k.write_account(&mut account);
+                accounts.contains(&account)
+            })
+            .collect()
+    }
+
+    /// `account` into a buffer the caller reuses.
+    fn write_account(&self, out: &mut String) {
         out.clear();
         match self {
             SecretKey::Credential { server } => {
