@@ -66,9 +66,9 @@ impl<A: SecretStore, B: SecretStore> SecretStore for Fallback<A, B> {
         }
     }
 
-    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
-        let a = self.primary.known(keys);
-        let b = self.secondary.known(keys);
+    fn values_known(&self, server: &str, uuids: &[&str]) -> Vec<bool> {
+        let a = self.primary.values_known(server, uuids);
+        let b = self.secondary.values_known(server, uuids);
         a.into_iter().zip(b).map(|(x, y)| x || y).collect()
     }
 
@@ -138,7 +138,12 @@ mod tests {
         let s = Fallback::new(MemoryStore::default(), MemoryStore::default());
         s.secondary.set(&key(), &SecretString::new("old")).unwrap();
         assert_eq!(s.get(&key()).unwrap().unwrap().expose(), "old");
-        assert_eq!(s.known(&[key()]), [true]);
+        let value = SecretKey::TokenValue {
+            server: "https://h".into(),
+            uuid: "u".into(),
+        };
+        s.secondary.set(&value, &SecretString::new("v")).unwrap();
+        assert_eq!(s.values_known("https://h", &["u", "w"]), [true, false]);
         s.set(&key(), &SecretString::new("new")).unwrap();
         assert_eq!(s.secondary.get(&key()).unwrap(), None);
         assert_eq!(s.primary.get(&key()).unwrap().unwrap().expose(), "new");

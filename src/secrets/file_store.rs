@@ -111,7 +111,7 @@ impl SecretStore for FileStore {
     }
 
     /// One read of the file for any number of keys, and none while the file is unchanged.
-    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
+    fn values_known(&self, server: &str, uuids: &[&str]) -> Vec<bool> {
         let _guard = self.lock.lock().unwrap_or_else(|e| e.into_inner());
         let mut names = self.names.lock().unwrap_or_else(|e| e.into_inner());
         let stamp = FileStamp::of(&self.path);
@@ -120,12 +120,12 @@ impl SecretStore for FileStore {
             *names = match (self.load(), stamp) {
                 (Ok(map), Some(stamp)) => Some((stamp, map.into_keys().collect())),
                 (Ok(_), None) => None,
-                (Err(_), _) => return vec![false; keys.len()],
+                (Err(_), _) => return vec![false; uuids.len()],
             };
         }
         match &*names {
-            Some((_, set)) => SecretKey::held_in(keys, set),
-            None => vec![false; keys.len()],
+            Some((_, set)) => SecretKey::values_held_in(server, uuids, set),
+            None => vec![false; uuids.len()],
         }
     }
 
@@ -179,13 +179,12 @@ mod tests {
             server: "https://h".into(),
             uuid: n.into(),
         };
-        let keys = [key("a"), key("b")];
-        assert_eq!(store.known(&keys), [false, false]);
+        assert_eq!(store.values_known("https://h", &["a", "b"]), [false, false]);
         other.set(&key("a"), &SecretString::new("va")).unwrap();
-        assert_eq!(store.known(&keys), [true, false]);
+        assert_eq!(store.values_known("https://h", &["a", "b"]), [true, false]);
         other.set(&key("b"), &SecretString::new("vb")).unwrap();
         other.delete(&key("a")).unwrap();
-        assert_eq!(store.known(&keys), [false, true]);
+        assert_eq!(store.values_known("https://h", &["a", "b"]), [false, true]);
         // A file edited by hand, same length: a rename gives it a new inode.
         let text = std::fs::read_to_string(&path)
             .unwrap()
@@ -193,8 +192,8 @@ mod tests {
         let tmp = dir.path().join("edited");
         std::fs::write(&tmp, text).unwrap();
         std::fs::rename(&tmp, &path).unwrap();
-        assert_eq!(store.known(&keys), [true, false]);
+        assert_eq!(store.values_known("https://h", &["a", "b"]), [true, false]);
         std::fs::remove_file(&path).unwrap();
-        assert_eq!(store.known(&keys), [false, false]);
+        assert_eq!(store.values_known("https://h", &["a", "b"]), [false, false]);
     }
 }

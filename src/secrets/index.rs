@@ -69,18 +69,24 @@ impl<S: SecretStore> SecretStore for Indexed<S> {
         Ok(())
     }
 
-    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
+    fn values_known(&self, server: &str, uuids: &[&str]) -> Vec<bool> {
         if let Some(set) = self.read() {
-            return SecretKey::held_in(keys, &set);
+            return SecretKey::values_held_in(server, uuids, &set);
         }
         // No index yet (values stored by an older version): ask the store once per key, and
         // remember what it holds so that the next list is one read.
-        let found = self.inner.known(keys);
-        let held: Vec<String> = keys
+        let found = self.inner.values_known(server, uuids);
+        let held: Vec<String> = uuids
             .iter()
             .zip(&found)
             .filter(|(_, f)| **f)
-            .map(|(k, _)| k.account())
+            .map(|(uuid, _)| {
+                SecretKey::TokenValue {
+                    server: server.to_owned(),
+                    uuid: (*uuid).to_owned(),
+                }
+                .account()
+            })
             .collect();
         self.change(|set| set.extend(held));
         found
@@ -138,8 +144,9 @@ mod tests {
                 .unwrap();
         }
         store.delete(&key("u7")).unwrap();
-        let keys: Vec<SecretKey> = (0..1000).map(|i| key(&format!("u{i}"))).collect();
-        let known = store.known(&keys);
+        let uuids: Vec<String> = (0..1000).map(|i| format!("u{i}")).collect();
+        let uuids: Vec<&str> = uuids.iter().map(String::as_str).collect();
+        let known = store.values_known("https://h", &uuids);
         assert_eq!(known.iter().filter(|k| **k).count(), 49);
         assert!(!known[7] && known[8] && !known[50]);
         assert_eq!(store.inner.1.load(Ordering::SeqCst), 0, "no store read");
@@ -151,9 +158,15 @@ mod tests {
         let inner = Counting::default();
         inner.0.set(&key("old"), &SecretString::new("v")).unwrap();
         let store = Indexed::new(inner, dir.path().join("index.json"));
-        assert_eq!(store.known(&[key("old"), key("none")]), [true, false]);
+        assert_eq!(
+            store.values_known("https://h", &["old", "none"]),
+            [true, false]
+        );
         assert_eq!(store.inner.1.load(Ordering::SeqCst), 2);
-        assert_eq!(store.known(&[key("old"), key("none")]), [true, false]);
+        assert_eq!(
+            store.values_known("https://h", &["old", "none"]),
+            [true, false]
+        );
         assert_eq!(store.inner.1.load(Ordering::SeqCst), 2);
     }
 }

@@ -15,40 +15,36 @@ pub enum SecretKey {
 impl SecretKey {
     /// The keyring entry's account name.
     pub fn account(&self) -> String {
-        let mut out = String::new();
-        self.write_account(&mut out);
-        out
-    }
-
-    /// Which of `keys` have their account in `accounts`: one buffer for all of them, since a
-    /// list checks one key per token.
-    pub fn held_in(keys: &[SecretKey], accounts: &std::collections::BTreeSet<String>) -> Vec<bool> {
-        let mut account = String::new();
-        keys.iter()
-            .map(|k| {
-                k.write_account(&mut account);
-                accounts.contains(&account)
-            })
-            .collect()
-    }
-
-    /// `account` into a buffer the caller reuses.
-    fn write_account(&self, out: &mut String) {
-        out.clear();
         match self {
-            SecretKey::Credential { server } => {
-                out.push_str("credential@");
-                out.push_str(server);
-            }
-            SecretKey::TokenValue { server, uuid } => {
-                out.push_str("token:");
-                out.push_str(uuid);
-                out.push('@');
-                out.push_str(server);
-            }
+            SecretKey::Credential { server } => format!("credential@{server}"),
+            SecretKey::TokenValue { server, uuid } => format!("{VALUE_PREFIX}{uuid}@{server}"),
         }
     }
+
+    /// Which of the values of tokens `uuids` on `server` have their account in `accounts`.
+    /// The uuids held for `server` are picked out of `accounts` once, and each token is then
+    /// one lookup with no key or account made: a list checks one per token.
+    pub fn values_held_in(
+        server: &str,
+        uuids: &[&str],
+        accounts: &std::collections::BTreeSet<String>,
+    ) -> Vec<bool> {
+        use std::ops::Bound;
+        let held: std::collections::HashSet<&str> = accounts
+            .range::<str, _>((Bound::Included(VALUE_PREFIX), Bound::Unbounded))
+            .take_while(|a| a.starts_with(VALUE_PREFIX))
+            .filter_map(|a| {
+                a.strip_prefix(VALUE_PREFIX)?
+                    .strip_suffix(server)?
+                    .strip_suffix('@')
+            })
+            .collect();
+        uuids.iter().map(|uuid| held.contains(uuid)).collect()
+    }
 }
+
+/// How the account of a token's value begins: `token:<uuid>@<server>`.
+const VALUE_PREFIX: &str = "token:";
 
 /// A place for secrets. Implementations block (a keyring may prompt to unlock); async callers
 /// go through `spawn_blocking`.
@@ -57,11 +53,18 @@ pub trait SecretStore: Send + Sync + 'static {
     fn set(&self, key: &SecretKey, value: &SecretString) -> Result<()>;
     /// Deleting what is not there is not an error.
     fn delete(&self, key: &SecretKey) -> Result<()>;
-    /// Which of `keys` have a stored value, in as few reads as the store allows; a store that
-    /// cannot be read counts as holding none.
-    fn known(&self, keys: &[SecretKey]) -> Vec<bool> {
-        keys.iter()
-            .map(|k| matches!(self.get(k), Ok(Some(_))))
+    /// Which of the values of tokens `uuids` on `server` are stored, in as few reads as the
+    /// store allows; a store that cannot be read counts as holding none.
+    fn values_known(&self, server: &str, uuids: &[&str]) -> Vec<bool> {
+        uuids
+            .iter()
+            .map(|uuid| {
+                let key = SecretKey::TokenValue {
+                    server: server.to_owned(),
+                    uuid: (*uuid).to_owned(),
+                };
+                matches!(self.get(&key), Ok(Some(_)))
+            })
             .collect()
     }
     /// Said in every status output when the store is not the OS keyring.
@@ -129,4 +132,47 @@ fn no_keyring() -> crate::error::Error {
         crate::error::ErrorKind::KeyringUnavailable,
         "This platform has no OS keyring this tool can use: pass --insecure-file-store to keep secrets in a private file.",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only a value of that uuid on that very server counts: not the credential, not another
+    /// server whose URL ends or begins the same way.
+    #[test]
+    fn values_are_held_per_server_and_uuid() {
+        let key = |server: &str, uuid: &str| {
+            SecretKey::TokenValue {
+                server: server.into(),
+                uuid: uuid.into(),
+            }
+            .account()
+        };
+        let accounts: std::collections::BTreeSet<String> = [
+            key("https://h", "a"),
+            key("https://xh", "b"),
+            key("https://h2", "c"),
+            key("https://h", "d@https://x"),
+            SecretKey::Credential {
+                server: "https://h".into(),
+            }
+            .account(),
+            "credential@token:e@https://h".into(),
+            "zzz".into(),
+        ]
+        .into();
+        assert_eq!(
+            SecretKey::values_held_in(
+                "https://h",
+                &["a", "b", "c", "d@https://x", "d", "e", ""],
+                &accounts
+            ),
+            [true, false, false, true, false, false, false]
+        );
+        assert_eq!(
+            SecretKey::values_held_in("https://xh", &["a", "b"], &accounts),
+            [false, true]
+        );
+    }
 }

@@ -642,13 +642,15 @@ impl Service {
     /// The same, shared with the last list kept for the documents rather than copied.
     async fn all_rows(&self) -> Result<Arc<Vec<TokenRow>>> {
         let session = self.session().await?;
-        let mut rows = session.client.list_token_rows(self.clock.now()).await?;
-        let keys: Vec<SecretKey> = rows.iter().map(|r| value_key(&session, &r.uuid)).collect();
-        let known = secrets_io::known(&self.secrets, keys).await;
-        for (r, k) in rows.iter_mut().zip(known) {
-            r.value_known = k;
+        let mut rows = Arc::new(session.client.list_token_rows(self.clock.now()).await?);
+        let known =
+            secrets_io::values_known(&self.secrets, session.server.clone(), rows.clone()).await;
+        // The blocking call has dropped its share unless it timed out, and then it knew none.
+        if known.contains(&true) {
+            for (r, k) in Arc::make_mut(&mut rows).iter_mut().zip(known) {
+                r.value_known = k;
+            }
         }
-        let rows = Arc::new(rows);
         let old = self.rt().last_rows.replace((session.url(), rows.clone()));
         // The list before, 10,000 rows perhaps: freed off the answer's path.
         if let Some(old) = old {

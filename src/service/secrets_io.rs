@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
+use crate::tokens::TokenRow;
 
 pub const KEYRING_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -39,10 +40,18 @@ pub async fn delete(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<()> 
     run(store, move |s| s.delete(&key)).await
 }
 
-/// Which of `keys` have a stored value; a keyring that cannot be read counts as "not known".
-pub async fn known(store: &Arc<dyn SecretStore>, keys: Vec<SecretKey>) -> Vec<bool> {
-    let n = keys.len();
-    run(store, move |s| Ok(s.known(&keys)))
-        .await
-        .unwrap_or_else(|_| vec![false; n])
+/// Which of `rows`' values on `server` are stored; a keyring that cannot be read counts as
+/// "not known". The rows are shared with the blocking call, not copied into keys.
+pub async fn values_known(
+    store: &Arc<dyn SecretStore>,
+    server: String,
+    rows: Arc<Vec<TokenRow>>,
+) -> Vec<bool> {
+    let n = rows.len();
+    run(store, move |s| {
+        let uuids: Vec<&str> = rows.iter().map(|r| r.uuid.as_str()).collect();
+        Ok(s.values_known(&server, &uuids))
+    })
+    .await
+    .unwrap_or_else(|_| vec![false; n])
 }
