@@ -147,9 +147,7 @@ impl Client {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<crate::tokens::TokenRow>, ApiError> {
         let (bytes, code) = self.get_body("api/v2/auth/token/").await?;
-        let records: Vec<super::types::TokenRecordRef<'_>> =
-            parse_json(&bytes, &self.server(), code)?;
-        Ok(records.iter().map(|r| r.row(now)).collect())
+        super::list::rows(&bytes, now).map_err(|e| not_a_response(&e, &self.server(), code))
     }
 
     pub async fn get_token(&self, uuid: &str) -> Result<TokenRecord, ApiError> {
@@ -566,23 +564,25 @@ fn parse_json<'a, T: serde::Deserialize<'a>>(
     server: &str,
     code: u16,
 ) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        // The message names where the shape broke, never the body or serde's quote of it:
-        // the body may hold a token value.
-        let what = match e.classify() {
-            serde_json::error::Category::Data => "not of the expected shape",
-            _ => "not JSON",
-        };
-        ApiError::new(
-            ApiErrorKind::Server,
-            format!(
-                "The server at {server} answered with something that is not an ELITEA response ({what}, at line {} column {}); check the server URL.",
-                e.line(),
-                e.column()
-            ),
-        )
-        .with_status(code)
-    })
+    serde_json::from_slice(bytes).map_err(|e| not_a_response(&e, server, code))
+}
+
+/// The message names where the shape broke, never the body or serde's quote of it: the body
+/// may hold a token value.
+fn not_a_response(e: &serde_json::Error, server: &str, code: u16) -> ApiError {
+    let what = match e.classify() {
+        serde_json::error::Category::Data => "not of the expected shape",
+        _ => "not JSON",
+    };
+    ApiError::new(
+        ApiErrorKind::Server,
+        format!(
+            "The server at {server} answered with something that is not an ELITEA response ({what}, at line {} column {}); check the server URL.",
+            e.line(),
+            e.column()
+        ),
+    )
+    .with_status(code)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod client;
 mod error;
+mod list;
 mod types;
 
 pub use client::{Client, ClientConfig, normalize_server_url, plain_http_warning};

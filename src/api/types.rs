@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -9,7 +11,7 @@ use crate::secrets::SecretString;
 pub struct TokenRecord {
     pub id: i64,
     pub uuid: String,
-    #[serde(default, deserialize_with = "lenient_name")]
+    #[serde(default, deserialize_with = "lenient_owned_name")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "expires")]
     pub expires: Option<DateTime<Utc>>,
@@ -23,20 +25,21 @@ pub struct TokenRecord {
 #[derive(Debug, Deserialize)]
 pub struct TokenRecordRef<'a> {
     #[serde(borrow)]
-    pub uuid: std::borrow::Cow<'a, str>,
-    #[serde(default, deserialize_with = "lenient_name")]
-    pub name: Option<String>,
+    pub uuid: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "lenient_name")]
+    pub name: Option<Cow<'a, str>>,
     #[serde(default, deserialize_with = "expires")]
     pub expires: Option<DateTime<Utc>>,
     #[serde(borrow)]
-    pub token: std::borrow::Cow<'a, str>,
+    pub token: Cow<'a, str>,
 }
 
 impl TokenRecordRef<'_> {
-    pub fn row(&self, now: chrono::DateTime<chrono::Utc>) -> crate::tokens::TokenRow {
+    /// Consumed, so that a string the answer had to unescape moves into the row uncopied.
+    pub fn row(self, now: chrono::DateTime<chrono::Utc>) -> crate::tokens::TokenRow {
         crate::tokens::TokenRow {
-            uuid: self.uuid.clone().into_owned(),
-            name: self.name.clone(),
+            uuid: self.uuid.into_owned(),
+            name: self.name.map(Cow::into_owned),
             masked: crate::tokens::mask(&self.token),
             expires: self.expires,
             status: crate::tokens::expiry_status(self.expires, now),
@@ -73,13 +76,85 @@ fn expires<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::
     d.deserialize_option(Expires)
 }
 
-/// The server stores whatever name it is given; a number comes back as a number.
-fn lenient_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s),
-        other => Some(other.to_string()),
-    })
+/// The server stores whatever name it is given; a number comes back as a number. A string
+/// without escapes is borrowed from the answer (every row of a list has a name).
+fn lenient_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Cow<'de, str>>, D::Error> {
+    struct Name;
+    impl<'de> serde::de::Visitor<'de> for Name {
+        type Value = Option<Cow<'de, str>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a name")
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Borrowed(v)))
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_owned())))
+        }
+        fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v)))
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+            // As serde_json writes a number it read (`1.5`, `1e300`).
+            Ok(Some(Cow::Owned(serde_json::Value::from(v).to_string())))
+        }
+        // An object or a list for a name: written back as the JSON it was.
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            let v =
+                serde_json::Value::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            let v =
+                serde_json::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+            Ok(Some(Cow::Owned(v.to_string())))
+        }
+    }
+    d.deserialize_any(Name)
+}
+
+fn lenient_owned_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(lenient_name(d)?.map(Cow::into_owned))
+}
+
+/// A list read straight into rows at a time: each record becomes a row as it is read, so no
+/// second vector of 10,000 records is built. `capacity` is a guess from the answer's size.
+pub struct RowsAt {
+    pub now: DateTime<Utc>,
+    pub capacity: usize,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowsAt {
+    type Value = Vec<crate::tokens::TokenRow>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RowsAt {
+    type Value = Vec<crate::tokens::TokenRow>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of tokens")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut rows = Vec::with_capacity(self.capacity);
+        while let Some(record) = seq.next_element::<TokenRecordRef<'de>>()? {
+            rows.push(record.row(self.now));
+        }
+        Ok(rows)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,10 +210,10 @@ impl TokenRecord {
         value_known: bool,
     ) -> crate::tokens::TokenRow {
         let listed = TokenRecordRef {
-            uuid: std::borrow::Cow::Borrowed(&self.uuid),
-            name: self.name.clone(),
+            uuid: Cow::Borrowed(&self.uuid),
+            name: self.name.as_deref().map(Cow::Borrowed),
             expires: self.expires,
-            token: std::borrow::Cow::Borrowed(self.token.expose()),
+            token: Cow::Borrowed(self.token.expose()),
         };
         crate::tokens::TokenRow {
             value_known,
@@ -152,29 +227,52 @@ mod list_tests {
     use super::*;
     use chrono::TimeZone;
 
-    /// The borrowed read of a list agrees with the owned one: null, missing, escaped and bad
-    /// expiry dates, a numeric name, and the masked value.
+    /// The borrowed read of a list, straight into rows, agrees with the owned one: null,
+    /// missing, escaped and bad expiry dates, names that are numbers, booleans, escaped,
+    /// objects or missing, and the masked value.
     #[test]
     fn borrowed_records_read_as_owned_ones() {
         let body = br#"[
             {"id": 1, "uuid": "u-1", "name": "a", "token": "...abcdefg", "expires": null},
             {"id": 2, "uuid": "u-2", "name": 42, "token": "...hijklmn"},
             {"id": 3, "uuid": "u-\u0033", "name": null, "token": "...opqrstu",
-             "expires": "Tue,\u002001 Dec 2026 07:14:14 GMT"}
+             "expires": "Tue,\u002001 Dec 2026 07:14:14 GMT"},
+            {"id": 4, "uuid": "u-4", "name": "tab\there", "token": "...vwxyzab"},
+            {"id": 5, "uuid": "u-5", "name": {"b": [1, 2.5, true]}, "token": "...cdefghi"},
+            {"id": 6, "uuid": "u-6", "name": -7, "token": "...jklmnop"},
+            {"id": 7, "uuid": "u-7", "name": false, "token": "...qrstuvw"},
+            {"id": 8, "uuid": "u-8", "token": "...xyzabcd"}
         ]"#;
-        let refs: Vec<TokenRecordRef<'_>> = serde_json::from_slice(body).unwrap();
         let owned: Vec<TokenRecord> = serde_json::from_slice(body).unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).unwrap();
-        for (r, o) in refs.iter().zip(&owned) {
-            assert_eq!(r.row(now), o.row(now, false));
-        }
-        assert_eq!(refs[1].name.as_deref(), Some("42"));
-        assert_eq!(refs[2].uuid, "u-3");
+        let seed = RowsAt { now, capacity: 0 };
+        let rows = serde::de::DeserializeSeed::deserialize(
+            seed,
+            &mut serde_json::Deserializer::from_slice(body),
+        )
+        .unwrap();
+        let expected: Vec<_> = owned.iter().map(|o| o.row(now, false)).collect();
+        assert_eq!(rows, expected);
+        let names: Vec<_> = rows.iter().map(|r| r.name.as_deref()).collect();
         assert_eq!(
-            refs[2].expires,
+            names,
+            [
+                Some("a"),
+                Some("42"),
+                None,
+                Some("tab\there"),
+                Some(r#"{"b":[1,2.5,true]}"#),
+                Some("-7"),
+                Some("false"),
+                None
+            ]
+        );
+        assert_eq!(rows[2].uuid, "u-3");
+        assert_eq!(
+            rows[2].expires,
             Some(Utc.with_ymd_and_hms(2026, 12, 1, 7, 14, 14).unwrap())
         );
-        assert_eq!(refs[0].row(now).masked, "...defg");
+        assert_eq!(rows[0].masked, "...defg");
         let bad = br#"[{"id": 1, "uuid": "u", "token": "...x", "expires": "soon"}]"#;
         let e = serde_json::from_slice::<Vec<TokenRecordRef<'_>>>(bad).unwrap_err();
         assert!(
