@@ -19,10 +19,11 @@ const RECORD_BYTES: usize = 128;
 
 /// The rows of a list answer at `now`, or serde's error for it (the same as one thread's).
 pub(crate) fn rows(body: &[u8], now: DateTime<Utc>) -> Result<Vec<TokenRow>, serde_json::Error> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let runs = if body.len() < SPLIT_FROM {
         1
     } else {
+        // Asked only here: on Linux it reads the cgroup's CPU quota, a few files.
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
         cores.min(body.len() / RUN_BYTES).min(MAX_RUNS)
     };
     if runs > 1
