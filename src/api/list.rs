@@ -89,12 +89,20 @@ fn rows_in_runs(body: &[u8], cuts: &[usize], now: DateTime<Utc>) -> Option<Vec<T
     };
     let (runs, read_run) = (&runs, &read_run);
     std::thread::scope(|scope| {
+        // A thread the OS refuses (a process limit) is no error: that run is read here.
         let others: Vec<_> = (1..runs.len())
-            .map(|i| scope.spawn(move || read_run(i, runs[i].len())))
+            .map(|i| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || read_run(i, runs[i].len()))
+                    .map_err(|_| i)
+            })
             .collect();
         let mut rows = read_run(0, body.len());
         for other in others {
-            let part = other.join().ok().flatten();
+            let part = match other {
+                Ok(thread) => thread.join().ok().flatten(),
+                Err(i) => read_run(i, runs[i].len()),
+            };
             rows = rows.zip(part).map(|(mut rows, part)| {
                 rows.extend(part);
                 rows
