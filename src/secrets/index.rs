@@ -80,13 +80,7 @@ impl<S: SecretStore> SecretStore for Indexed<S> {
             .iter()
             .zip(&found)
             .filter(|(_, f)| **f)
-            .map(|(uuid, _)| {
-                SecretKey::TokenValue {
-                    server: server.to_owned(),
-                    uuid: (*uuid).to_owned(),
-                }
-                .account()
-            })
+            .map(|(uuid, _)| SecretKey::value(server, uuid).account())
             .collect();
         self.change(|set| set.extend(held));
         found

@@ -13,6 +13,14 @@ pub enum SecretKey {
 }
 
 impl SecretKey {
+    /// The key of the value of token `uuid` on `server`.
+    pub fn value(server: &str, uuid: &str) -> SecretKey {
+        SecretKey::TokenValue {
+            server: server.to_owned(),
+            uuid: uuid.to_owned(),
+        }
+    }
+
     /// The keyring entry's account name.
     pub fn account(&self) -> String {
         match self {
@@ -58,13 +66,7 @@ pub trait SecretStore: Send + Sync + 'static {
     fn values_known(&self, server: &str, uuids: &[&str]) -> Vec<bool> {
         uuids
             .iter()
-            .map(|uuid| {
-                let key = SecretKey::TokenValue {
-                    server: server.to_owned(),
-                    uuid: (*uuid).to_owned(),
-                };
-                matches!(self.get(&key), Ok(Some(_)))
-            })
+            .map(|uuid| matches!(self.get(&SecretKey::value(server, uuid)), Ok(Some(_))))
             .collect()
     }
     /// Said in every status output when the store is not the OS keyring.

@@ -897,8 +897,5 @@ fn fill_in_user(
 }
 
 fn value_key(session: &Session, uuid: &str) -> SecretKey {
-    SecretKey::TokenValue {
-        server: session.server.clone(),
-        uuid: uuid.to_string(),
-    }
+    SecretKey::value(&session.server, uuid)
 }
