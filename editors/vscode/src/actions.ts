@@ -1,6 +1,7 @@
-// The actions of the server's expiry warnings (`window/showMessageRequest`). Each item carries
-// `{title, action: "rotate" | "showTokens" | "snooze", uuid}`. The chosen item always goes back
-// to the server as the answer (it rotates on "rotate" and snoozes on "snooze"); the shim
+// The actions of the server's warnings (`window/showMessageRequest`). Each item carries
+// `{title, action: "rotate" | "replace" | "showTokens" | "snooze", uuid}`. The chosen item always
+// goes back to the server as the answer, as it came (it rotates on "rotate", replaces a revoked
+// token on "replace", snoozes on "snooze", and does what a later server adds); the shim
 // carries out "showTokens" itself. Dispatch is on `action` and `uuid` only, never on a title or
 // the message text. Also the arguments of the server's "Replace with a new token…" quick fix.
 // No `vscode` import.
@@ -20,6 +21,15 @@ export function localActionFor(item: ActionItem | undefined): { action: "showTok
     return undefined;
   }
   return typeof item.uuid === "string" && item.uuid.length > 0 ? { action: "showTokens", uuid: item.uuid } : { action: "showTokens" };
+}
+
+/**
+ * The answer to a `window/showMessageRequest`: the chosen item itself, every field as the server
+ * sent it (an action the shim does not know is the server's to carry out, never dropped), or
+ * `null` when dismissed; and what the shim does after answering.
+ */
+export function answerFor(chosen: ActionItem | undefined): { answer: ActionItem | null; local: ReturnType<typeof localActionFor> } {
+  return { answer: chosen ?? null, local: localActionFor(chosen) };
 }
 
 /** The server's "Replace with a new token…" quick fix: a proposed name and where the value goes. */

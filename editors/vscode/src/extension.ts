@@ -12,6 +12,7 @@ import { Server } from "./server";
 import { StatusBar } from "./statusBar";
 import { TokensPage } from "./tokensPage";
 import { signIn, signOut, selectModel, showStatus } from "./ui/account";
+import { migrateSettings } from "./ui/migrate";
 import { type Ctx } from "./ui/common";
 import { deleteToken } from "./ui/delete";
 import { generateToken } from "./ui/generate";
@@ -147,6 +148,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.selectModel", () => selectModel(ctx));
   register("elitea.showStatus", () => showStatus(ctx, onStatus));
   register("elitea.showLogs", () => output.show());
+  // From the palette, and from the server's settingsLegacy quick fix (its `{path}`).
+  register("elitea.migrateSettings", (a) => migrateSettings(ctx, a));
   register("elitea.preview.copy", (u) => previewCopy(u instanceof vscode.Uri ? u : undefined));
   register("elitea.preview.saveAs", (u) => previewSaveAs(u instanceof vscode.Uri ? u : undefined));
   register("elitea.preview.apply", (u) => previewApply(ctx, u instanceof vscode.Uri ? u : undefined));

@@ -105,6 +105,19 @@ export function buildOptions(
   };
 }
 
+/**
+ * The schema the extension asks for: the setting when it names one, else `current` (today's
+ * web UI, the server's default too).
+ */
+export function settingsSchemaOf(setting: string | undefined): SettingsSchema {
+  return setting === "legacy" ? "legacy" : "current";
+}
+
+/** The JetBrains file a schema writes, for the pickers' descriptions. */
+export function jetbrainsFile(schema: SettingsSchema): string {
+  return schema === "legacy" ? ".idea/alita.xml" : ".idea/elitea.xml";
+}
+
 /** Settings whose change needs a new server process (the rest are sent to the running one). */
 export const RESTART_SETTINGS = ["elitea.server.path", "elitea.logLevel", "elitea.secrets.store"] as const;
 

@@ -15,6 +15,7 @@ export const Commands = {
   previewSettings: "elitea.previewSettings",
   applySettings: "elitea.applySettings",
   rotateToken: "elitea.rotateToken",
+  migrateSettings: "elitea.migrateSettings",
 } as const;
 
 export type ServerCommand = (typeof Commands)[keyof typeof Commands];
@@ -144,6 +145,8 @@ export interface StatusResult {
   verifySsl?: boolean | null;
   secretsStore: string;
   warnings: string[];
+  /** Why the credential cannot be read (no usable secret store) and what to do; also in `warnings`. */
+  credentialNote?: string | null;
 }
 
 export interface ListQuery {
@@ -242,6 +245,10 @@ export interface ApplySettingsParams {
   withoutToken?: boolean;
   allowTrackedFile?: boolean;
   includeTokenInXml?: boolean;
+  /** Write an expired token anyway: the user insisted. */
+  allowExpired?: boolean;
+  /** Replace an expired token first (same lifetime, written where the old one was), then apply the new one. */
+  replaceExpired?: boolean;
 }
 
 export interface ApplyResult {
@@ -249,6 +256,24 @@ export interface ApplyResult {
   changedKeys: string[];
   backupPath?: string | null;
   tokenIncluded: boolean;
+  /** The new token written instead of the expired one (`replaceExpired`). */
+  replacedBy?: TokenRow | null;
+}
+
+/** `elitea.migrateSettings`: legacy `alitacode.*` keys / `.idea/alita.xml` to today's. */
+export interface MigrateSettingsParams {
+  path: string;
+  dryRun?: boolean;
+  writeProtected?: boolean;
+}
+
+export type FileChange = "edited" | "created" | "deleted";
+
+export interface MigrateSettingsResult {
+  dryRun: boolean;
+  files: { path: string; change: FileChange }[];
+  /** `to: null`: the legacy key was dropped, today's key already held a value. */
+  moves: { from: string; to: string | null }[];
 }
 
 export interface RotateTokenParams {
@@ -296,7 +321,7 @@ export const SECRET_STORAGE = {
 } as const;
 
 /** What an expiry warning's button asks for; the server names it, the shim never reads titles. */
-export type WarningAction = "rotate" | "showTokens" | "snooze";
+export type WarningAction = "rotate" | "replace" | "showTokens" | "snooze";
 
 /** One expiration measure the server accepts, with its limits (`initialize` rules). */
 export interface MeasureRule {
@@ -308,7 +333,15 @@ export interface MeasureRule {
 
 /** `initialize`'s `capabilities.experimental.elitea.rules`: the only copy of the rules the shim uses. */
 export interface Rules {
-  name: { pattern: string; maxLength: number; hint: string };
+  name: {
+    pattern: string;
+    maxLength: number;
+    hint: string;
+    /** Names ELITEA keeps for itself (whole name, case-sensitive); absent from older servers. */
+    reservedNames?: string[];
+    /** Why a reserved name is refused, in the server's words. */
+    reservedHint?: string;
+  };
   expiration: { default: Expiration; measures: MeasureRule[] };
   pageSizes: number[];
   defaultPageSize: number;
@@ -328,6 +361,7 @@ export interface CommandMap {
   "elitea.previewSettings": [PreviewSettingsParams, PreviewResult];
   "elitea.applySettings": [ApplySettingsParams, ApplyResult];
   "elitea.rotateToken": [RotateTokenParams, RotateResult];
+  "elitea.migrateSettings": [MigrateSettingsParams, MigrateSettingsResult];
 }
 
 /** A failed command: the server's sentence and its `data.kind`. */

@@ -19,7 +19,20 @@ export function rulesFrom(initializeResult: unknown): Rules | undefined {
     Array.isArray(r.pageSizes) &&
     r.pageSizes.length > 0 &&
     typeof r.defaultPageSize === "number";
-  return ok ? (r as Rules) : undefined;
+  if (!ok) {
+    return undefined;
+  }
+  // The reserved names are read only as the protocol gives them (a list of strings and a
+  // sentence); anything else is left to the server's own refusal.
+  const name = { ...r.name } as Rules["name"];
+  const reserved = name.reservedNames as unknown;
+  if (!Array.isArray(reserved) || !reserved.every((n) => typeof n === "string")) {
+    delete name.reservedNames;
+  }
+  if (typeof name.reservedHint !== "string") {
+    delete name.reservedHint;
+  }
+  return { ...(r as Rules), name };
 }
 
 /**
@@ -38,6 +51,11 @@ export function validateName(name: string, rules: Rules | undefined): string | u
   }
   if (!new RegExp(rules.name.pattern).test(name)) {
     return rules.name.hint;
+  }
+  // ELITEA's own names (the server's list, a whole and case-sensitive match, as auth_core's):
+  // the server's sentence, or one naming the name when a server sends the list without it.
+  if (rules.name.reservedNames?.includes(name)) {
+    return rules.name.reservedHint ?? `'${name}' is reserved by ELITEA: choose another name.`;
   }
   return undefined;
 }

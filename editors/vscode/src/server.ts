@@ -25,7 +25,7 @@ import {
   TransportKind,
 } from "vscode-languageclient/node";
 
-import { type ActionItem, localActionFor } from "./actions";
+import { type ActionItem, answerFor } from "./actions";
 import { findServerBinary, notFoundMessage } from "./binary";
 import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, parseServerLogLine, RESTART_SETTINGS, serverArgs, userSettingsPath, type EliteaSettings } from "./options";
 import { rulesFrom } from "./rules";
@@ -341,7 +341,7 @@ export class Server implements vscode.Disposable {
 
   /**
    * The server's questions (expiry warnings with "Rotate now", "Show tokens", "Remind me
-   * tomorrow"; "Delete the old token?"). The answer always goes back to the server; an action
+   * tomorrow"; a revoked token's "Replace with a new token…"; "Delete the old token?"). The answer always goes back to the server; an action
    * that is the shim's own to do runs after answering.
    */
   private async showMessageRequest(params: ShowMessageRequestParams): Promise<MessageActionItem | null> {
@@ -353,11 +353,11 @@ export class Server implements vscode.Disposable {
           ? vscode.window.showWarningMessage
           : vscode.window.showInformationMessage;
     const chosen = await show<ActionItem>(params.message, ...actions);
-    const local = localActionFor(chosen);
+    const { answer, local } = answerFor(chosen);
     if (local) {
       setTimeout(() => this.actionEmitter.fire(local), 0);
     }
-    return (chosen ?? null) as MessageActionItem | null;
+    return answer as MessageActionItem | null;
   }
 
   /** Sends the `elitea` section as the server names its options. */

@@ -6,22 +6,32 @@ import * as path from "node:path";
 
 import * as vscode from "vscode";
 
+import { applyQuestion } from "../applyAnswers";
 import { displayName, placeOf, tildePath } from "../format";
-import { type ApplySettingsParams, type Ide, type PreviewResult, type TokenRow, toServerError } from "../protocol";
+import { jetbrainsFile, settingsSchemaOf } from "../options";
+import { type ApplySettingsParams, type Ide, type PreviewResult, type SettingsSchema, type TokenRow, toServerError } from "../protocol";
 import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
+
+/** The schema the server writes with, as elitea.settingsSchema says (default current). */
+function schemaSetting(): SettingsSchema {
+  return settingsSchemaOf(vscode.workspace.getConfiguration("elitea").get<string>("settingsSchema"));
+}
 
 function folders(): vscode.WorkspaceFolder[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file");
 }
 
 /**
- * Writes the settings for `row`, answering the server's refusals: a token whose value is not
- * kept here can be written without the token; a file git would share needs a confirmation.
+ * Writes the settings for `row`, answering the server's refusals (src/applyAnswers.ts decides
+ * on the error's kind and reason): a token whose value is not kept here can be written without
+ * the token; a file git would share needs a confirmation; an expired token is replaced by a
+ * new one, or written anyway.
  */
 export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySettingsParams): Promise<boolean> {
   // The schema (legacy or current) is the server's to choose, from elitea.settingsSchema.
   let p: ApplySettingsParams = { ...params };
-  for (let attempt = 0; attempt < 3; attempt++) {
+  // Each question adds one flag that is never offered again: a bounded exchange.
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const r = await ctx.server.execute("elitea.applySettings", p);
       // One toast: where, in the user's words, and a button to the file instead of paths.
@@ -33,44 +43,35 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
       const keys = r.changedKeys.length;
       const withToken = r.tokenIncluded ? "" : " (without the token)";
       const backup = r.backupPath ? " The previous file was backed up." : "";
-      const text =
-        keys === 0
+      const text = r.replacedBy
+        ? `'${displayName(row)}' had expired: ELITEA settings for its replacement '${displayName(r.replacedBy)}' (${r.replacedBy.masked}, expires: ${r.replacedBy.status.label}) written to ${where}.${backup}`
+        : keys === 0
           ? `Your ${where} already hold the ELITEA settings for '${displayName(row)}'.`
           : `ELITEA settings for '${displayName(row)}'${withToken} written to ${where}.${backup}`;
+      ctx.refreshStatus();
       const choice = await vscode.window.showInformationMessage(text, "Open File");
       if (choice === "Open File") {
         const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(r.path));
         await vscode.window.showTextDocument(doc);
       }
-      ctx.refreshStatus();
       return true;
     } catch (e) {
       const err = toServerError(e);
-      if (err.kind === "notFound" && !p.withoutToken && err.reason === "valueNotKnown") {
-        const c = await vscode.window.showWarningMessage(
-          err.message,
-          { modal: true },
-          "Apply Without Token",
-          "Rotate Token",
-        );
-        if (c === "Apply Without Token") {
-          p = { ...p, withoutToken: true };
-          continue;
-        }
-        if (c === "Rotate Token") {
-          void vscode.commands.executeCommand("elitea.rotateToken", row);
-        }
+      const question = applyQuestion(err, p);
+      if (!question) {
+        reportError(err);
         return false;
       }
-      if (err.kind === "conflict" && !p.allowTrackedFile) {
-        const c = await vscode.window.showWarningMessage(err.message, { modal: true }, "Write Anyway");
-        if (c === "Write Anyway") {
-          p = { ...p, allowTrackedFile: true };
-          continue;
-        }
-        return false;
+      const titles = question.choices.map((c) => c.title);
+      const picked = await vscode.window.showWarningMessage(err.message, { modal: true }, ...titles);
+      const choice = question.choices.find((c) => c.title === picked);
+      if (choice?.resend) {
+        p = { ...p, ...choice.resend };
+        continue;
       }
-      reportError(err);
+      if (choice?.command) {
+        void vscode.commands.executeCommand(choice.command, row);
+      }
       return false;
     }
   }
@@ -122,7 +123,7 @@ export async function applyToVscode(ctx: Ctx, row: TokenRow, target?: "user" | "
   });
 }
 
-/** Save for JetBrains: `.idea/alita.xml` (or `elitea.xml`) in a project folder. */
+/** Save for JetBrains: `.idea/elitea.xml` (or, legacy schema, `alita.xml`) in a project folder. */
 export async function saveForJetBrains(ctx: Ctx, row: TokenRow): Promise<boolean> {
   type Item = vscode.QuickPickItem & { folder?: string };
   const items: Item[] = folders().map((f) => ({
@@ -167,7 +168,7 @@ export async function applySettingsCommand(ctx: Ctx, row?: TokenRow): Promise<vo
   const c = await vscode.window.showQuickPick(
     [
       { label: "$(vscode) VSCode", description: "settings.json: user or workspace", ide: "vscode" as Ide },
-      { label: "$(symbol-class) JetBrains", description: ".idea/alita.xml in a project", ide: "jetbrains" as Ide },
+      { label: "$(symbol-class) JetBrains", description: `${jetbrainsFile(schemaSetting())} in a project`, ide: "jetbrains" as Ide },
     ],
     { title: `Apply the ELITEA settings for ${tokenTitle(row)} for` },
   );
@@ -195,7 +196,7 @@ export async function previewSettings(ctx: Ctx, row?: TokenRow, ide?: Ide): Prom
     const c = await vscode.window.showQuickPick(
       [
         { label: "$(vscode) VSCode", description: "settings.json for the ELITEA Code plugin", ide: "vscode" as Ide },
-        { label: "$(symbol-class) JetBrains", description: ".idea/alita.xml for the ELITEA plugin", ide: "jetbrains" as Ide },
+        { label: "$(symbol-class) JetBrains", description: `${jetbrainsFile(schemaSetting())} for the ELITEA plugin`, ide: "jetbrains" as Ide },
       ],
       { title: `Preview the ELITEA settings for ${tokenTitle(row)} for` },
     );
@@ -254,7 +255,7 @@ export class PreviewDocuments implements vscode.TextDocumentContentProvider {
 export const previews = new PreviewDocuments();
 
 async function openPreview(ctx: Ctx, row: TokenRow, ide: Ide, preview: PreviewResult): Promise<void> {
-  const schema = vscode.workspace.getConfiguration("elitea").get<string>("settingsSchema") ?? "legacy";
+  const schema = schemaSetting();
   const title = `ELITEA settings for '${displayName(row)}' (${ide === "vscode" ? "VSCode" : "JetBrains"}, ${schema})`;
   // The title is the path's last segment; the query keeps two previews of one token apart.
   const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title}`, query: `${row.uuid}-${ide}-${schema}` });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { asReplaceFix, localActionFor } from "../../src/actions";
+import { answerFor, asReplaceFix, localActionFor } from "../../src/actions";
 
 describe("expiry warning actions", () => {
   test("showTokens is the shim's, with the token's uuid", () => {
@@ -34,5 +34,28 @@ describe("the Replace with a new token… quick fix", () => {
     assert.equal(asReplaceFix({ uuid: "u-1", name: "VSCode-Dev", status: { kind: "ok" } }), undefined);
     assert.equal(asReplaceFix({ name: "x", replaceIn: { uri: "file:///a.json", range: { start: range.start } } }), undefined);
     assert.equal(asReplaceFix({ name: "x", replaceIn: { uri: 7, range } }), undefined);
+  });
+});
+
+describe("the answer to window/showMessageRequest", () => {
+  test("a revoked token's Replace with a new token… goes back to the server as it came, nothing for the shim", () => {
+    const item = { title: "Replace with a new token…", action: "replace", uuid: "u-9" };
+    const { answer, local } = answerFor(item);
+    assert.equal(answer, item, "the very item, not a copy with fields dropped");
+    assert.equal(local, undefined);
+  });
+
+  test("an action this shim does not know is passed through with every field, never dropped", () => {
+    const item = { title: "Something new", action: "somethingNew", uuid: "u-9", extra: { n: 1 } };
+    assert.deepEqual(answerFor(item), { answer: item, local: undefined });
+    assert.equal(answerFor(item).answer, item);
+  });
+
+  test("rotate goes back too; showTokens goes back and is also the shim's; dismissed answers null", () => {
+    const rotate = { title: "Rotate now", action: "rotate", uuid: "u-1" };
+    assert.deepEqual(answerFor(rotate), { answer: rotate, local: undefined });
+    const show = { title: "Show tokens", action: "showTokens", uuid: "u-1" };
+    assert.deepEqual(answerFor(show), { answer: show, local: { action: "showTokens", uuid: "u-1" } });
+    assert.deepEqual(answerFor(undefined), { answer: null, local: undefined });
   });
 });

@@ -10,16 +10,37 @@ const repo = path.resolve(here, "../..");
 const schema = JSON.parse(readFileSync(path.join(here, "schemas/elitea-ide-settings.schema.json"), "utf8"));
 const pkg = JSON.parse(readFileSync(path.join(here, "package.json"), "utf8"));
 
-function def(key: string): { pattern?: string; type?: string; enum?: string[] } {
+function def(key: string): { pattern?: string; type?: string; enum?: string[]; description?: string; [k: string]: unknown } {
   const p = schema.properties[key];
   const ref = p.$ref as string | undefined;
   return ref ? { ...schema.definitions[ref.replace("#/definitions/", "")], ...p } : p;
 }
 
+/** The 12 keys ELITEA's web UI writes today (issue 22, shared/elitea-api.md), in its order. */
+const CURRENT_KEYS = [
+  "providerServerURL",
+  "LLMServerUrl",
+  "modelName",
+  "LLMModelName",
+  "authToken",
+  "LLMAuthToken",
+  "projectId",
+  "integrationUid",
+  "defaultViewMode",
+  "verifySsl",
+  "displayType",
+  "debug",
+].map((k) => `eliteacode.${k}`);
+
 describe("settings.json schema for the ELITEA keys", () => {
-  test("covers every key of the web UI's example file, and nothing else", () => {
+  test("covers today's 12 keys first, in the web UI's order, then the legacy example file's, and nothing else", () => {
     const seed = JSON.parse(readFileSync(path.join(repo, "tests/fixtures/settings/seed-settings.json"), "utf8"));
-    assert.deepEqual(Object.keys(schema.properties).sort(), Object.keys(seed).sort());
+    const keys = Object.keys(schema.properties);
+    assert.deepEqual(keys.slice(0, 12), CURRENT_KEYS);
+    assert.deepEqual([...keys].sort(), [...new Set([...CURRENT_KEYS, ...Object.keys(seed)])].sort());
+    for (const k of keys) {
+      assert.ok(def(k).description, `${k} has a description`);
+    }
   });
 
   test("types: project ids are numbers, flags booleans, view modes split", () => {
@@ -28,15 +49,31 @@ describe("settings.json schema for the ELITEA keys", () => {
     assert.equal(def("eliteacode.verifySsl").type, "boolean");
     assert.equal(def("eliteacode.debug").type, "boolean");
     assert.deepEqual(def("eliteacode.displayType").enum, ["split"]);
+    assert.deepEqual(def("eliteacode.defaultViewMode").enum, ["split"]);
     assert.deepEqual(def("alitacode.defaultViewMode").enum, ["split"]);
+    assert.equal(def("eliteacode.providerServerURL").pattern, def("eliteacode.LLMServerUrl").pattern);
   });
 
-  test("a token must be a JWT: the masked list value is refused", () => {
-    for (const key of ["alitacode.authToken", "alitacode.LLMAuthToken", "eliteacode.LLMAuthToken"]) {
-      const re = new RegExp(def(key).pattern!);
-      assert.ok(re.test("eyJhbGciOiJIUzUxMiJ9.eyJ1dWlkIjoiYSJ9.c2lnbmF0dXJl"), key);
-      assert.ok(!re.test("...gnrJ6Qw"), key);
-      assert.ok(!re.test(""), key);
+  test("one diagnostic per problem: the token keys carry no check of their own (the server's tokenMasked and tokenMalformed say it)", () => {
+    // The masked value of the token list, and a non-token: the server reports each on the
+    // value's range; a schema pattern would add a second squiggle with another sentence.
+    for (const key of Object.keys(schema.properties).filter((k) => /authtoken$/i.test(k))) {
+      const d = def(key) as Record<string, unknown>;
+      assert.equal(d.type, "string", key);
+      for (const check of ["pattern", "patternErrorMessage", "minLength", "enum", "format", "errorMessage"]) {
+        assert.equal(d[check], undefined, `${key} has no ${check}`);
+      }
+    }
+    assert.doesNotMatch(JSON.stringify(schema), /Not a usable ELITEA token/);
+  });
+
+  test("one diagnostic per problem: legacy keys are described, not flagged (the server's settingsLegacy says it, with its quick fix)", () => {
+    for (const key of Object.keys(schema.properties).filter((k) => k.startsWith("alitacode."))) {
+      const d = def(key) as Record<string, unknown>;
+      assert.equal(d.deprecationMessage, undefined, key);
+      assert.equal(d.markdownDeprecationMessage, undefined, key);
+      assert.equal(d.deprecated, undefined, key);
+      assert.match(String(d.description), new RegExp(key.replace("alitacode.", "eliteacode\\.")), `${key} names today's key`);
     }
   });
 
@@ -44,6 +81,12 @@ describe("settings.json schema for the ELITEA keys", () => {
     const re = new RegExp(def("eliteacode.integrationUid").pattern!);
     assert.ok(re.test("123_gpt-5-mini"));
     assert.ok(!re.test(""));
+  });
+
+  test("the extension writes today's schema unless told legacy", () => {
+    const setting = pkg.contributes.configuration.properties["elitea.settingsSchema"];
+    assert.equal(setting.default, "current");
+    assert.deepEqual([...setting.enum].sort(), ["current", "legacy"]);
   });
 
   test("contributed for user, profile and workspace settings", () => {
@@ -77,6 +120,7 @@ describe("settings.json schema for the ELITEA keys", () => {
       "Show Status",
       "Show Logs",
       "Restart Server",
+      "Migrate Settings to Today's Keys",
       "Copy",
       "Save As…",
       "Apply",

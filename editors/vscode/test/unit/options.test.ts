@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 
 import { SECRETS_STORES } from "../../src/protocol";
-import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, parseServerLogLine, serverArgs, userSettingsPath } from "../../src/options";
+import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, jetbrainsFile, parseServerLogLine, serverArgs, settingsSchemaOf, userSettingsPath } from "../../src/options";
 
 const repo = path.resolve(__dirname, "../../../..");
 
@@ -126,5 +126,19 @@ describe("start-up options", () => {
       { level: "error", message: "boom" },
     );
     assert.deepEqual(parseServerLogLine("thread 'main' panicked"), { level: "info", message: "thread 'main' panicked" });
+  });
+});
+
+describe("the settings schema", () => {
+  test("current unless the setting says legacy (an unknown value is the default too)", () => {
+    assert.equal(settingsSchemaOf(undefined), "current");
+    assert.equal(settingsSchemaOf("current"), "current");
+    assert.equal(settingsSchemaOf("legacy"), "legacy");
+    assert.equal(settingsSchemaOf("2019"), "current");
+  });
+
+  test("the JetBrains file each schema writes", () => {
+    assert.equal(jetbrainsFile("current"), ".idea/elitea.xml");
+    assert.equal(jetbrainsFile("legacy"), ".idea/alita.xml");
   });
 });

@@ -56,6 +56,31 @@ describe("protocol", () => {
     assert.ok(schema("rotateToken.result").properties.message);
   });
 
+  test("issue 22's fields are the schemas' own: migrate, apply of an expired token, reserved names, the status note", () => {
+    const migrate = schema("migrateSettings.params").properties;
+    for (const k of ["path", "dryRun", "writeProtected"]) {
+      assert.ok(migrate[k], `migrateSettings.${k}`);
+    }
+    const migrated = schema("migrateSettings.result");
+    for (const k of ["dryRun", "files", "moves"]) {
+      assert.ok(migrated.properties[k], `migrateSettings result ${k}`);
+    }
+    const text = JSON.stringify(migrated);
+    for (const change of ["edited", "created", "deleted"]) {
+      assert.ok(text.includes(`"${change}"`), `file change ${change}`);
+    }
+    const apply = schema("applySettings.params").properties;
+    for (const k of ["allowExpired", "replaceExpired"]) {
+      assert.ok(apply[k], `applySettings.${k}`);
+    }
+    assert.ok(schema("applySettings.result").properties.replacedBy, "applySettings result replacedBy");
+    const name = JSON.stringify(schema("rules"));
+    for (const k of ["reservedNames", "reservedHint"]) {
+      assert.ok(name.includes(`"${k}"`), `rules.name.${k}`);
+    }
+    assert.ok(schema("status.result").properties.credentialNote, "status credentialNote");
+  });
+
   test("a JSON-RPC error becomes a ServerError with its kind", () => {
     const e = toServerError({ code: -32803, message: "You are not signed in.", data: { kind: "notSignedIn" } });
     assert.equal(e.kind, "notSignedIn");

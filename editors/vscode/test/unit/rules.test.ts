@@ -36,6 +36,22 @@ describe("rules from the server's initialize", () => {
     assert.match(validateName("", rules)!, /Enter a name/);
   });
 
+  test("a reserved name is refused as it is typed with the server's sentence; a whole, case-sensitive match only", () => {
+    const reserved = rules.name.reservedNames;
+    assert.ok(Array.isArray(reserved) && reserved.length > 0, `the server announces rules.name.reservedNames: ${JSON.stringify(rules.name)}`);
+    assert.equal(typeof rules.name.reservedHint, "string");
+    const pattern = new RegExp(rules.name.pattern);
+    for (const name of reserved) {
+      assert.equal(validateName(name, rules), rules.name.reservedHint, name);
+      // Another case, or the name inside a longer one, is an ordinary name.
+      for (const near of [name.toUpperCase(), `${name}-2`, `my-${name}`]) {
+        if (near !== name && !reserved.includes(near) && pattern.test(near) && near.length <= rules.name.maxLength) {
+          assert.equal(validateName(near, rules), undefined, near);
+        }
+      }
+    }
+  });
+
   test("each measure's limits: min and max pass, one outside fails; never takes no value", () => {
     assert.ok(rules.expiration.measures.length > 0);
     for (const m of measureRules(rules)) {
@@ -64,6 +80,23 @@ describe("rules from the server's initialize", () => {
     }
     assert.deepEqual(pageSizes(rules, -1), rules.pageSizes);
     assert.ok(rules.pageSizes.includes(rules.defaultPageSize));
+  });
+
+  test("reserved names as the protocol gives them: a list without its sentence names the name; a malformed list is left to the server", () => {
+    const base = { ...rules, name: { ...rules.name } };
+    delete base.name.reservedNames;
+    delete base.name.reservedHint;
+    const ok = ["a", "x"].find((c) => new RegExp(rules.name.pattern).test(`kept-by-${c}`))!;
+    const kept = `kept-by-${ok}`;
+    const withList = rulesFrom({ capabilities: { experimental: { elitea: { rules: { ...base, name: { ...base.name, reservedNames: [kept] } } } } } });
+    assert.match(validateName(kept, withList)!, new RegExp(`'${kept}' is reserved`));
+    const malformed = rulesFrom({ capabilities: { experimental: { elitea: { rules: { ...base, name: { ...base.name, reservedNames: kept, reservedHint: 7 } } } } } });
+    assert.ok(malformed, "the other rules still hold");
+    assert.equal(malformed.name.reservedNames, undefined);
+    assert.equal(malformed.name.reservedHint, undefined);
+    assert.equal(validateName(kept, malformed), undefined);
+    // An older server without the list: the name goes to the server, which answers for it.
+    assert.equal(validateName(kept, rulesFrom({ capabilities: { experimental: { elitea: { rules: base } } } })), undefined);
   });
 
   test("an older server without rules: only emptiness is checked here, the server says the rest", () => {

@@ -1,0 +1,128 @@
+// ELITEA: Migrate Settings to Today's Keys. From the palette: which file (src/migrate.ts
+// decides), the server's dry run shown in a confirmation, then the migration. From the
+// server's settingsLegacy quick fix ("Move to today's ELITEA settings", `{path}`): run as the
+// server says, as its other quick fixes are.
+
+import * as fs from "node:fs";
+import * as os from "node:os";
+
+import * as vscode from "vscode";
+
+import { placeOf } from "../format";
+import { asMigrateParams, dryRunDetail, isSettingsFile, migrationCandidates, type MigrationPlan, migrationPlan, settingsCount } from "../migrate";
+import type { MigrateSettingsResult } from "../protocol";
+import { type Ctx, reportError } from "./common";
+
+function folders(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
+}
+
+function where(ctx: Ctx, file: string): string {
+  return placeOf(file, { userSettings: ctx.server.options().vscodeUserSettingsPath, folders: folders(), home: os.homedir() }).words;
+}
+
+/**
+ * The active editor's file when it is a settings file. User settings are `vscode-userdata:` in
+ * VSCode for the Web and code-server; their path is the file's.
+ */
+function activeSettingsFile(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc || (doc.uri.scheme !== "file" && doc.uri.scheme !== "vscode-userdata")) {
+    return undefined;
+  }
+  return isSettingsFile(doc.uri.fsPath, doc.getText()) ? doc.uri.fsPath : undefined;
+}
+
+export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
+  const fromFix = asMigrateParams(arg);
+  if (fromFix) {
+    await migrate(ctx, fromFix.path);
+    return;
+  }
+  const active = activeSettingsFile();
+  const candidates = migrationCandidates({
+    active,
+    userSettings: ctx.server.options().vscodeUserSettingsPath ?? undefined,
+    workspaceFile: vscode.workspace.workspaceFile?.scheme === "file" ? vscode.workspace.workspaceFile.fsPath : undefined,
+    folders: folders(),
+    exists: (f) => fs.existsSync(f),
+  });
+  if (candidates.length === 0) {
+    void vscode.window.showInformationMessage("No ELITEA settings file to migrate: open the settings file whose ELITEA settings should move, then run this again.");
+    return;
+  }
+  // The server's dry run of each file: it alone knows which keys are legacy.
+  const dryRuns: { path: string; dryRun: MigrateSettingsResult }[] = [];
+  let failed = false;
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Looking for legacy ELITEA settings…" }, async () => {
+    for (const path of candidates) {
+      try {
+        dryRuns.push({ path, dryRun: await ctx.server.execute("elitea.migrateSettings", { path, dryRun: true }) });
+      } catch (e) {
+        // The file the user is looking at must say why; another one is only logged.
+        if (path === active) {
+          reportError(e, `${where(ctx, path)} cannot be migrated`);
+          failed = true;
+          return;
+        }
+        ctx.server.output.warn(`migrateSettings dry run of ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  });
+  if (failed) {
+    return;
+  }
+  const plan: MigrationPlan = migrationPlan(dryRuns, active);
+  if (plan.kind === "none") {
+    const looked = dryRuns.map((d) => where(ctx, d.path)).join(", ");
+    void vscode.window.showInformationMessage(`Nothing to migrate: ${looked || "these files"} already use today's ELITEA settings.`);
+    return;
+  }
+  let chosen: { path: string; dryRun: MigrateSettingsResult } | undefined;
+  if (plan.kind === "one") {
+    chosen = plan;
+  } else {
+    const picked = await vscode.window.showQuickPick(
+      plan.options.map((o) => ({ label: where(ctx, o.path), description: settingsCount(o.dryRun), detail: o.path, option: o })),
+      { title: "ELITEA: Migrate Settings: which file?", placeHolder: "Files that hold legacy ELITEA settings" },
+    );
+    chosen = picked?.option;
+  }
+  if (!chosen) {
+    return;
+  }
+  const answer = await vscode.window.showInformationMessage(
+    `Move ${settingsCount(chosen.dryRun)} in ${where(ctx, chosen.path)} to today's ELITEA keys?`,
+    { modal: true, detail: dryRunDetail(chosen.dryRun, os.homedir()) },
+    "Migrate",
+  );
+  if (answer !== "Migrate") {
+    return;
+  }
+  await migrate(ctx, chosen.path);
+}
+
+async function migrate(ctx: Ctx, path: string): Promise<void> {
+  let r: MigrateSettingsResult;
+  try {
+    r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Moving the ELITEA settings…" }, () =>
+      ctx.server.execute("elitea.migrateSettings", { path }),
+    );
+  } catch (e) {
+    reportError(e, `The ELITEA settings in ${where(ctx, path)} were not migrated`);
+    return;
+  }
+  ctx.refreshStatus();
+  if (r.moves.length === 0 && r.files.length === 0) {
+    void vscode.window.showInformationMessage(`Nothing to migrate: ${where(ctx, path)} already use today's ELITEA settings.`);
+    return;
+  }
+  const target = r.files.find((f) => f.change !== "deleted")?.path ?? path;
+  const choice = await vscode.window.showInformationMessage(
+    `Moved ${settingsCount(r)} in ${where(ctx, path)} to today's ELITEA keys.`,
+    "Open File",
+  );
+  if (choice === "Open File") {
+    await vscode.window.showTextDocument(vscode.Uri.file(target));
+  }
+}
