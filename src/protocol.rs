@@ -331,6 +331,10 @@ pub struct NameRule {
     pub max_length: usize,
     /// A sentence for a name that does not match.
     pub hint: String,
+    /// Names the server keeps for itself: refused whole and exactly as written.
+    pub reserved_names: Vec<String>,
+    /// A sentence for a reserved name.
+    pub reserved_hint: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -372,6 +376,11 @@ pub fn rules() -> Rules {
             hint: format!(
                 "Use letters A-Z and a-z, digits, '_' and '-', at most {NAME_MAX_LEN} characters."
             ),
+            reserved_names: crate::tokens::RESERVED_NAMES
+                .iter()
+                .map(|n| (*n).to_string())
+                .collect(),
+            reserved_hint: crate::tokens::reserved_hint(),
         },
         expiration: ExpirationRules {
             default: Expiration::default(),

@@ -156,7 +156,7 @@ fn signed_in_line(status: &StatusResult) -> String {
     format!("Signed in to {url} as {who}{check}")
 }
 
-/// `whoami` fails (exit 3) when the server rejects the credential.
+/// `whoami` and `status` fail (exit 3) when the server rejects the credential.
 fn whoami_outcome(status: &StatusResult) -> Result<()> {
     if status.credential == Some(CredentialState::Rejected) {
         return Err(Error::new(
@@ -218,12 +218,10 @@ impl Context {
         json: bool,
         timeouts: Timeouts,
     ) -> Result<Context> {
-        let choice = if insecure_file_store
-            || std::env::var("ELITEA_TOKENS_SECRETS_STORE").as_deref() == Ok("file")
-        {
+        let choice = if insecure_file_store {
             StoreChoice::File
         } else {
-            StoreChoice::Keyring
+            StoreChoice::from_env().unwrap_or_default()
         };
         let data_dir = crate::paths::data_dir();
         let mut config = ServiceConfig::new(
@@ -636,8 +634,14 @@ impl Context {
             self.service.status(in_use).await
         })
         .await?;
+        // Like `whoami`, the exit status (3) says a rejected credential to scripts.
+        let outcome = whoami_outcome(&status);
         if self.json {
-            return print_json(&status);
+            print_json(&status)?;
+            if outcome.is_err() {
+                super::already_reported();
+            }
+            return outcome;
         }
         for w in &status.warnings {
             eprintln!("warning: {w}");
@@ -671,7 +675,7 @@ impl Context {
                 println!("    in {f}");
             }
         }
-        Ok(())
+        outcome
     }
 
     /// `rotate`.

@@ -90,7 +90,12 @@ impl Inner {
                     .unwrap_or_else(|e| e.into_inner())
                     .clone();
                 let secrets = self.config.secrets.clone().unwrap_or_else(|| {
-                    self.open_secrets(options.secrets_store.unwrap_or_default())
+                    self.open_secrets(
+                        options
+                            .secrets_store
+                            .or_else(secrets::StoreChoice::from_env)
+                            .unwrap_or_default(),
+                    )
                 });
                 let mut config = ServiceConfig::new(
                     self.config.clock.clone(),

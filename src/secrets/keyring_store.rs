@@ -32,7 +32,7 @@ impl KeyringStore {
             (false, true) => "start gnome-keyring or KWallet, or pass --insecure-file-store",
             (false, false) => "unlock it, or pass --insecure-file-store",
             (true, _) => {
-                "keep secrets in the editor instead: set the ELITEA setting \"elitea.secrets.store\" to \"editor\" (VSCode), or the secretsStore option to \"editor\" in other editors"
+                "keep secrets in the editor instead: set the ELITEA setting \"elitea.secrets.store\" to \"editor\" (VSCode, JetBrains); in an editor without a secret storage of its own (Neovim, Emacs), set the secretsStore option or ELITEA_TOKENS_SECRETS_STORE to \"file\" to keep them in a private file readable by you only"
             }
         };
         // The detail names the D-Bus or platform failure, never a value.

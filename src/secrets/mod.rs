@@ -41,6 +41,25 @@ pub enum StoreChoice {
     Editor,
 }
 
+impl StoreChoice {
+    /// `ELITEA_TOKENS_SECRETS_STORE` (`keyring`, `file` or `editor`), read by the CLI and the
+    /// language server alike; an editor's `secretsStore` option, when given, wins over it.
+    pub fn from_env() -> Option<StoreChoice> {
+        let value = std::env::var("ELITEA_TOKENS_SECRETS_STORE").ok()?;
+        match value.trim().to_ascii_lowercase().as_str() {
+            "keyring" => Some(StoreChoice::Keyring),
+            "file" => Some(StoreChoice::File),
+            "editor" => Some(StoreChoice::Editor),
+            other => {
+                tracing::warn!(
+                    "ELITEA_TOKENS_SECRETS_STORE={other:?} is not keyring, file or editor; it is ignored"
+                );
+                None
+            }
+        }
+    }
+}
+
 /// The chosen store, its files in `data_dir`. The keyring is read through an index of what
 /// it holds, so that a list of any size asks it nothing.
 pub fn open(choice: StoreChoice, data_dir: &std::path::Path) -> Arc<dyn SecretStore> {

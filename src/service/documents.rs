@@ -6,21 +6,11 @@ use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::settings::{JETBRAINS_COMPONENTS, VSCODE_TOKEN_KEYS};
-use crate::settings::{self, Located};
+use crate::settings::{
+    self, JETBRAINS_COMPONENTS, Located, VSCODE_MODEL_KEYS, VSCODE_TOKEN_KEYS, VSCODE_URL_KEYS,
+};
 use crate::tokens::{self, StatusKind, TokenRow, expiry_status, mask};
 
-/// The keys that name the ELITEA server, per file kind.
-pub const VSCODE_URL_KEYS: [&str; 3] = [
-    "alitacode.providerServerURL",
-    "alitacode.LLMServerUrl",
-    "eliteacode.LLMServerUrl",
-];
-pub const VSCODE_MODEL_KEYS: [&str; 3] = [
-    "alitacode.modelName",
-    "alitacode.LLMModelName",
-    "eliteacode.LLMModelName",
-];
 const XML_TOKEN: &str = "llmAuthToken";
 const XML_URL: &str = "llmServerUrl";
 const XML_MODEL: &str = "llmCustomModelName";
@@ -339,12 +329,12 @@ pub fn diagnose(sites: &Sites, k: &Knowledge<'_>) -> Vec<Finding> {
 /// The text with every key or option of ours removed, and each JetBrains component of ours
 /// that is left empty: "Remove the ELITEA settings".
 pub fn without_ours(kind: DocKind, text: &str, sites: &Sites) -> String {
+    let properties: Vec<(usize, usize)> = sites.ours.iter().map(|s| s.property).collect();
     let mut spans: Vec<(usize, usize)> = match kind {
-        DocKind::Json => json_removal_spans(text, &sites.ours),
-        DocKind::Xml => sites
-            .ours
+        DocKind::Json => settings::jsonc::removal_spans(text, &properties),
+        DocKind::Xml => properties
             .iter()
-            .map(|s| whole_lines(text, s.property))
+            .map(|&p| settings::whole_lines(text, p))
             .collect(),
     };
     spans.sort();
@@ -354,60 +344,6 @@ pub fn without_ours(kind: DocKind, text: &str, sites: &Sites) -> String {
         out.replace_range(start..end, "");
     }
     out
-}
-
-/// A span widened to whole lines when nothing else stands on them.
-fn whole_lines(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
-        (line_start, line_end)
-    } else {
-        (start, end)
-    }
-}
-
-/// Each property with its comma: the one after it, or, for the last property of the object,
-/// the one before it (after the previous property that stays).
-fn json_removal_spans(text: &str, ours: &[Site]) -> Vec<(usize, usize)> {
-    let mut spans = vec![];
-    let skip_ws_comments = |mut i: usize| {
-        let b = text.as_bytes();
-        loop {
-            while i < b.len() && b[i].is_ascii_whitespace() {
-                i += 1;
-            }
-            if text[i..].starts_with("//") {
-                i = text[i..].find('\n').map_or(text.len(), |n| i + n);
-            } else if text[i..].starts_with("/*") {
-                i = text[i..].find("*/").map_or(text.len(), |n| i + n + 2);
-            } else {
-                return i;
-            }
-        }
-    };
-    for s in ours {
-        let (start, end) = s.property;
-        let after = skip_ws_comments(end);
-        if text[after..].starts_with(',') {
-            spans.push(whole_lines(text, (start, after + 1)));
-        } else {
-            // The last property: take the comma that ends the property before it, unless that
-            // property goes too (its own span takes its comma then).
-            let before = text[..start].trim_end();
-            if before.ends_with(',') {
-                let comma = before.len() - 1;
-                let prev_removed = ours
-                    .iter()
-                    .any(|o| o.property.1 <= comma && skip_ws_comments(o.property.1) == comma);
-                if !prev_removed {
-                    spans.push((comma, comma + 1));
-                }
-            }
-            spans.push(whole_lines(text, (start, end)));
-        }
-    }
-    spans
 }
 
 #[cfg(test)]

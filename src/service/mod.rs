@@ -1,6 +1,7 @@
 //! The core every front end calls: the CLI and the language server are thin layers over this.
 
 pub mod documents;
+mod migrate;
 mod models;
 mod profile;
 mod rotate;
@@ -21,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
 use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
+pub use migrate::{Change, FileChange, MigrateResult, Move, migrate_file};
 pub use models::{ModelInfo, ModelsResult, SelectMode, SettingsTarget, pick_default_model};
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, candidate_files};

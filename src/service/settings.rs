@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{Service, TokenInUse};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
-use crate::settings::{self, Ide, RenderInput, Schema};
+use crate::settings::{self, Ide, JETBRAINS_COMPONENTS, RenderInput, Schema, VSCODE_TOKEN_KEYS};
 use crate::tokens::{self, TokenRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -74,15 +74,6 @@ pub struct EditorPaths {
     pub workspace_folders: Vec<PathBuf>,
     pub jetbrains_project: Option<PathBuf>,
 }
-
-/// The keys that carry a token in VSCode's settings.json, both schemas.
-pub const VSCODE_TOKEN_KEYS: [&str; 3] = [
-    "alitacode.authToken",
-    "alitacode.LLMAuthToken",
-    "eliteacode.LLMAuthToken",
-];
-/// The JetBrains components that may carry one, in `llmAuthToken`.
-pub const JETBRAINS_COMPONENTS: [&str; 2] = ["AlitaSettings", "EliteASettings"];
 
 /// VSCode's user settings.json for this platform. The editor's own word wins; then a portable
 /// install; then the first flavour that exists (Code, Insiders, VSCodium, Cursor, Windsurf,
@@ -469,7 +460,15 @@ fn server_in(path: &Path, text: &str) -> Option<String> {
             .find(|(k, _)| k == "llmServerUrl")
             .map(|(_, v)| v)
     } else {
-        settings::read_json_keys(text, &["eliteacode.LLMServerUrl", "alitacode.LLMServerUrl"])
+        settings::read_json_keys(
+            text,
+            &[
+                "eliteacode.LLMServerUrl",
+                "eliteacode.providerServerURL",
+                "alitacode.LLMServerUrl",
+                "alitacode.providerServerURL",
+            ],
+        )
             .unwrap_or_default()
             .into_iter()
             .find_map(|(_, v)| v.as_str().map(str::to_string))
@@ -499,7 +498,44 @@ pub fn token_values(path: &Path, text: &str) -> Vec<String> {
     }
 }
 
+/// The keys of a `settings.json` text to set to `new` in place of the token `old_uuid`: every
+/// token key that holds it, in either dialect, and today's two token keys when the file lacks
+/// them (so that today's plugin finds the new token too). Empty when no key holds the old one.
+pub fn replacement_entries(
+    text: &str,
+    old_uuid: &str,
+    new: &SecretString,
+) -> Result<Vec<(String, serde_json::Value)>> {
+    let current = settings::read_json_keys(text, &VSCODE_TOKEN_KEYS)?;
+    let holds_old = |v: &serde_json::Value| {
+        v.as_str()
+            .and_then(tokens::read_claims)
+            .is_some_and(|c| c.uuid == old_uuid)
+    };
+    if !current.iter().any(|(_, v)| holds_old(v)) {
+        return Ok(vec![]);
+    }
+    let value = || serde_json::Value::String(new.expose().to_string());
+    let mut entries: Vec<(String, serde_json::Value)> = current
+        .iter()
+        .filter(|(_, v)| holds_old(v))
+        .map(|(k, _)| (k.clone(), value()))
+        .collect();
+    for key in &settings::VSCODE_TOKEN_KEYS[2..] {
+        if !current.iter().any(|(k, _)| k == key) {
+            entries.push(((*key).to_string(), value()));
+        }
+    }
+    Ok(entries)
+}
+
 /// Renders and merges on a blocking thread: (file written, changed keys, backup).
+///
+/// Every ELITEA key and file the target already holds is kept current, in either dialect, so
+/// that no stale token or server is left behind for the other plugin generation to read: the
+/// schema's keys are written, and so are the other dialect's keys the file already has; for
+/// JetBrains, the other dialect's file beside the target is updated when it holds its
+/// component, and a file's `llmAuthToken` is updated wherever one is already written.
 async fn write_settings(
     path: &Path,
     ide: Ide,
@@ -511,24 +547,78 @@ async fn write_settings(
     let input = input.clone();
     tokio::task::spawn_blocking(move || {
         let outcome = match ide {
-            Ide::Vscode => {
-                let entries = settings::vscode_entries(schema, &input);
-                settings::apply_file_with(&path, write, |text| {
-                    settings::merge_json(text, &entries)
-                })?
-            }
+            Ide::Vscode => settings::apply_file_with(&path, write, |text| {
+                let own = settings::vscode_keys(schema);
+                let mut entries = settings::vscode_entries(schema, &input);
+                let others: Vec<&str> = settings::read_json_keys(text, &settings::VSCODE_KEYS)?
+                    .into_iter()
+                    .filter_map(|(k, _)| {
+                        let k = settings::VSCODE_KEYS.iter().find(|o| **o == k)?;
+                        (!own.contains(k)).then_some(*k)
+                    })
+                    .collect();
+                entries.extend(settings::vscode_entries_for(&others, &input));
+                settings::merge_json(text, &entries)
+            })?,
             Ide::Jetbrains => {
-                let entries = settings::jetbrains_entries(schema, &input);
-                let component = settings::jetbrains_component(schema);
-                settings::apply_file_with(&path, write, |text| {
-                    settings::merge_xml(text, component, &entries)
-                })?
+                let outcome = merge_jetbrains(&path, schema, &input, write)?;
+                if let Some(sibling) = jetbrains_sibling(&path, schema) {
+                    let other = match schema {
+                        Schema::Current => Schema::Legacy,
+                        Schema::Legacy => Schema::Current,
+                    };
+                    if holds_component(&sibling, settings::jetbrains_component(other)) {
+                        merge_jetbrains(&sibling, other, &input, write)?;
+                    }
+                }
+                outcome
             }
         };
         Ok((outcome.path, outcome.changed_keys, outcome.backup_path))
     })
     .await
     .map_err(|e| Error::internal(format!("the settings write failed: {e}")))?
+}
+
+/// Our component of `schema` merged into the JetBrains file `path`; its `llmAuthToken` is
+/// written when asked for or when the file already carries one (never left stale).
+fn merge_jetbrains(
+    path: &Path,
+    schema: Schema,
+    input: &RenderInput,
+    write: settings::WriteOptions,
+) -> Result<settings::ApplyOutcome> {
+    let component = settings::jetbrains_component(schema);
+    settings::apply_file_with(path, write, |text| {
+        let mut input = input.clone();
+        input.include_token_in_xml |= settings::read_xml_options(text, component)?
+            .iter()
+            .any(|(k, _)| k == "llmAuthToken");
+        settings::merge_xml(text, component, &settings::jetbrains_entries(schema, &input))
+    })
+}
+
+/// `.idea/alita.xml` beside `.idea/elitea.xml` and the other way round; `None` for a file of
+/// another name (a `file` target the user named).
+fn jetbrains_sibling(path: &Path, schema: Schema) -> Option<PathBuf> {
+    let (mine, other) = match schema {
+        Schema::Current => ("elitea.xml", "alita.xml"),
+        Schema::Legacy => ("alita.xml", "elitea.xml"),
+    };
+    let name = path.file_name()?.to_str()?;
+    name.eq_ignore_ascii_case(mine)
+        .then(|| path.with_file_name(other))
+}
+
+/// Whether the JetBrains file `path` is a regular file holding `component`.
+fn holds_component(path: &Path, component: &str) -> bool {
+    match crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT) {
+        Ok(Some((bytes, _))) => std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|t| settings::xml::has_component(t, component).ok())
+            .unwrap_or(false),
+        _ => false,
+    }
 }
 
 /// Replaces the token value `old` with `new` wherever `path` holds it, keeping every other byte.
@@ -564,17 +654,9 @@ pub fn replace_token_in_file(path: &Path, old_uuid: &str, new: &SecretString) ->
         })?
     } else {
         settings::apply_file(path, |text| {
-            let current = settings::read_json_keys(text, &VSCODE_TOKEN_KEYS)?;
-            let entries: Vec<(String, serde_json::Value)> = current
-                .into_iter()
-                .filter(|(_, v)| v.as_str().is_some_and(holds_old))
-                .map(|(k, _)| (k, serde_json::Value::String(new.expose().to_string())))
-                .collect();
+            let entries = replacement_entries(text, old_uuid, new)?;
             if entries.is_empty() {
-                return Ok(settings::Merged {
-                    text: text.to_string(),
-                    changed_keys: vec![],
-                });
+                return Ok(settings::Merged::unchanged(text));
             }
             settings::merge_json(text, &entries)
         })?

@@ -65,13 +65,17 @@ impl Service {
         let secrets_store = self.secrets().describe();
         let session = match self.session().await {
             Ok(s) => s,
-            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn) => {
+            // A store that cannot be read is why no one is signed in, not a failure of the
+            // command that should say so: the answer carries why and what to do.
+            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn | ErrorKind::KeyringUnavailable) => {
+                let note = (e.kind == ErrorKind::KeyringUnavailable).then(|| e.message.clone());
+                warnings.extend(note.clone());
                 return Ok(StatusResult {
                     signed_in: false,
                     server_url: None,
                     user: None,
                     credential: None,
-                    credential_note: None,
+                    credential_note: note,
                     project_id: None,
                     model: None,
                     settings_available: false,

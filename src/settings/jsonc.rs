@@ -13,7 +13,7 @@ use jsonc_parser::tokens::Token;
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions, parse_to_ast};
 use serde_json::Value;
 
-use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_indent};
+use super::{BOM, Edit, Merged, apply_edits, detect_newline, line_indent, whole_lines};
 use crate::error::{Error, Result};
 
 /// The indent of a file that shows none of its own.
@@ -452,6 +452,15 @@ pub fn locate_json_keys_where(
     text: &str,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<super::Located>> {
+    Ok(locate_by_object(text, wanted)?.into_iter().flatten().collect())
+}
+
+/// Like `locate_json_keys_where`, one list per object: the root's, then a `.code-workspace`
+/// file's `settings` object's when it has one (the keys of one object are each other's twins).
+pub fn locate_by_object(
+    text: &str,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<Vec<super::Located>>> {
     let offset = if text.starts_with(BOM) { BOM.len() } else { 0 };
     let body = &text[offset..];
     let Some(root) = parse(body)?.root else {
@@ -461,25 +470,90 @@ pub fn locate_json_keys_where(
         ast::Value::Object(o) if prop_name(p) == "settings" => Some(o),
         _ => None,
     });
-    Ok(root
-        .properties
-        .iter()
-        .chain(nested.into_iter().flat_map(|o| o.properties.iter()))
-        .filter(|p| wanted(prop_name(p)))
-        .map(|p| {
-            let (mut start, mut end) = value_range(&p.value);
-            if matches!(p.value, ast::Value::StringLit(_)) && end >= start + 2 {
-                start += 1;
-                end -= 1;
+    let located = |props: &[ast::ObjectProp<'_>]| -> Vec<super::Located> {
+        props
+            .iter()
+            .filter(|p| wanted(prop_name(p)))
+            .map(|p| {
+                let (mut start, mut end) = value_range(&p.value);
+                if matches!(p.value, ast::Value::StringLit(_)) && end >= start + 2 {
+                    start += 1;
+                    end -= 1;
+                }
+                super::Located {
+                    key: prop_name(p).to_owned(),
+                    value: to_json(&p.value),
+                    range: (start + offset, end + offset),
+                    property: (p.range.start + offset, p.range.end + offset),
+                }
+            })
+            .collect()
+    };
+    let mut out = vec![located(&root.properties)];
+    if let Some(o) = nested {
+        out.push(located(&o.properties));
+    }
+    Ok(out)
+}
+
+/// The span of the quoted key that starts a property at `start` (its opening quote), up to and
+/// with its closing quote: the key may hold escapes, so it is read to the unescaped quote.
+pub(crate) fn key_span(text: &str, start: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return (start, i + 1),
+            _ => i += 1,
+        }
+    }
+    (start, text.len())
+}
+
+/// The spans that remove each property of `properties` (byte ranges of whole properties of one
+/// document) with its comma: the one after it, or, for the last property of an object, the one
+/// before it (after the previous property that stays). Lines left empty go too.
+pub(crate) fn removal_spans(text: &str, properties: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut spans = vec![];
+    let skip_ws_comments = |mut i: usize| {
+        let b = text.as_bytes();
+        loop {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
             }
-            super::Located {
-                key: prop_name(p).to_owned(),
-                value: to_json(&p.value),
-                range: (start + offset, end + offset),
-                property: (p.range.start + offset, p.range.end + offset),
+            if text[i..].starts_with("//") {
+                i = text[i..].find('\n').map_or(text.len(), |n| i + n);
+            } else if text[i..].starts_with("/*") {
+                i = text[i..].find("*/").map_or(text.len(), |n| i + n + 2);
+            } else {
+                return i;
             }
-        })
-        .collect())
+        }
+    };
+    for &(start, end) in properties {
+        let after = skip_ws_comments(end);
+        if text[after..].starts_with(',') {
+            spans.push(whole_lines(text, (start, after + 1)));
+        } else {
+            // The last property: take the comma that ends the property before it, unless that
+            // property goes too (its own span takes its comma then).
+            let before = text[..start].trim_end();
+            if before.ends_with(',') {
+                let comma = before.len() - 1;
+                let prev_removed = properties
+                    .iter()
+                    .any(|o| o.1 <= comma && skip_ws_comments(o.1) == comma);
+                if !prev_removed {
+                    spans.push((comma, comma + 1));
+                }
+            }
+            spans.push(whole_lines(text, (start, end)));
+        }
+    }
+    spans.sort();
+    spans.dedup();
+    spans
 }
 
 #[cfg(test)]

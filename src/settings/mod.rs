@@ -10,16 +10,18 @@
 use std::fmt;
 
 pub mod jsonc;
+pub mod migrate;
 pub mod render;
 pub mod write;
 pub mod xml;
 
 pub use jsonc::{locate_json_keys, locate_json_keys_where, merge_json, read_json_keys};
 pub use render::{
-    Ide, RenderInput, Rendered, Schema, integration_uid, jetbrains_component, jetbrains_entries,
-    render, vscode_entries,
+    Ide, JETBRAINS_COMPONENTS, RenderInput, Rendered, Schema, VSCODE_KEYS, VSCODE_MODEL_KEYS,
+    VSCODE_TOKEN_KEYS, VSCODE_URL_KEYS, integration_uid, jetbrains_component, jetbrains_entries,
+    render, vscode_entries, vscode_entries_for, vscode_keys,
 };
-pub use write::{ApplyOutcome, WriteOptions, apply_file, apply_file_with};
+pub use write::{ApplyOutcome, WriteOptions, apply_file, apply_file_with, remove_if_unchanged};
 pub use xml::{locate_xml_options, merge_xml, read_xml_options};
 
 /// The result of a merge: the whole new text, and the keys whose value it changed (in the order
@@ -121,6 +123,17 @@ pub(crate) fn line_indent(text: &str, pos: usize) -> Option<&str> {
         .bytes()
         .all(|b| b == b' ' || b == b'\t')
         .then_some(before)
+}
+
+/// A span widened to whole lines when nothing else stands on them.
+pub(crate) fn whole_lines(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    if text[line_start..start].trim().is_empty() && text[end..line_end].trim().is_empty() {
+        (line_start, line_end)
+    } else {
+        (start, end)
+    }
 }
 
 /// A replacement of `text[start..end]` (an insertion when both are equal).

@@ -1,7 +1,9 @@
 //! What our product puts into each IDE's settings: the keys it owns, their values, and the
-//! file a user previews or downloads. The layouts follow the web UI's example files
-//! (legacy schema) with its two defects fixed: the real token instead of the masked one, and
-//! `integrationUid` / `integrationName` filled in.
+//! file a user previews or downloads. The `current` layouts are what ELITEA's web UI writes
+//! today (EliteaUI `SettingsPreview`) and today's plugins read; `legacy` is the older one of
+//! the seed files. Both carry the web UI's defects fixed: the real token instead of the masked
+//! one, `integrationUid` / `integrationName` filled in, and `verifySsl` as the connection
+//! really is (the web UI always writes `false`).
 
 use std::fmt;
 
@@ -17,15 +19,16 @@ pub enum Ide {
     Jetbrains,
 }
 
-/// Which generation of the ELITEA plugins the file is for. Legacy is what most installs read,
-/// hence the default.
+/// Which generation of the ELITEA plugins the file is for. `current` is what the web UI writes
+/// and today's plugins read, hence the default; `legacy` is written on request, and kept up to
+/// date in files that already hold it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Schema {
-    #[default]
     Legacy,
+    #[default]
     Current,
 }
 
@@ -83,44 +86,116 @@ pub fn integration_uid(project_id: i64, model_name: &str) -> String {
     format!("{project_id}_{model_name}")
 }
 
-/// The `settings.json` keys our product owns, with their values, in the order a new file lists
-/// them (that of the web UI's example file).
-pub fn vscode_entries(schema: Schema, input: &RenderInput) -> Vec<(String, Value)> {
-    let url = || Value::String(input.server_url.clone());
-    let model = || Value::String(input.model_name.clone());
-    let uid = || Value::String(integration_uid(input.project_id, &input.model_name));
-    let project = || Value::from(input.project_id);
-    let token = input.token().map(|t| Value::String(t.to_owned()));
+/// Every `settings.json` key our product owns in either schema: the legacy file's 18 (10
+/// `alitacode.*`, 8 `eliteacode.*`) and today's 12 `eliteacode.*`, 22 keys in all.
+pub const VSCODE_KEYS: [&str; 22] = [
+    "alitacode.providerServerURL",
+    "alitacode.LLMServerUrl",
+    "alitacode.modelName",
+    "alitacode.LLMModelName",
+    "alitacode.authToken",
+    "alitacode.LLMAuthToken",
+    "alitacode.projectId",
+    "alitacode.integrationUid",
+    "alitacode.defaultViewMode",
+    "alitacode.verifySsl",
+    "eliteacode.providerServerURL",
+    "eliteacode.LLMServerUrl",
+    "eliteacode.modelName",
+    "eliteacode.LLMModelName",
+    "eliteacode.authToken",
+    "eliteacode.LLMAuthToken",
+    "eliteacode.projectId",
+    "eliteacode.integrationUid",
+    "eliteacode.defaultViewMode",
+    "eliteacode.verifySsl",
+    "eliteacode.displayType",
+    "eliteacode.debug",
+];
 
-    let mut out: Vec<(&str, Option<Value>)> = Vec::new();
-    if schema == Schema::Legacy {
-        out.extend([
-            ("alitacode.providerServerURL", Some(url())),
-            ("alitacode.LLMServerUrl", Some(url())),
-            ("alitacode.modelName", Some(model())),
-            ("alitacode.LLMModelName", Some(model())),
-            ("alitacode.authToken", token.clone()),
-            ("alitacode.LLMAuthToken", token.clone()),
-            ("alitacode.projectId", Some(project())),
-            ("alitacode.integrationUid", Some(uid())),
-            ("alitacode.defaultViewMode", Some(Value::from("split"))),
-            ("alitacode.verifySsl", Some(Value::Bool(input.verify_ssl))),
-        ]);
+/// The keys that carry a token, in both dialects.
+pub const VSCODE_TOKEN_KEYS: [&str; 4] = [
+    "alitacode.authToken",
+    "alitacode.LLMAuthToken",
+    "eliteacode.authToken",
+    "eliteacode.LLMAuthToken",
+];
+/// The keys that name the ELITEA server.
+pub const VSCODE_URL_KEYS: [&str; 4] = [
+    "alitacode.providerServerURL",
+    "alitacode.LLMServerUrl",
+    "eliteacode.providerServerURL",
+    "eliteacode.LLMServerUrl",
+];
+/// The keys that name the model.
+pub const VSCODE_MODEL_KEYS: [&str; 4] = [
+    "alitacode.modelName",
+    "alitacode.LLMModelName",
+    "eliteacode.modelName",
+    "eliteacode.LLMModelName",
+];
+
+/// The keys of `schema`, in the order a new file lists them: the web UI's for `current`, the
+/// seed file's for `legacy`.
+pub fn vscode_keys(schema: Schema) -> &'static [&'static str] {
+    match schema {
+        Schema::Current => &VSCODE_KEYS[10..],
+        Schema::Legacy => &LEGACY_KEYS,
     }
-    out.extend([
-        ("eliteacode.LLMServerUrl", Some(url())),
-        ("eliteacode.LLMModelName", Some(model())),
-        ("eliteacode.LLMAuthToken", token),
-        ("eliteacode.projectId", Some(project())),
-        ("eliteacode.integrationUid", Some(uid())),
-        ("eliteacode.displayType", Some(Value::from("split"))),
-        ("eliteacode.verifySsl", Some(Value::Bool(input.verify_ssl))),
-        ("eliteacode.debug", Some(Value::Bool(false))),
-    ]);
-    out.into_iter()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?)))
+}
+
+const LEGACY_KEYS: [&str; 18] = [
+    "alitacode.providerServerURL",
+    "alitacode.LLMServerUrl",
+    "alitacode.modelName",
+    "alitacode.LLMModelName",
+    "alitacode.authToken",
+    "alitacode.LLMAuthToken",
+    "alitacode.projectId",
+    "alitacode.integrationUid",
+    "alitacode.defaultViewMode",
+    "alitacode.verifySsl",
+    "eliteacode.LLMServerUrl",
+    "eliteacode.LLMModelName",
+    "eliteacode.LLMAuthToken",
+    "eliteacode.projectId",
+    "eliteacode.integrationUid",
+    "eliteacode.displayType",
+    "eliteacode.verifySsl",
+    "eliteacode.debug",
+];
+
+/// The value our product writes for `key` (one of `VSCODE_KEYS`), `None` for a token key when
+/// the real value is not at hand.
+fn vscode_value(key: &str, input: &RenderInput) -> Option<Value> {
+    let field = key.split_once('.').map_or(key, |(_, f)| f);
+    Some(match field {
+        "providerServerURL" | "LLMServerUrl" => Value::String(input.server_url.clone()),
+        "modelName" | "LLMModelName" => Value::String(input.model_name.clone()),
+        "authToken" | "LLMAuthToken" => Value::String(input.token()?.to_owned()),
+        "projectId" => Value::from(input.project_id),
+        "integrationUid" => Value::String(integration_uid(input.project_id, &input.model_name)),
+        "defaultViewMode" | "displayType" => Value::from("split"),
+        "verifySsl" => Value::Bool(input.verify_ssl),
+        "debug" => Value::Bool(false),
+        _ => return None,
+    })
+}
+
+/// The `settings.json` keys of `schema` with their values, in the order a new file lists them.
+pub fn vscode_entries(schema: Schema, input: &RenderInput) -> Vec<(String, Value)> {
+    vscode_entries_for(vscode_keys(schema), input)
+}
+
+/// `keys` (of `VSCODE_KEYS`) with their values; token keys are left out without a token.
+pub fn vscode_entries_for(keys: &[&str], input: &RenderInput) -> Vec<(String, Value)> {
+    keys.iter()
+        .filter_map(|k| Some(((*k).to_owned(), vscode_value(k, input)?)))
         .collect()
 }
+
+/// The JetBrains components that are ours, in `.idea/alita.xml` and `.idea/elitea.xml`.
+pub const JETBRAINS_COMPONENTS: [&str; 2] = ["AlitaSettings", "EliteASettings"];
 
 /// The `<component name=...>` our product owns in the JetBrains file.
 pub fn jetbrains_component(schema: Schema) -> &'static str {
@@ -222,10 +297,51 @@ mod tests {
     }
 
     #[test]
-    fn current_vscode_has_only_eliteacode_keys() {
+    fn current_vscode_is_the_web_uis_twelve_keys_in_its_order() {
         let entries = vscode_entries(Schema::Current, &input(Some("tok")));
-        assert_eq!(entries.len(), 8);
-        assert!(entries.iter().all(|(k, _)| k.starts_with("eliteacode.")));
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "eliteacode.providerServerURL",
+                "eliteacode.LLMServerUrl",
+                "eliteacode.modelName",
+                "eliteacode.LLMModelName",
+                "eliteacode.authToken",
+                "eliteacode.LLMAuthToken",
+                "eliteacode.projectId",
+                "eliteacode.integrationUid",
+                "eliteacode.defaultViewMode",
+                "eliteacode.verifySsl",
+                "eliteacode.displayType",
+                "eliteacode.debug",
+            ]
+        );
+        let value = |k: &str| entries.iter().find(|(key, _)| key == k).unwrap().1.clone();
+        assert_eq!(value("eliteacode.providerServerURL"), "https://next.elitea.ai");
+        assert_eq!(value("eliteacode.LLMServerUrl"), "https://next.elitea.ai");
+        assert_eq!(value("eliteacode.modelName"), "gpt-5-mini");
+        assert_eq!(value("eliteacode.authToken"), "tok");
+        assert_eq!(value("eliteacode.LLMAuthToken"), "tok");
+        assert_eq!(value("eliteacode.projectId"), 123);
+        assert_eq!(value("eliteacode.integrationUid"), "123_gpt-5-mini");
+        assert_eq!(value("eliteacode.defaultViewMode"), "split");
+        assert_eq!(value("eliteacode.verifySsl"), false);
+        assert_eq!(value("eliteacode.displayType"), "split");
+        assert_eq!(value("eliteacode.debug"), false);
+    }
+
+    #[test]
+    fn every_key_list_is_made_of_owned_keys() {
+        for k in VSCODE_TOKEN_KEYS
+            .iter()
+            .chain(&VSCODE_URL_KEYS)
+            .chain(&VSCODE_MODEL_KEYS)
+            .chain(vscode_keys(Schema::Legacy))
+        {
+            assert!(VSCODE_KEYS.contains(k), "{k}");
+            assert!(vscode_value(k, &input(Some("t"))).is_some(), "{k}");
+        }
     }
 
     #[test]
@@ -282,7 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn serde_names_are_lowercase_and_legacy_is_default() {
+    fn serde_names_are_lowercase_and_current_is_default() {
         assert_eq!(
             serde_json::to_string(&Ide::Jetbrains).unwrap(),
             "\"jetbrains\""
@@ -291,6 +407,6 @@ mod tests {
             serde_json::from_str::<Schema>("\"current\"").unwrap(),
             Schema::Current
         );
-        assert_eq!(Schema::default(), Schema::Legacy);
+        assert_eq!(Schema::default(), Schema::Current);
     }
 }

@@ -124,6 +124,28 @@ pub fn apply_file_with(
     ))
 }
 
+/// Removes the regular file `path` when it still holds exactly `expected`, under the same lock
+/// as the writers; a file that changed meanwhile (or is a link, or is protected) is kept, and
+/// the answer is false. Used once a file's content has been moved elsewhere.
+pub fn remove_if_unchanged(path: &Path, expected: &str, options: WriteOptions) -> Result<bool> {
+    let _lock = fsutil::lock_for(path)?;
+    let meta = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == IoKind::NotFound => return Ok(false),
+        Err(e) => return Err(io_error(path, &e)),
+    };
+    if !meta.file_type().is_file() {
+        return Ok(false);
+    }
+    check_protection(path, &meta, options)?;
+    let now = fsutil::read_regular(path, fsutil::SETTINGS_READ_LIMIT)?.map(|(b, _)| b);
+    if now.as_deref() != Some(expected.as_bytes()) {
+        return Ok(false);
+    }
+    std::fs::remove_file(path).map_err(|e| io_error(path, &e))?;
+    Ok(true)
+}
+
 /// A read-only file, or one the writer could not give back to its owner, is refused unless
 /// the user asked for it: replacing it would quietly undo a choice someone made.
 fn check_protection(path: &Path, meta: &std::fs::Metadata, options: WriteOptions) -> Result<()> {

@@ -554,6 +554,43 @@ pub fn read_xml_options(text: &str, component: &str) -> Result<Vec<(String, Stri
     Ok(out)
 }
 
+/// Whether the project file `text` holds `component` directly under its `<project>`.
+pub fn has_component(text: &str, component: &str) -> Result<bool> {
+    Ok(component_span(text, component)?.is_some())
+}
+
+/// The byte span of `component` in `text` (BOM included in the offsets), widened to its whole
+/// lines when nothing else stands on them, and how many other elements the `<project>` holds.
+fn component_span(text: &str, component: &str) -> Result<Option<((usize, usize), usize)>> {
+    let offset = if text.starts_with(BOM) { BOM.len() } else { 0 };
+    let body = &text[offset..];
+    if body.trim().is_empty() {
+        return Ok(None);
+    }
+    let doc = parse(body)?;
+    let Some(root) = doc.root.filter(|&r| doc.elements[r].name == "project") else {
+        return Ok(None);
+    };
+    let Some(comp) = doc.component(root, component) else {
+        return Ok(None);
+    };
+    let el = &doc.elements[comp];
+    let others = doc.children(root).filter(|(i, _)| *i != comp).count();
+    let (start, end) = super::whole_lines(body, (el.start, el.end));
+    Ok(Some(((start + offset, end + offset), others)))
+}
+
+/// `text` without `component`, every other byte kept; `None` when it has no such component.
+/// The flag says whether the `<project>` still holds anything else.
+pub fn remove_component(text: &str, component: &str) -> Result<Option<(String, bool)>> {
+    let Some(((start, end), others)) = component_span(text, component)? else {
+        return Ok(None);
+    };
+    let mut out = text.to_owned();
+    out.replace_range(start..end, "");
+    Ok(Some((out, others > 0)))
+}
+
 /// Where each `option` of `component` stands in `text`: its name, value, and the byte range of
 /// the `value` attribute's text (between the quotes); every occurrence, in file order.
 pub fn locate_xml_options(text: &str, component: &str) -> Result<Vec<super::Located>> {

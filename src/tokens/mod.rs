@@ -12,7 +12,7 @@ mod time;
 pub use expiration::{Expiration, Measure};
 pub use jwt::{TokenClaims, read_claims};
 pub use list::{ListQuery, Order, PAGE_SIZES, Page, SortBy, list_page, list_page_of};
-pub use name::{NAME_MAX_LEN, check_name_free, validate_name};
+pub use name::{NAME_MAX_LEN, RESERVED_NAMES, check_name_free, reserved_hint, validate_name};
 pub use row::TokenRow;
 pub use status::{ExpiryStatus, StatusKind, WARNING_WINDOW, expiry_status};
 pub use time::{format_http_date, parse_expires};

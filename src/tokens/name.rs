@@ -2,6 +2,19 @@ use crate::error::{Error, ErrorKind, Result};
 
 pub const NAME_MAX_LEN: usize = 768;
 
+/// Names ELITEA keeps for itself (auth_core, September 2026: every user has one hidden,
+/// never-expiring `elitea-system` token; the server refuses to create another).
+pub const RESERVED_NAMES: [&str; 1] = ["elitea-system"];
+
+/// Why a reserved name is refused, in the words every front end shows.
+pub fn reserved_hint() -> String {
+    let names: Vec<String> = RESERVED_NAMES.iter().map(|n| format!("'{n}'")).collect();
+    format!(
+        "{} is reserved by ELITEA for its own token: choose another name.",
+        names.join(", ")
+    )
+}
+
 /// The web UI's rule, `^[A-Za-z0-9_-]{1,768}$`. The server itself takes any name.
 pub fn validate_name(name: &str) -> Result<()> {
     if name.is_empty() {
@@ -12,6 +25,9 @@ pub fn validate_name(name: &str) -> Result<()> {
             "A token name is at most {NAME_MAX_LEN} characters; this one has {}.",
             name.chars().count()
         )));
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(Error::invalid(reserved_hint()));
     }
     if let Some(bad) = name
         .chars()
@@ -66,6 +82,18 @@ mod tests {
             let e = validate_name(n).unwrap_err();
             assert_eq!(e.kind, ErrorKind::InvalidParams, "{n:?}");
         }
+    }
+
+    #[test]
+    fn the_reserved_name_is_refused_with_why() {
+        let e = validate_name("elitea-system").unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidParams);
+        assert_eq!(
+            e.message,
+            "'elitea-system' is reserved by ELITEA for its own token: choose another name."
+        );
+        // Tokens renamed out of the reserved name are ordinary ones.
+        assert!(validate_name("elitea-system-conflict-12").is_ok());
     }
 
     #[test]
