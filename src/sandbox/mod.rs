@@ -2,6 +2,7 @@
 //! auth plugins do (`shared/reference/elitea-real-transcript.txt`), so that the product can be
 //! tried and tested with no account.
 
+mod elitea_code;
 mod faults;
 mod jwt;
 mod routes;
@@ -15,7 +16,9 @@ use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultRule};
-pub use store::{BOOTSTRAP_USER_EMAIL, SandboxToken, SandboxUser, Store};
+pub use store::{
+    BOOTSTRAP_USER_EMAIL, EVICTED_NAME_PREFIX, SYSTEM_TOKEN_NAME, SandboxToken, SandboxUser, Store,
+};
 
 use crate::clock::{self, SharedClock};
 use crate::error::{Error, ErrorKind, Result};
@@ -181,16 +184,35 @@ impl SandboxHandle {
         }
     }
 
-    /// Adds a user with a never-expiring token and returns the user's id and that token.
+    /// The full value of a user's hidden `elitea-system` token, or `None` for an unknown user.
+    ///
+    /// The genuine server never hands this value to its user: no HTTP call returns it (the
+    /// list hides the row, a get answers 404), and the platform mints and uses it itself
+    /// (auth_core's `ensure_system_token` RPC). The sandbox offers it only here, in process,
+    /// so that tests and demos can show that it authenticates as auth_core's does; anyone
+    /// holding the sandbox's data file could derive it anyway (the file holds the key).
+    pub fn system_token(&self, user_id: i64) -> Option<SecretString> {
+        let store = self.shared.lock();
+        store
+            .system_token(user_id)
+            .map(|t| SecretString::new(self.shared.value_of(&store, t)))
+    }
+
+    /// Adds a user with a never-expiring token and returns the user's id and that token. The
+    /// user gets a system token too, as auth_core's `add_user` makes one with every user.
     pub fn add_user(&self, email: &str, name: &str) -> (i64, SecretString) {
         let mut store = self.shared.lock();
         let id = store.add_user(email, name);
         let token = store.add_token(id, Some("bootstrap".into()), None);
+        store.ensure_system_token(id);
         self.shared.persist(&store);
         (id, SecretString::new(self.shared.value_of(&store, &token)))
     }
 
-    /// Adds a token directly, as another client would have; returns its full value.
+    /// Adds a token directly, as another client would have; returns its full value. Asked for
+    /// the reserved name, it answers the user's system token (made if missing) and ignores
+    /// `expires` and `uuid`: no second row may carry that name (auth_core enforces one per
+    /// user with a unique index).
     pub fn issue_token(
         &self,
         user_id: i64,
@@ -199,6 +221,11 @@ impl SandboxHandle {
         uuid: Option<&str>,
     ) -> SecretString {
         let mut store = self.shared.lock();
+        if name == Some(SYSTEM_TOKEN_NAME) {
+            let token = store.ensure_system_token(user_id);
+            self.shared.persist(&store);
+            return SecretString::new(self.shared.value_of(&store, &token));
+        }
         let uuid = uuid.map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_string);
         let token = store.add_token_with_uuid(user_id, name.map(str::to_string), expires, uuid);
         self.shared.persist(&store);
@@ -212,7 +239,8 @@ impl SandboxHandle {
         SecretString::new(jwt::encode(uuid, expires, &store.secret_bytes()))
     }
 
-    /// The tokens the sandbox holds now, in id order.
+    /// The tokens the sandbox holds now, in the order they were made, each user's hidden
+    /// `elitea-system` token included (its id is negative; see [`Store::ensure_system_token`]).
     pub fn tokens(&self) -> Vec<SandboxToken> {
         self.shared.lock().tokens.clone()
     }

@@ -1,12 +1,16 @@
 //! The HTTP surface, answer for answer as the genuine server's captures show: compact JSON
 //! with sorted keys and a trailing newline, errors as `{"error": "..."}`, a `302` to
 //! `/access_denied` for a bad credential, `204` on delete.
+//!
+//! The credential is checked before any route is looked up, as the genuine server's global
+//! auth gate does (`before_request`, `main-auth-http-contracts.json` `global_auth_rpc_gate`):
+//! a bad, masked, expired or missing credential gets the denial on every path, known or not.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Extension, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -15,11 +19,16 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use super::faults::Fault;
-use super::store::{SandboxToken, SandboxUser};
+use super::store::{SYSTEM_TOKEN_NAME, SandboxToken, SandboxUser};
 use super::{Denial, DenyLocation, Shared, jwt};
 use crate::tokens::format_http_date;
 
 type St = State<Arc<Shared>>;
+/// The caller, put in the request by [`authenticate_first`].
+type Caller = Extension<SandboxUser>;
+
+/// The token list's path: its requests are counted, authenticated or not.
+const LIST_PATH: &str = "/api/v2/auth/token/";
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let collection = || {
@@ -42,7 +51,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             .fallback(not_allowed_here)
     };
     let mut router = Router::new()
-        .route("/api/v2/auth/token/", collection())
+        .route(LIST_PATH, collection())
         .route("/api/v2/auth/token/{uid}", item())
         .route("/api/v2/auth/token/{uid}/", item())
         .route("/api/v2/auth/user/", user())
@@ -55,15 +64,45 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                 "/api/v2/configurations/models/{project_id}",
                 get(models).options(options),
             );
+        // The prompt library, integrations and datasources plugins the ELITEA Code extension
+        // calls: a deployment that runs only the auth plugins has none of them.
+        router = super::elitea_code::routes(router);
     }
-    router
-        .fallback(no_such_page)
+    let routes = router.fallback(no_such_page).with_state(shared.clone());
+    // The routes sit behind an outer router with only a fallback, so that the credential is
+    // checked before the inner one looks up a path.
+    Router::new()
+        .fallback_service(routes)
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            authenticate_first,
+        ))
         .layer(middleware::from_fn_with_state(
             shared.clone(),
             faults_and_delay,
         ))
         .layer(middleware::map_response(centry_headers))
-        .with_state(shared)
+}
+
+/// The global auth gate: every request but a preflight (`OPTIONS`, which the genuine
+/// server's `after_request` answers with a blank 200 whatever the credential) is
+/// authenticated first, and its user handed to the route.
+async fn authenticate_first(State(shared): St, mut request: Request, next: Next) -> Response {
+    if request.method() == Method::OPTIONS {
+        return next.run(request).await;
+    }
+    if request.method() == Method::GET && request.uri().path() == LIST_PATH {
+        shared
+            .lists
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+    match authenticate(&shared, request.headers()) {
+        Ok(user) => {
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        Err(denial) => denial,
+    }
 }
 
 async fn centry_headers(mut response: Response) -> Response {
@@ -139,21 +178,20 @@ fn ascii_json(text: String) -> String {
     out
 }
 
-fn json_response(status: StatusCode, value: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response {
     let body = ascii_json(serde_json::to_string(value).unwrap_or_else(|_| "null".into())) + "\n";
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// `{"error": "..."}` as Flask-RESTful writes it (note the spaces).
-fn error_400(message: &str) -> Response {
+fn error_json(status: StatusCode, message: &str) -> Response {
     let text = ascii_json(serde_json::to_string(message).unwrap_or_default());
     let body = format!("{{\"error\": {text}}}\n");
-    (
-        StatusCode::BAD_REQUEST,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+pub(crate) fn error_400(message: &str) -> Response {
+    error_json(StatusCode::BAD_REQUEST, message)
 }
 
 /// A framework error as Flask-RESTful answers it inside the API: `{"message": "..."}`, with
@@ -168,7 +206,7 @@ fn message_json(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-fn internal_error() -> Response {
+pub(crate) fn internal_error() -> Response {
     message_json(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
 }
 
@@ -281,19 +319,20 @@ fn row(shared: &Shared, store: &super::Store, t: &SandboxToken, full: bool) -> V
     })
 }
 
-async fn list_tokens(State(shared): St, headers: HeaderMap) -> Response {
-    shared
-        .lists
-        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+/// Whether `t` carries the reserved name. The genuine list, get and delete test the name
+/// alone (`name != SYSTEM_TOKEN_NAME`), whatever the expiry.
+fn is_system(t: &SandboxToken) -> bool {
+    t.name.as_deref() == Some(SYSTEM_TOKEN_NAME)
+}
+
+async fn list_tokens(State(shared): St, Extension(user): Caller) -> Response {
     let store = shared.lock();
+    // auth_core's `list_tokens` leaves the system token out unless asked to include it, and
+    // the token API never asks.
     let rows: Vec<Value> = store
         .tokens
         .iter()
-        .filter(|t| t.user_id == user.id)
+        .filter(|t| t.user_id == user.id && !is_system(t))
         .map(|t| row(&shared, &store, t, false))
         .collect();
     json_response(StatusCode::OK, &Value::Array(rows))
@@ -303,13 +342,18 @@ fn not_found_message(uid: &str) -> String {
     format!("token with uid {uid} not found")
 }
 
-async fn get_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String>) -> Response {
-    if let Err(r) = authenticate(&shared, &headers) {
-        return r;
-    }
+async fn get_token(
+    State(shared): St,
+    Extension(user): Caller,
+    Path(uid): Path<String>,
+) -> Response {
     let store = shared.lock();
-    // The real server does not check that the token is the caller's.
     match store.token(&uid) {
+        // The current auth plugin (`api/v2/token.py`) checks the owner first, then hides the
+        // system token behind a 404; the older one captured in the transcript checked
+        // neither.
+        Some(t) if t.user_id != user.id => json_response(StatusCode::FORBIDDEN, &Value::Null),
+        Some(t) if is_system(t) => error_json(StatusCode::NOT_FOUND, &not_found_message(&uid)),
         Some(t) => json_response(StatusCode::OK, &row(&shared, &store, t, false)),
         // The genuine auth cache still holds the deleted row, and reading it fails.
         None if recently_deleted(&shared, &uid) => internal_error(),
@@ -327,11 +371,11 @@ fn recently_deleted(shared: &Shared, uid: &str) -> bool {
     deleted.contains_key(uid)
 }
 
-async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<String>) -> Response {
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+async fn delete_token(
+    State(shared): St,
+    Extension(user): Caller,
+    Path(uid): Path<String>,
+) -> Response {
     let mut store = shared.lock();
     let Some(t) = store.token(&uid).cloned() else {
         // A second delete within the cache's window "succeeds" again.
@@ -342,6 +386,11 @@ async fn delete_token(State(shared): St, headers: HeaderMap, Path(uid): Path<Str
     };
     if t.user_id != user.id {
         return json_response(StatusCode::FORBIDDEN, &Value::Null);
+    }
+    // Delete never removes the system token: the auth plugin refuses it by name, and
+    // auth_core's `delete_token` guards it again in its WHERE clause.
+    if is_system(&t) {
+        return error_json(StatusCode::FORBIDDEN, "system token cannot be deleted");
     }
     store.tokens.retain(|x| x.uuid != uid);
     shared.persist(&store);
@@ -362,21 +411,20 @@ fn no_content() -> Response {
         .into_response()
 }
 
-async fn delete_collection(State(shared): St, headers: HeaderMap) -> Response {
-    match authenticate(&shared, &headers) {
-        Ok(_) => internal_error(),
-        Err(r) => r,
-    }
+/// Flask-RESTful calls `delete()` without its `uid`: a TypeError, a bare 500.
+async fn delete_collection() -> Response {
+    internal_error()
 }
 
 async fn create_token_item(
     state: St,
+    caller: Caller,
     headers: HeaderMap,
     Path(_uid): Path<String>,
     body: Bytes,
 ) -> Response {
     // The item route's POST is the same handler as the collection's.
-    create_token(state, headers, body).await
+    create_token(state, caller, headers, body).await
 }
 
 /// Python's `int()` on a JSON value: `Err(true)` is its ValueError (a 400), `Err(false)` a
@@ -434,11 +482,10 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Response {
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+/// Flask's `request.json`: a 415 unless the body is declared JSON, a 400 when it does not
+/// parse.
+#[expect(clippy::result_large_err)]
+pub(crate) fn json_body(headers: &HeaderMap, body: &[u8]) -> Result<Value, Response> {
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -453,16 +500,28 @@ async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Res
             m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
         });
     if !is_json {
-        return message_json(
+        return Err(message_json(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "Did not attempt to load JSON data because the request Content-Type was not 'application/json'.",
-        );
+        ));
     }
-    let Ok(body) = serde_json::from_slice::<Value>(&body) else {
-        return message_json(
+    serde_json::from_slice::<Value>(body).map_err(|_| {
+        message_json(
             StatusCode::BAD_REQUEST,
             "The browser (or proxy) sent a request that this server could not understand.",
-        );
+        )
+    })
+}
+
+async fn create_token(
+    State(shared): St,
+    Extension(user): Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let body = match json_body(&headers, &body) {
+        Ok(body) => body,
+        Err(r) => return r,
     };
     let Value::Object(body) = body else {
         return internal_error();
@@ -470,6 +529,12 @@ async fn create_token(State(shared): St, headers: HeaderMap, body: Bytes) -> Res
     let Some(name) = body.get("name") else {
         return error_400("Name is required");
     };
+    // `if name == SYSTEM_TOKEN_NAME` in the auth plugin's `post`: matched exactly (a string
+    // equal to it byte for byte; no case folding, nothing stripped), before the expiry is
+    // read, so the reserved name is refused whatever `expires` holds.
+    if name.as_str() == Some(SYSTEM_TOKEN_NAME) {
+        return error_400(&format!("Name \"{SYSTEM_TOKEN_NAME}\" is reserved"));
+    }
     let name = match name {
         Value::Null => None,
         Value::String(s) => Some(s.clone()),
@@ -540,11 +605,7 @@ fn user_json(u: &SandboxUser) -> serde_json::Map<String, Value> {
     m
 }
 
-async fn current_user(State(shared): St, headers: HeaderMap) -> Response {
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+async fn current_user(State(shared): St, Extension(user): Caller) -> Response {
     let mut body = user_json(&user);
     if let Some(delay) = shared.slow_user {
         // The capture of a deployment without the projects plugin: a long wait, then the
@@ -566,11 +627,7 @@ async fn current_user(State(shared): St, headers: HeaderMap) -> Response {
     json_response(StatusCode::OK, &Value::Object(body))
 }
 
-async fn author(State(shared): St, headers: HeaderMap) -> Response {
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
+async fn author(Extension(user): Caller, headers: HeaderMap) -> Response {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -587,30 +644,50 @@ async fn author(State(shared): St, headers: HeaderMap) -> Response {
 /// The Public project; its models are shared with every project.
 const PUBLIC_PROJECT_ID: i64 = 1;
 
-fn model(name: &str, display: &str, project_id: i64, shared: bool, default: bool) -> Value {
-    json!({
-        "default": default,
-        "display_name": display,
-        "name": name,
-        "project_id": project_id,
-        "shared": shared,
-    })
+/// One of the sandbox's model configurations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Model {
+    pub name: &'static str,
+    pub display_name: &'static str,
+    pub project_id: i64,
+    pub shared: bool,
+    pub default: bool,
 }
 
-async fn models(State(shared): St, headers: HeaderMap, Path(project_id): Path<String>) -> Response {
-    let user = match authenticate(&shared, &headers) {
-        Ok(u) => u,
-        Err(r) => return r,
+impl Model {
+    /// `"<project_id>_<model name>"`, the `integrationUid` the product writes for it.
+    pub fn integration_uid(&self) -> String {
+        format!("{}_{}", self.project_id, self.name)
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "default": self.default,
+            "display_name": self.display_name,
+            "name": self.name,
+            "project_id": self.project_id,
+            "shared": self.shared,
+        })
+    }
+}
+
+/// The models `user` sees in `project_id`, the project's own first, then the Public
+/// project's shared ones; the first marked default is the project's default. `None` for a
+/// project that is neither the user's personal project nor the Public one.
+pub(crate) fn project_models(user: &SandboxUser, project_id: i64) -> Option<Vec<Model>> {
+    let model = |name, display_name, project_id, shared, default| Model {
+        name,
+        display_name,
+        project_id,
+        shared,
+        default,
     };
-    let Ok(project_id) = project_id.parse::<i64>() else {
-        return no_such_page().await;
-    };
-    let public = vec![
+    let public = [
         model("gpt-4.1", "GPT-4.1", PUBLIC_PROJECT_ID, true, true),
         model("gpt-4o-mini", "GPT-4o mini", PUBLIC_PROJECT_ID, true, false),
     ];
-    let (items, default) = if project_id == PUBLIC_PROJECT_ID {
-        (public, ("gpt-4.1", PUBLIC_PROJECT_ID))
+    if project_id == PUBLIC_PROJECT_ID {
+        Some(public.to_vec())
     } else if project_id == user.personal_project_id {
         let mut own = vec![
             model("gpt-5-mini", "GPT-5 mini", project_id, false, true),
@@ -623,34 +700,51 @@ async fn models(State(shared): St, headers: HeaderMap, Path(project_id): Path<St
             ),
         ];
         own.extend(public);
-        (own, ("gpt-5-mini", project_id))
+        Some(own)
     } else {
-        return error_400(&format!("Project {project_id} not found"));
+        None
+    }
+}
+
+pub(crate) fn project_not_found(project_id: i64) -> Response {
+    error_400(&format!("Project {project_id} not found"))
+}
+
+async fn models(Extension(user): Caller, Path(project_id): Path<String>) -> Response {
+    let Ok(project_id) = project_id.parse::<i64>() else {
+        return no_such_page().await;
+    };
+    let Some(items) = project_models(&user, project_id) else {
+        return project_not_found(project_id);
+    };
+    let Some(default) = items.iter().find(|m| m.default).or(items.first()) else {
+        return internal_error();
     };
     json_response(
         StatusCode::OK,
         &json!({
-            "default_model_name": default.0,
-            "default_model_project_id": default.1,
-            "items": items,
+            "default_model_name": default.name,
+            "default_model_project_id": default.project_id,
+            "items": items.iter().map(Model::json).collect::<Vec<_>>(),
             "total": items.len(),
         }),
     )
 }
 
-async fn options() -> Response {
+pub(crate) async fn options() -> Response {
     StatusCode::OK.into_response()
 }
 
-async fn not_allowed_here(State(shared): St, method: Method, headers: HeaderMap) -> Response {
-    if let Err(r) = authenticate(&shared, &headers) {
-        return r;
-    }
-    let _ = method;
+/// A method a route does not serve (the credential was checked before).
+pub(crate) async fn not_allowed_here() -> Response {
     message_json(StatusCode::NOT_FOUND, NOT_FOUND_MESSAGE)
 }
 
 async fn no_such_page() -> Response {
+    not_found()
+}
+
+pub(crate) fn not_found() -> Response {
     message_json(StatusCode::NOT_FOUND, NOT_FOUND_MESSAGE)
 }
 

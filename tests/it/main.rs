@@ -11,6 +11,7 @@ mod api_client;
 mod cli;
 mod crash_safety;
 mod documents;
+mod elitea_code;
 mod hostile;
 mod keyring;
 mod lsp;

@@ -889,3 +889,298 @@ async fn expiry_is_kept_to_the_second() {
     clock.set(start + chrono::Duration::seconds(90));
     assert_eq!(use_it().await.unwrap().status().as_u16(), 302);
 }
+
+/// auth's `api/v2/token.py` (EliteaAI/auth) refuses the reserved name on create, exactly as
+/// spelled and before it reads `expires`: `400 {"error": "Name \"elitea-system\" is
+/// reserved"}`. Names that only look like it are ordinary tokens.
+#[tokio::test]
+async fn create_with_the_reserved_name_answers_400() {
+    let sb = common::sandbox().await;
+    let http = common::raw_http();
+    let url = format!("{}/api/v2/auth/token/", sb.url());
+    let auth = format!("Bearer {}", sb.bootstrap_token().expose());
+    let post = |body: &'static str| {
+        http.post(&url)
+            .header("Authorization", &auth)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    const RESERVED: &str = "{\"error\": \"Name \\\"elitea-system\\\" is reserved\"}\n";
+    for body in [
+        r#"{"name":"elitea-system"}"#,
+        r#"{"name":"elitea-system","expires":null}"#,
+        r#"{"name":"elitea-system","expires":{"measure":"days","value":30}}"#,
+        // The name is read before the expiry, whose error would otherwise win.
+        r#"{"name":"elitea-system","expires":{"measure":"years","value":1}}"#,
+        r#"{"name":"elitea-system","expires":{}}"#,
+        // The same string, escaped in the JSON.
+        r#"{"name":"elitea\u002dsystem"}"#,
+    ] {
+        let r = post(body).await.unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{body}");
+        assert_eq!(r.headers()["content-type"], "application/json", "{body}");
+        assert_eq!(r.headers()["server"], "Centry", "{body}");
+        assert_eq!(r.text().await.unwrap(), RESERVED, "{body}");
+    }
+    // Matched exactly: case, spaces around it and longer names are ordinary tokens.
+    let lookalikes = [
+        "Elitea-System",
+        "ELITEA-SYSTEM",
+        " elitea-system",
+        "elitea-system ",
+        "elitea-system-2",
+        "elitea-system-conflict-7",
+        "elitea_system",
+    ];
+    for name in lookalikes {
+        let r = http
+            .post(&url)
+            .header("Authorization", &auth)
+            .json(&serde_json::json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{name:?}");
+        let j: Value = r.json().await.unwrap();
+        assert_eq!(j["name"], name);
+    }
+    let reserved: Vec<_> = sb
+        .tokens()
+        .into_iter()
+        .filter(|t| t.name.as_deref() == Some(elitea_tokens::sandbox::SYSTEM_TOKEN_NAME))
+        .collect();
+    assert_eq!(reserved.len(), 1, "only the system token carries the name");
+    assert_eq!(reserved[0].expires, None);
+    let listed: Vec<Value> = http
+        .get(&url)
+        .header("Authorization", &auth)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = listed.iter().filter_map(|t| t["name"].as_str()).collect();
+    let mut want = vec!["bootstrap"];
+    want.extend(lookalikes);
+    assert_eq!(names, want);
+}
+
+fn system_row(sb: &elitea_tokens::sandbox::SandboxHandle, user: i64) -> (String, SecretString) {
+    let row = sb
+        .tokens()
+        .into_iter()
+        .find(|t| {
+            t.user_id == user
+                && t.name.as_deref() == Some(elitea_tokens::sandbox::SYSTEM_TOKEN_NAME)
+        })
+        .expect("every user has a system token");
+    (row.uuid, sb.system_token(user).unwrap())
+}
+
+/// Every user has one hidden `elitea-system` token that never expires and authenticates; the
+/// list never shows it, a get of its uuid answers 404 and a delete 403, and it stays.
+#[tokio::test]
+async fn the_system_token_authenticates_hidden_and_permanent() {
+    let sb = common::sandbox().await;
+    let http = common::raw_http();
+    let base = format!("{}/api/v2/auth/token/", sb.url());
+    let bootstrap = format!("Bearer {}", sb.bootstrap_token().expose());
+    let (uuid, value) = system_row(&sb, 1);
+    let system = format!("Bearer {}", value.expose());
+    let claims = elitea_tokens::tokens::read_claims(value.expose()).unwrap();
+    assert_eq!(claims.uuid, uuid);
+    assert_eq!(claims.expires, None, "never expires");
+
+    for auth in [&bootstrap, &system] {
+        let r = http
+            .get(&base)
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200, "it authenticates");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains(&uuid), "the list hides it: {body}");
+        assert!(!body.contains("elitea-system"), "{body}");
+        let user: Value = http
+            .get(format!("{}/api/v2/auth/user/", sb.url()))
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(user["email"], "dev@example.com");
+    }
+
+    let item = format!("{base}{uuid}");
+    let not_found = format!("{{\"error\": \"token with uid {uuid} not found\"}}\n");
+    for auth in [&bootstrap, &system] {
+        let r = http
+            .get(&item)
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404);
+        assert_eq!(r.headers()["content-type"], "application/json");
+        assert_eq!(r.text().await.unwrap(), not_found);
+
+        let r = http
+            .delete(&item)
+            .header("Authorization", auth)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403);
+        assert_eq!(r.headers()["content-type"], "application/json");
+        assert_eq!(
+            r.text().await.unwrap(),
+            "{\"error\": \"system token cannot be deleted\"}\n"
+        );
+    }
+    // Still there, still working, and not in the auth cache of deleted tokens.
+    assert!(sb.tokens().iter().any(|t| t.uuid == uuid));
+    let r = http
+        .get(&item)
+        .header("Authorization", &system)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "not the cache's 500");
+    let r = http
+        .get(&base)
+        .header("Authorization", &system)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+
+    // Another user meets the owner check first, as for any token of someone else.
+    let (_, other) = sb.add_user("other@example.com", "Other User");
+    let (other_uuid, other_system) = system_row(&sb, 2);
+    assert_ne!(other_uuid, uuid, "one per user");
+    let other = format!("Bearer {}", other.expose());
+    for method in ["GET", "DELETE"] {
+        let r = http
+            .request(method.parse().unwrap(), &item)
+            .header("Authorization", &other)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{method}");
+        assert_eq!(r.text().await.unwrap(), "null\n", "{method}");
+    }
+    // Each user's system token is theirs: user 2's lists user 2's tokens.
+    let listed: Vec<Value> = http
+        .get(&base)
+        .header("Authorization", format!("Bearer {}", other_system.expose()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["user_id"], 2);
+    assert_eq!(listed[0]["name"], "bootstrap");
+    assert_eq!(sb.system_token(99), None, "no user, no system token");
+}
+
+/// The current auth plugin checks the owner on get too (the captured older one did not).
+#[tokio::test]
+async fn get_of_another_users_token_is_forbidden() {
+    let sb = common::sandbox().await;
+    let (_, other) = sb.add_user("other@example.com", "Other User");
+    let boot = sb
+        .tokens()
+        .into_iter()
+        .find(|t| t.name.as_deref() == Some("bootstrap") && t.user_id == 1)
+        .unwrap();
+    let r = common::raw_http()
+        .get(format!("{}/api/v2/auth/token/{}", sb.url(), boot.uuid))
+        .header("Authorization", format!("Bearer {}", other.expose()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(r.text().await.unwrap(), "null\n");
+}
+
+/// A data file written before the reservation is migrated as auth_core's migration
+/// 202609161200 does: rows a user named `elitea-system` become
+/// `elitea-system-conflict-<id>` (uuid and expiry kept, still listed and deletable), and each
+/// user gets a fresh system token, once: a restart keeps it.
+#[tokio::test]
+async fn an_older_data_file_is_migrated_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("sandbox.json");
+    let old = serde_json::json!({
+        "secret": "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+        "users": [{"id": 1, "email": "dev@example.com", "name": "Dev User", "personal_project_id": 123}],
+        "tokens": [
+            {"id": 1, "uuid": "11111111-1111-4111-8111-111111111111", "name": "bootstrap", "expires": null, "user_id": 1},
+            {"id": 2, "uuid": "22222222-2222-4222-8222-222222222222", "name": "elitea-system", "expires": "2030-01-01T12:00:00Z", "user_id": 1},
+            {"id": 3, "uuid": "33333333-3333-4333-8333-333333333333", "name": "elitea-system", "expires": null, "user_id": 1}
+        ],
+        "next_token_id": 4
+    });
+    std::fs::write(&data, serde_json::to_vec(&old).unwrap()).unwrap();
+    let options = || SandboxOptions {
+        data: Some(data.clone()),
+        ..SandboxOptions::default()
+    };
+    let sb = elitea_tokens::sandbox::start(options()).await.unwrap();
+    let c = common::client(&sb.url(), &sb.bootstrap_token());
+    let listed = c.list_tokens().await.unwrap();
+    let rows: Vec<(String, Option<String>)> = listed
+        .iter()
+        .map(|t| (t.uuid.clone(), t.name.clone()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "11111111-1111-4111-8111-111111111111".into(),
+                Some("bootstrap".into())
+            ),
+            (
+                "22222222-2222-4222-8222-222222222222".into(),
+                Some("elitea-system-conflict-2".into())
+            ),
+            (
+                "33333333-3333-4333-8333-333333333333".into(),
+                Some("elitea-system-conflict-3".into())
+            ),
+        ],
+        "squatters are renamed, not promoted"
+    );
+    assert!(listed[1].expires.is_some(), "expiry kept");
+    let (uuid, value) = system_row(&sb, 1);
+    assert!(!uuid.starts_with("33333333"), "a fresh system token");
+    // An evicted row is an ordinary token: it can be deleted.
+    c.delete_token("33333333-3333-4333-8333-333333333333")
+        .await
+        .unwrap();
+    sb.shutdown().await;
+
+    let sb = elitea_tokens::sandbox::start(options()).await.unwrap();
+    assert_eq!(system_row(&sb, 1), (uuid, value), "the same system token");
+    let names: Vec<_> = common::client(&sb.url(), &sb.bootstrap_token())
+        .list_tokens()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            Some("bootstrap".to_string()),
+            Some("elitea-system-conflict-2".to_string())
+        ]
+    );
+}
