@@ -83,6 +83,81 @@ async function generate(name: string, measure: string, value: string): Promise<{
   return wb.waitDialog();
 }
 
+/** The 12 keys ELITEA's web UI writes today, in its order: the current schema (issue 22). */
+const CURRENT_KEYS = [
+  "providerServerURL",
+  "LLMServerUrl",
+  "modelName",
+  "LLMModelName",
+  "authToken",
+  "LLMAuthToken",
+  "projectId",
+  "integrationUid",
+  "defaultViewMode",
+  "verifySsl",
+  "displayType",
+  "debug",
+].map((k) => `eliteacode.${k}`);
+
+/**
+ * Opens a workspace file with Quick Open, picking it by its folder (the history also offers
+ * the user settings.json opened by an earlier step), and waits for `marker` in its editor.
+ */
+async function openWorkspaceFile(rel: string, marker: string): Promise<void> {
+  await wb.focusWorkbench();
+  await wb.page.keyboard.press("Control+P");
+  await wb.quickInputBox.waitFor({ state: "visible" });
+  await wb.quickInputBox.fill(rel);
+  const [folder, base] = [path.dirname(rel), path.basename(rel)].map((x) => x.replace(/\./g, "\\."));
+  await wb.pickByLabel(new RegExp(`^${base}(?!.*/User\\b).*${folder}\\b`)).catch(async (e) => {
+    throw new Error(`${String(e)}; Quick Open offers: ${(await wb.rows()).join(" | ")}`);
+  });
+  await waitFor(`${rel} in the editor`, async () => ((await wb.editorText(marker)) ? true : undefined));
+}
+
+/** The Problems panel's rows: their text, and their severity (the icon and accessible label). */
+async function problems(): Promise<{ text: string; icon: string }[]> {
+  const rows = wb.page.locator(".markers-panel .monaco-list-row");
+  const out: { text: string; icon: string }[] = [];
+  const n = await rows.count();
+  for (let i = 0; i < n; i++) {
+    const r = rows.nth(i);
+    const icon = r.locator(".marker-icon").first();
+    const cls = (await icon.count()) ? ((await icon.getAttribute("class")) ?? "") : "";
+    out.push({
+      text: ((await r.textContent()) ?? "").replace(/\u00a0/g, " "),
+      icon: `${cls} ${(await r.getAttribute("aria-label")) ?? ""}`,
+    });
+  }
+  return out;
+}
+
+/**
+ * The cursor on a value as a user puts it there (its tab, Ctrl+G line:column), then Ctrl+.
+ * until the fix is listed. Ctrl+. pressed while the editor is still taking the focus back from
+ * the Problems panel or Go to Line opens nothing, so it is tried again.
+ */
+async function quickFix(tab: string, line: number, col: number, title: RegExp) {
+  const row = wb.page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
+  let offered: string[] = [];
+  for (let attempt = 1; attempt <= 4; attempt++) {
+    await wb.page.locator(".tab", { hasText: tab }).first().click();
+    await wb.page.keyboard.press("Control+G");
+    await wb.quickInputBox.waitFor({ state: "visible" });
+    await wb.quickInputBox.fill(`:${line}:${col}`);
+    await wb.enter();
+    await wb.waitQuickInputHidden();
+    await wb.page.keyboard.press("Control+.");
+    if (await row.waitFor({ state: "visible", timeout: 8_000 }).then(() => true, () => false)) {
+      return row;
+    }
+    offered = await wb.page.locator(".action-widget .monaco-list-row").allTextContents();
+    log(`attempt ${attempt}: no ${title} quick fix yet; offered: ${JSON.stringify(offered)}`);
+    await wb.escape();
+  }
+  throw new Error(`no ${title} quick fix on ${tab} ${line}:${col}; offered: ${JSON.stringify(offered)}`);
+}
+
 /** Set once signing in worked: every later step needs an account, and is skipped without. */
 let signedIn = false;
 
@@ -328,6 +403,11 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.screenshot("generate-invalid-name");
     await wb.type("seed-alpha-01");
     await wb.waitMessage(/already have a token named 'seed-alpha-01'/);
+    // ELITEA's own name, refused before any call with the server's sentence (its rules).
+    await wb.type("elitea-system");
+    await wb.waitMessage(/'elitea-system' is reserved by ELITEA/);
+    assert.ok(await wb.hasError(), "shown as an error");
+    await wb.screenshot("generate-reserved-name");
     await wb.type("VSCode-Dev");
     await waitFor("the name accepted", async () => (!(await wb.hasError()) ? true : undefined));
     await wb.enter();
@@ -364,11 +444,19 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     assert.ok(text.includes("// My own settings: this comment must survive every write."), text);
     assert.ok(text.includes("/* Block comments too. */"), text);
     assert.ok(!fs.existsSync(path.join(dir, "elitea-data", "secrets.json")), "no plain secrets file: VSCode's storage holds them");
+    // Today's schema, the default: the web UI's 12 eliteacode.* keys in its order, no legacy key.
     const s = userSettings();
     assert.equal(s["editor.fontSize"], 14);
-    assert.equal(s["alitacode.LLMAuthToken"], shownValue);
-    assert.equal(s["eliteacode.LLMAuthToken"], shownValue);
-    assert.equal(s["alitacode.providerServerURL"], sandbox!.url);
+    assert.deepEqual(Object.keys(s).filter((k) => k.startsWith("eliteacode.")), CURRENT_KEYS);
+    assert.deepEqual(Object.keys(s).filter((k) => k.startsWith("alitacode.")), [], "no alitacode.* key");
+    for (const k of ["eliteacode.authToken", "eliteacode.LLMAuthToken"]) {
+      assert.equal(s[k], shownValue, `${k} holds the real value`);
+    }
+    for (const k of ["eliteacode.providerServerURL", "eliteacode.LLMServerUrl"]) {
+      assert.equal(s[k], sandbox!.url, k);
+    }
+    assert.equal(typeof s["eliteacode.projectId"], "number");
+    assert.equal(s["eliteacode.modelName"], s["eliteacode.LLMModelName"]);
     // The value is not kept: the page closed and opened again never shows it.
     await wb.clearNotifications();
     await wb.page.locator(".tab", { hasText: "ELITEA: Personal Tokens" }).click();
@@ -396,9 +484,10 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
   step("the page's row actions: preview (a read-only document with Copy, Save As…, Apply), apply, rotate", 180_000, async () => {
     // Preview VSCode settings: an elitea-preview: document, not an untitled settings.json.
     await wb.rowAction("VSCode-Dev", "Preview VSCode settings");
-    const tab = wb.page.locator(".tab", { hasText: "ELITEA settings for 'VSCode-Dev' (VSCode, legacy)" });
+    const tab = wb.page.locator(".tab", { hasText: "ELITEA settings for 'VSCode-Dev' (VSCode, current)" });
     await tab.waitFor({ timeout: 30_000 });
-    await waitFor("the preview's JSON", async () => ((await wb.editorText("alitacode.LLMServerUrl")) ? true : undefined));
+    await waitFor("the preview's JSON", async () => ((await wb.editorText("eliteacode.providerServerURL")) ? true : undefined));
+    assert.doesNotMatch(await wb.editorText("eliteacode.providerServerURL"), /alitacode\./, "today's keys only");
     assert.doesNotMatch((await tab.getAttribute("class")) ?? "", /dirty/, "a preview is never dirty");
     const titleActions = wb.page.locator(".editor-group-container.active .editor-actions");
     for (const a of ["Copy", "Save As…", "Apply"]) {
@@ -407,11 +496,11 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     // Read-only: typing changes nothing.
     await wb.page.locator(".editor-instance .view-lines").first().click();
     await wb.page.keyboard.type("xyz");
-    assert.doesNotMatch(await wb.editorText("alitacode"), /xyz/);
+    assert.doesNotMatch(await wb.editorText("eliteacode"), /xyz/);
     await wb.screenshot("preview-document");
     await titleActions.locator('.action-label[aria-label="Copy"]').click();
     await wb.waitNotification(/copied to the clipboard/);
-    assert.match(await wb.page.evaluate(() => navigator.clipboard.readText()), /alitacode\.LLMServerUrl/);
+    assert.match(await wb.page.evaluate(() => navigator.clipboard.readText()), /eliteacode\.providerServerURL/);
     await titleActions.locator('.action-label[aria-label="Apply"]').click();
     await wb.waitQuickInput(/Apply the ELITEA settings for 'VSCode-Dev'/);
     assert.ok(await wb.row(/User Settings/).count());
@@ -421,8 +510,8 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     // Preview JetBrains settings.
     await wb.page.locator(".tab", { hasText: "ELITEA: Personal Tokens" }).click();
     await wb.rowAction("VSCode-Dev", "Preview JetBrains settings");
-    await wb.page.locator(".tab", { hasText: "ELITEA settings for 'VSCode-Dev' (JetBrains, legacy)" }).waitFor({ timeout: 30_000 });
-    await waitFor("the preview's XML", async () => ((await wb.editorText("AlitaSettings")) ? true : undefined));
+    await wb.page.locator(".tab", { hasText: "ELITEA settings for 'VSCode-Dev' (JetBrains, current)" }).waitFor({ timeout: 30_000 });
+    await waitFor("the preview's XML", async () => ((await wb.editorText("EliteASettings")) ? true : undefined));
     await wb.palette("View: Close Editor");
     await wb.clearNotifications();
     // Apply to user settings again: already there, and the toast says so.
@@ -519,7 +608,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.palette("View: Close Editor");
   });
 
-  step("a settings change reaches the running server: elitea.settingsSchema = current", 120_000, async () => {
+  step("a settings change reaches the running server: elitea.settingsSchema = legacy", 120_000, async () => {
     // As a user does it: in the settings.json editor, saved with Ctrl+S.
     const editUserSettings = async (edit: () => Promise<void>) => {
       await wb.palette("Preferences: Open User Settings (JSON)");
@@ -542,7 +631,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.pick(/^VSCode-Dev/);
       await wb.waitQuickInput(/Preview the ELITEA settings/);
       await wb.pick(new RegExp(ide));
-      await wb.page.locator(".tab", { hasText: `ELITEA settings for 'VSCode-Dev' (${ide}, current)` }).waitFor({ timeout: 30_000 });
+      await wb.page.locator(".tab", { hasText: `ELITEA settings for 'VSCode-Dev' (${ide}, legacy)` }).waitFor({ timeout: 30_000 });
       return waitFor(`the ${ide} preview`, async () => {
         const t = await wb.editorText(marker);
         return t ? t : undefined;
@@ -552,17 +641,17 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.page.keyboard.press("Control+Home");
       await wb.page.keyboard.press("End");
       await wb.page.keyboard.press("Enter");
-      await wb.page.keyboard.insertText('"elitea.settingsSchema": "current",');
+      await wb.page.keyboard.insertText('"elitea.settingsSchema": "legacy",');
     });
-    assert.match(fs.readFileSync(cs!.userSettings, "utf8"), /"elitea\.settingsSchema": "current"/);
+    assert.match(fs.readFileSync(cs!.userSettings, "utf8"), /"elitea\.settingsSchema": "legacy"/);
     try {
       const vscodeText = await previewText("VSCode", "LLMServerUrl");
+      assert.ok(vscodeText.includes("alitacode.LLMServerUrl"), vscodeText);
       assert.ok(vscodeText.includes("eliteacode.LLMServerUrl"), vscodeText);
-      assert.ok(!vscodeText.includes("alitacode."), "the current schema has no alitacode.* keys");
       await wb.palette("View: Close Editor");
       const xml = await previewText("JetBrains", "Settings");
-      assert.ok(xml.includes("EliteASettings"), xml);
-      await wb.screenshot("preview-current-schema");
+      assert.ok(xml.includes("AlitaSettings"), xml);
+      await wb.screenshot("preview-legacy-schema");
       await wb.palette("View: Close Editor");
     } finally {
       await wb.reset();
@@ -622,8 +711,10 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.pickByLabel(/workspace, \//);
       await wb.waitNotification(/ELITEA settings for 'VSCode-Dev' \(without the token\) written to JetBrains project workspace\./, 60_000);
       await wb.screenshot("saved-for-jetbrains");
-      const xml = fs.readFileSync(path.join(ws, ".idea/alita.xml"), "utf8");
-      assert.match(xml, /<component name="AlitaSettings">/);
+      const xml = fs.readFileSync(path.join(ws, ".idea/elitea.xml"), "utf8");
+      assert.match(xml, /<component name="EliteASettings">/);
+      assert.match(xml, /value="ELITEA_EYE"/);
+      assert.ok(!fs.existsSync(path.join(ws, ".idea/alita.xml")), "today's file only");
       assert.match(xml, /name="llmCustomModelName" value="claude-sonnet-4-5"/);
       assert.ok(!xml.includes(shownValue), "no token in the JetBrains file unless asked");
     } finally {
@@ -635,6 +726,13 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
   });
 
   step("the status bar follows a token of a few minutes, and the warnings' actions work", 330_000, async () => {
+    // A token of one minute for the expired-apply step below, made now so that it has expired
+    // by then without a wait of its own.
+    const lapsed = await generate("Lapsed", "Minutes", "1");
+    assert.match(lapsed.detail.split("\n")[0]!.trim(), JWT);
+    await wb.escape();
+    await wb.dialog.waitFor({ state: "hidden", timeout: 10_000 });
+    await wb.clearNotifications();
     const d = await generate("Short-Lived", "Minutes", "2");
     const value = d.detail.split("\n")[0]!.trim();
     assert.match(value, JWT);
@@ -683,6 +781,56 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.clearNotifications();
   });
 
+  step("apply of an expired token asks first; Replace with a new token… writes a new one, the old one deleted", 150_000, async () => {
+    const ws = cs!.workspace;
+    const wsFile = path.join(ws, ".vscode/settings.json");
+    const old = (await tokens()).find((t) => t.name === "Lapsed");
+    assert.ok(old?.expires, "the one-minute token of the status bar step");
+    const left = new Date(old.expires).getTime() - Date.now();
+    if (left > -2_000) {
+      log(`waiting ${Math.round(left / 1000) + 3} s for 'Lapsed' to expire`);
+      await wb.page.waitForTimeout(left + 3_000);
+    }
+    try {
+      await wb.palette("ELITEA: Apply Settings");
+      await wb.waitQuickInput(/Apply Settings: which token/);
+      await wb.search("Lapsed");
+      await wb.pick(/^Lapsed/);
+      await wb.waitQuickInput(/Apply the ELITEA settings for 'Lapsed'.* for$/);
+      await wb.pick(/VSCode/);
+      await wb.waitQuickInput(/Apply the ELITEA settings for 'Lapsed'.* to$/);
+      await wb.pick(/Workspace Settings: workspace/);
+      // The server refuses (conflict, reason tokenExpired); the extension asks, on the reason.
+      const d = await wb.waitDialog();
+      const buttons = await wb.dialog.locator(".dialog-buttons .monaco-button").allTextContents();
+      log(`expired: ${d.message} ${d.detail} [${buttons.join("|")}]`);
+      for (const b of ["Replace with a new token…", "Write anyway", "Cancel"]) {
+        assert.ok(buttons.includes(b), `button ${b}: ${buttons.join("|")}`);
+      }
+      assert.match(d.message + d.detail, /Replace with a new token/);
+      assert.ok(!fs.existsSync(wsFile), "nothing written before the answer");
+      await wb.screenshot("apply-expired-asks");
+      await wb.clickDialogButton("Replace with a new token");
+      const n = await wb.waitNotification(/'Lapsed' had expired: ELITEA settings for its replacement '[^']+' .* written to workspace settings \(workspace\)\./, 60_000);
+      const replacement = /its replacement '([^']+)'/.exec((await n.textContent()) ?? "")![1]!;
+      await wb.screenshot("apply-expired-replaced");
+      const written = parseJsonc(fs.readFileSync(wsFile, "utf8"));
+      const value = written["eliteacode.authToken"];
+      assert.ok(typeof value === "string" && JWT.test(value), "a real token value written");
+      const claims = JSON.parse(Buffer.from(value.split(".")[1]!, "base64url").toString("utf8")) as { uuid?: string };
+      const list = await tokens();
+      const made = list.find((t) => t.name === replacement);
+      assert.ok(made, `'${replacement}' in the list: ${list.map((t) => t.name).join(", ")}`);
+      assert.equal(claims.uuid, made.uuid, "the file holds the replacement");
+      assert.notEqual(made.uuid, old.uuid);
+      assert.ok(!list.some((t) => t.uuid === old.uuid), "the expired token is deleted");
+    } finally {
+      await wb.reset();
+      fs.rmSync(path.join(ws, ".vscode"), { recursive: true, force: true });
+    }
+    await wb.clearNotifications();
+  });
+
   step("rotate from the palette and keep the old token", 120_000, async () => {
     const replacements = async () => (await tokens()).filter((t) => t.name?.startsWith("VSCode-Dev-")).length;
     const before = await replacements();
@@ -720,42 +868,13 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     const wsFile = path.join(ws, ".vscode/settings.json");
     fs.mkdirSync(path.dirname(teamFile), { recursive: true });
     fs.mkdirSync(path.dirname(wsFile), { recursive: true });
-    fs.writeFileSync(wsFile, `{\n  "alitacode.authToken": "${masked}"\n}\n`);
+    fs.writeFileSync(wsFile, `{\n  "eliteacode.authToken": "${masked}"\n}\n`);
     fs.writeFileSync(teamFile, `{\n  "eliteacode.LLMAuthToken": "${value}"\n}\n`);
-    // Quick Open, picking the workspace's file by its folder: the history also offers the user
-    // settings.json opened by an earlier step.
-    const openFile = async (rel: string, marker: string) => {
-      await wb.focusWorkbench();
-      await wb.page.keyboard.press("Control+P");
-      await wb.quickInputBox.waitFor({ state: "visible" });
-      await wb.quickInputBox.fill(rel);
-      const [folder, base] = [path.dirname(rel), path.basename(rel)].map((x) => x.replace(/\./g, "\\."));
-      await wb.pickByLabel(new RegExp(`^${base}(?!.*/User\\b).*${folder}\\b`)).catch(async (e) => {
-        throw new Error(`${String(e)}; Quick Open offers: ${(await wb.rows()).join(" | ")}`);
-      });
-      await waitFor(`${rel} in the editor`, async () => ((await wb.editorText(marker)) ? true : undefined));
-    };
     try {
-      await openFile(".vscode/settings.json", "alitacode.authToken");
-      await openFile("team/elitea.json", "eliteacode.LLMAuthToken");
+      await openWorkspaceFile(".vscode/settings.json", "eliteacode.authToken");
+      await openWorkspaceFile("team/elitea.json", "eliteacode.LLMAuthToken");
       // The Problems panel, as a user opens it.
       await wb.page.keyboard.press("Control+Shift+M");
-      const rows = wb.page.locator(".markers-panel .monaco-list-row");
-      const problems = async () => {
-        const out: { text: string; icon: string }[] = [];
-        const n = await rows.count();
-        for (let i = 0; i < n; i++) {
-          const r = rows.nth(i);
-          // The severity: the marker's icon, and the row's accessible label.
-          const icon = r.locator(".marker-icon").first();
-          const cls = (await icon.count()) ? ((await icon.getAttribute("class")) ?? "") : "";
-          out.push({
-            text: ((await r.textContent()) ?? "").replace(/\u00a0/g, " "),
-            icon: `${cls} ${(await r.getAttribute("aria-label")) ?? ""}`,
-          });
-        }
-        return out;
-      };
       const found = await waitFor("the tokenMasked error and the tokenExpiring warning in the Problems panel", async () => {
         const ps = await problems();
         const maskedRow = ps.find((p) => /masked form/.test(p.text) && /elitea\(?tokenMasked\b/.test(p.text));
@@ -774,29 +893,6 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       if (process.env.ELITEA_E2E_UPDATE_IMAGES) {
         fs.copyFileSync(shot, path.join(REPO, "docs/images/vscode-problems.png"));
       }
-      // The cursor on a value as a user puts it there (its tab, Ctrl+G line:column), then
-      // Ctrl+. until the fix is listed. Ctrl+. pressed while the editor is still taking the
-      // focus back from the Problems panel or Go to Line opens nothing, so it is tried again.
-      const quickFix = async (tab: string, line: number, col: number, title: RegExp) => {
-        const row = wb.page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
-        let offered: string[] = [];
-        for (let attempt = 1; attempt <= 4; attempt++) {
-          await wb.page.locator(".tab", { hasText: tab }).first().click();
-          await wb.page.keyboard.press("Control+G");
-          await wb.quickInputBox.waitFor({ state: "visible" });
-          await wb.quickInputBox.fill(`:${line}:${col}`);
-          await wb.enter();
-          await wb.waitQuickInputHidden();
-          await wb.page.keyboard.press("Control+.");
-          if (await row.waitFor({ state: "visible", timeout: 8_000 }).then(() => true, () => false)) {
-            return row;
-          }
-          offered = await wb.page.locator(".action-widget .monaco-list-row").allTextContents();
-          log(`attempt ${attempt}: no ${title} quick fix yet; offered: ${JSON.stringify(offered)}`);
-          await wb.escape();
-        }
-        throw new Error(`no ${title} quick fix on ${tab} ${line}:${col}; offered: ${JSON.stringify(offered)}`);
-      };
       // The quick fix on the 3-day value: "Rotate 'Three-Day'".
       const fix = await quickFix("elitea.json", 2, '  "eliteacode.LLMAuthToken": "'.length + 10, /Rotate 'Three-Day'/);
       const fixes = await wb.page.locator(".action-widget .monaco-list-row").allTextContents();
@@ -841,7 +937,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
 
       // "Replace with a new token…" on the masked value: the server's proposed name in the
       // name box, the expiry asked with the server's rules, the new value in the buffer.
-      const replaceFix = await quickFix("settings.json", 2, '  "alitacode.authToken": "'.length + 2, /Replace with a new token/);
+      const replaceFix = await quickFix("settings.json", 2, '  "eliteacode.authToken": "'.length + 2, /Replace with a new token/);
       await replaceFix.click();
       await wb.waitQuickInput("Replace with a New Token (1/3)");
       const proposed = await wb.quickInputBox.inputValue();
@@ -853,11 +949,11 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.type("5");
       await wb.enter();
       const replaced = await waitFor("a new token in place of the masked value", async () => {
-        const t = (await wb.editorText("alitacode.authToken")).replace(/\s+/g, "");
-        const v = /"alitacode\.authToken":"([^"]*)"/.exec(t)?.[1];
+        const t = (await wb.editorText("eliteacode.authToken")).replace(/\s+/g, "");
+        const v = /"eliteacode\.authToken":"([^"]*)"/.exec(t)?.[1];
         return v && JWT.test(v) ? v : undefined;
       }, 60_000, 100).catch(async (e) => {
-        throw new Error(`${String(e)}; the buffer holds: ${await wb.editorText("alitacode.authToken")}`);
+        throw new Error(`${String(e)}; the buffer holds: ${await wb.editorText("eliteacode.authToken")}`);
       });
       await wb.waitNotification(new RegExp(`'${proposed}' generated .*written in \\.vscode/settings\\.json`));
       await wb.screenshot("quick-fix-replaced");
@@ -879,6 +975,134 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.palette("View: Hide Panel").catch(() => undefined);
       fs.rmSync(path.join(ws, "team"), { recursive: true, force: true });
       fs.rmSync(path.join(ws, ".vscode"), { recursive: true, force: true });
+    }
+    await wb.clearNotifications();
+  });
+
+  step("legacy settings: settingsLegacy and its quick fix move a settings.json to today's keys; the command moves a JetBrains project's", 180_000, async () => {
+    const ws = cs!.workspace;
+    const url = sandbox!.url;
+    const wsFile = path.join(ws, ".vscode/settings.json");
+    const idea = path.join(ws, ".idea");
+    fs.mkdirSync(path.dirname(wsFile), { recursive: true });
+    // alitacode.LLMServerUrl has today's twin below it: dropped, the other keys renamed.
+    fs.writeFileSync(
+      wsFile,
+      `{
+  // Team settings: this comment stays.
+  "editor.tabSize": 2,
+  "alitacode.providerServerURL": "${url}", // where ELITEA is
+  "alitacode.LLMServerUrl": "${url}",
+  /* The model an older ELITEA Code reads. */
+  "alitacode.LLMModelName": "gpt-5-mini",
+  "alitacode.projectId": 123,
+  "alitacode.verifySsl": false,
+  "eliteacode.LLMServerUrl": "${url}",
+}
+`,
+    );
+    try {
+      await openWorkspaceFile(".vscode/settings.json", "alitacode.providerServerURL");
+      await wb.page.keyboard.press("Control+Shift+M");
+      const legacy = await waitFor("settingsLegacy in the Problems panel", async () => {
+        const ps = (await problems()).filter((p) => /elitea\(?settingsLegacy\b/.test(p.text));
+        return ps.length > 0 ? ps : undefined;
+      }, 30_000).catch(async (e) => {
+        throw new Error(`${String(e)}; the Problems panel lists: ${JSON.stringify(await problems())}`);
+      });
+      log(`settingsLegacy: ${legacy.map((p) => p.text).join(" | ")}`);
+      for (const p of legacy) {
+        assert.match(p.icon, /info/i, `settingsLegacy is information: ${p.icon}`);
+      }
+      await wb.screenshot("settings-legacy-problems");
+      const fix = await quickFix("settings.json", 4, '  "alitacode.'.length + 2, /Move to today's ELITEA settings/);
+      await wb.screenshot("settings-legacy-quick-fix");
+      await fix.click();
+      // The server moves the keys: on disk, which the editor shows, or in the buffer (then
+      // saved as a user saves it).
+      await waitFor("the keys moved in the editor", async () => {
+        const t = await wb.editorText("eliteacode.LLMServerUrl");
+        return t && !t.includes("alitacode.") ? true : undefined;
+      }, 60_000).catch(async (e) => {
+        throw new Error(`${String(e)}; the editor holds: ${await wb.editorText("LLMServerUrl")}`);
+      });
+      const tab = wb.page.locator(".tab", { hasText: "settings.json" }).first();
+      if (/\bdirty\b/.test((await tab.getAttribute("class")) ?? "")) {
+        await tab.click();
+        await wb.page.keyboard.press("Control+S");
+      }
+      const text = await waitFor("the file on disk with today's keys only", () => {
+        const t = fs.readFileSync(wsFile, "utf8");
+        return t.includes("alitacode.") ? undefined : t;
+      }, 30_000);
+      log(`migrated:\n${text}`);
+      assert.ok(text.includes("// Team settings: this comment stays."), text);
+      assert.ok(text.includes("/* The model an older ELITEA Code reads. */"), text);
+      assert.match(text, /"eliteacode\.providerServerURL": "[^"]+", \/\/ where ELITEA is/, "the line's comment stays with its key");
+      const migrated = parseJsonc(text);
+      assert.deepEqual(migrated, {
+        "editor.tabSize": 2,
+        "eliteacode.providerServerURL": url,
+        "eliteacode.LLMModelName": "gpt-5-mini",
+        "eliteacode.projectId": 123,
+        "eliteacode.verifySsl": false,
+        "eliteacode.LLMServerUrl": url,
+      });
+      assert.equal(text.match(/"eliteacode\.LLMServerUrl"/g)?.length, 1, "today's key once");
+      await waitFor("settingsLegacy gone from the Problems panel", async () =>
+        (await problems()).some((p) => /settingsLegacy/.test(p.text)) ? undefined : true,
+      );
+      await wb.screenshot("settings-legacy-migrated");
+
+      // The palette command on a JetBrains project: no settings file in the editor, so it
+      // looks at the user and workspace settings (today's already) and finds .idea/alita.xml.
+      fs.mkdirSync(idea, { recursive: true });
+      fs.writeFileSync(
+        path.join(idea, "alita.xml"),
+        `<?xml version="1.0" encoding="UTF-8"?>
+<project version="4">
+  <component name="AlitaSettings">
+    <option name="llmCustomModelName" value="gpt-5-mini" />
+    <option name="llmServerUrl" value="${url}" />
+    <option name="projectId" value="123" />
+    <option name="provider" value="ALITA_EYE" />
+  </component>
+  <component name="OtherPluginSettings">
+    <option name="keep" value="me" />
+  </component>
+</project>
+`,
+      );
+      await wb.palette("View: Close All Editors");
+      await wb.palette("ELITEA: Migrate Settings to Today's Keys");
+      const d = await wb.waitDialog(60_000);
+      log(`migrate asks: ${d.message} | ${d.detail}`);
+      assert.match(d.message, /^Move \d+ settings? in JetBrains project workspace to today's ELITEA keys\?$/);
+      assert.match(d.detail, /\.idea\/elitea\.xml: created/);
+      assert.match(d.detail, /\.idea\/alita\.xml: edited/);
+      assert.ok(!fs.existsSync(path.join(idea, "elitea.xml")), "the dry run wrote nothing");
+      await wb.screenshot("migrate-command-dry-run");
+      await wb.clickDialogButton("Migrate");
+      await wb.waitNotification(/Moved \d+ settings? in JetBrains project workspace to today's ELITEA keys\./, 60_000);
+      const elitea = fs.readFileSync(path.join(idea, "elitea.xml"), "utf8");
+      assert.match(elitea, /<component name="EliteASettings">/);
+      assert.match(elitea, /value="ELITEA_EYE"/);
+      assert.match(elitea, /name="llmCustomModelName" value="gpt-5-mini"/);
+      assert.ok(elitea.includes(`name="llmServerUrl" value="${url}"`), elitea);
+      const alita = fs.readFileSync(path.join(idea, "alita.xml"), "utf8");
+      assert.doesNotMatch(alita, /AlitaSettings/);
+      assert.match(alita, /<component name="OtherPluginSettings">\s*<option name="keep" value="me" \/>/, "the other component stays");
+      await wb.screenshot("migrate-command-done");
+    } finally {
+      await wb.reset();
+      await wb.palette("View: Revert and Close Editor").catch(() => undefined);
+      await wb.palette("View: Close All Editors").catch(() => undefined);
+      if (await wb.dialog.isVisible().catch(() => false)) {
+        await wb.clickDialogButton("Don't Save").catch(() => undefined);
+      }
+      await wb.palette("View: Hide Panel").catch(() => undefined);
+      fs.rmSync(path.join(ws, ".vscode"), { recursive: true, force: true });
+      fs.rmSync(idea, { recursive: true, force: true });
     }
     await wb.clearNotifications();
   });
