@@ -126,10 +126,17 @@ class EliteaApi(
     fun rotateToken(params: RotateTokenParams): CompletableFuture<RotateTokenResult> =
         call(Commands.ROTATE_TOKEN, params, RotateTokenResult::class.java)
 
-    /** Later changes of the options, as `workspace/didChangeConfiguration` (section `elitea`). */
-    fun changeConfiguration(options: InitializationOptions) {
-        val settings = mapOf("elitea" to Json.toPlain(Json.encode(options)))
-        server.workspaceService.didChangeConfiguration(org.eclipse.lsp4j.DidChangeConfigurationParams(settings))
+    fun migrateSettings(params: MigrateSettingsParams): CompletableFuture<MigrateSettingsResult> =
+        call(Commands.MIGRATE_SETTINGS, params, MigrateSettingsResult::class.java)
+
+    /**
+     * Later changes of the options, as `workspace/didChangeConfiguration` (section `elitea`).
+     * Every key of [owned] goes out, a cleared one as `null`: the server merges what it gets,
+     * so a key left out would keep its old value (Gson leaves nulls out: [ConfigurationSection]).
+     */
+    fun changeConfiguration(options: InitializationOptions, owned: Collection<String> = PluginOptions.OWNED) {
+        val params = org.eclipse.lsp4j.DidChangeConfigurationParams(mapOf("elitea" to ConfigurationSection.of(options, owned)))
+        server.workspaceService.didChangeConfiguration(params)
     }
 
     private fun <T : Any> call(command: String, params: Any, result: Class<T>): CompletableFuture<T> {
@@ -167,6 +174,75 @@ class EliteaApi(
                 future.cancel(true)
                 throw EliteaException.from("", e)
             }
+        }
+    }
+}
+
+/**
+ * The `elitea` section of `workspace/didChangeConfiguration`, written with its nulls.
+ *
+ * LSP4J's Gson does not serialize nulls (a JsonNull member is dropped with its name), so a
+ * cleared setting would never reach the server. This object is written by its own adapter,
+ * named by `@JsonAdapter`, which any Gson honours: it turns null serialization on for this
+ * object only. The adapter writes through the JsonWriter it is given, so it works with
+ * whichever Gson (and class loader) LSP4J has.
+ */
+@com.google.gson.annotations.JsonAdapter(ConfigurationSection.Adapter::class)
+class ConfigurationSection(val json: com.google.gson.JsonObject) {
+    override fun toString(): String = json.keySet().joinToString(prefix = "ConfigurationSection(", postfix = ")")
+
+    class Adapter : com.google.gson.TypeAdapter<ConfigurationSection>() {
+        override fun write(out: com.google.gson.stream.JsonWriter, value: ConfigurationSection?) {
+            if (value == null) {
+                out.nullValue()
+                return
+            }
+            val before = out.serializeNulls
+            out.serializeNulls = true
+            try {
+                write(out, value.json)
+            } finally {
+                out.serializeNulls = before
+            }
+        }
+
+        private fun write(out: com.google.gson.stream.JsonWriter, e: com.google.gson.JsonElement) {
+            when {
+                e.isJsonNull -> out.nullValue()
+                e.isJsonObject -> {
+                    out.beginObject()
+                    for ((k, v) in e.asJsonObject.entrySet()) {
+                        out.name(k)
+                        write(out, v)
+                    }
+                    out.endObject()
+                }
+                e.isJsonArray -> {
+                    out.beginArray()
+                    for (v in e.asJsonArray) write(out, v)
+                    out.endArray()
+                }
+                else -> {
+                    val p = e.asJsonPrimitive
+                    when {
+                        p.isBoolean -> out.value(p.asBoolean)
+                        p.isNumber -> out.value(p.asNumber)
+                        else -> out.value(p.asString)
+                    }
+                }
+            }
+        }
+
+        override fun read(reader: com.google.gson.stream.JsonReader): ConfigurationSection =
+            ConfigurationSection(com.google.gson.JsonParser.parseReader(reader).asJsonObject)
+    }
+
+    companion object {
+        /** [options] as JSON, with every key of [owned] that [options] leaves null written as null. */
+        fun of(options: InitializationOptions, owned: Collection<String>): ConfigurationSection {
+            val json = Json.encode(options).asJsonObject
+            for (key in owned) if (!json.has(key)) json.add(key, com.google.gson.JsonNull.INSTANCE)
+            return ConfigurationSection(json)
         }
     }
 }

@@ -138,7 +138,8 @@ class EliteaServerProcess private constructor(
                 val launcher: Launcher<LanguageServer> = LSPLauncher.Builder<LanguageServer>()
                     .setLocalService(client)
                     .setRemoteInterface(LanguageServer::class.java)
-                    .setInput(MessageRequestTap(process.inputStream).also { client.tap = it })
+                    // The tap applies elitea/tokenStatus in stream order, as the plugin's does.
+                    .setInput(MessageRequestTap(process.inputStream) { client.acceptTokenStatus(it) }.also { client.tap = it })
                     .setOutput(process.outputStream)
                     .setExecutorService(executor)
                     .create()

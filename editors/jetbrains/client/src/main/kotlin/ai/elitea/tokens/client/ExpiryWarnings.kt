@@ -7,15 +7,17 @@ import org.eclipse.lsp4j.MessageType
 import org.eclipse.lsp4j.ShowMessageRequestParams
 
 /**
- * What an action of an expiry warning does, from the item's `action` field (protocol.md,
- * "Server to editor"). Every chosen action is answered back to the server: it rotates the
- * token itself for `rotate` (and tells the outcome with `window/showMessage`) and snoozes for
- * `snooze`; `showTokens` is the editor's to do.
+ * What an action of a warning does, from the item's `action` field (protocol.md, "Server to
+ * editor"). Every chosen action is answered back to the server: it rotates the token itself
+ * for `rotate`, replaces a revoked token for `replace` (a new token written where the old one
+ * was; issue 22), and tells the outcome with `window/showMessage`; it snoozes for `snooze`;
+ * `showTokens` is the editor's to do.
  */
 enum class WarningActionKind(val wire: String) {
     ROTATE("rotate"),
     SHOW_TOKENS("showTokens"),
     SNOOZE("snooze"),
+    REPLACE("replace"),
     ;
 
     companion object {
@@ -48,8 +50,11 @@ data class ExpiryWarning(
 ) {
     fun action(kind: WarningActionKind): WarningAction? = actions.firstOrNull { it.kind == kind }
 
-    /** An expired token (an error), rather than one about to expire (a warning). */
+    /** An expired or revoked token (an error), rather than one about to expire (a warning). */
     val isError: Boolean get() = type == MessageType.Error
+
+    /** A token deleted on the server while still written in a file: its warning offers `replace`. */
+    val isRevoked: Boolean get() = action(WarningActionKind.REPLACE) != null || token?.isRevoked == true
 }
 
 /**

@@ -32,7 +32,12 @@ interface EliteaClientNotifications {
 
 /**
  * The tokens in use as last reported by the server, whether the user is signed in (from
- * `elitea.status`), and who wants to know when either changes.
+ * `elitea.status`), the account as `elitea.status` last described it, and who wants to know
+ * when any of it changes.
+ *
+ * The order reports are applied in is the order they arrive here: the plugin feeds it from
+ * the [MessageRequestTap], on the stream's reader thread, so that two `elitea/tokenStatus` in a
+ * row are never applied newest first (LSP4IJ dispatches each message with `runAsync`).
  */
 class TokenStatusTracker {
     @Volatile
@@ -42,6 +47,16 @@ class TokenStatusTracker {
     /** Null until `elitea.status` has answered once. */
     @Volatile
     var signedIn: Boolean? = null
+        private set
+
+    /** The last answer of `elitea.status`: the account, the credential's state, the warnings. */
+    @Volatile
+    var status: StatusResult? = null
+        private set
+
+    /** Who is signed in: from `elitea.status`, or from `elitea/tokenStatus` when the name arrives late. */
+    @Volatile
+    var user: UserInfo? = null
         private set
 
     private val count = AtomicInteger()
@@ -72,21 +87,27 @@ class TokenStatusTracker {
             onError(ProtocolException("${Commands.TOKEN_STATUS_NOTIFICATION} could not be read (${e.javaClass.simpleName})"))
             return
         }
-        update(decoded.tokensInUse)
+        val userChanged = decoded.user != null && decoded.user != user
+        if (decoded.user != null) user = decoded.user
+        update(decoded.tokensInUse, userChanged)
     }
 
     /** Also fed by `elitea.status`, whose answer carries the same list. Listeners hear of changes only. */
-    fun update(tokens: List<TokenInUse>) {
-        val changed = count.getAndIncrement() == 0 || tokens != current
+    fun update(tokens: List<TokenInUse>) = update(tokens, false)
+
+    private fun update(tokens: List<TokenInUse>, otherChange: Boolean) {
+        val changed = count.getAndIncrement() == 0 || tokens != current || otherChange
         current = tokens
         if (changed) tell()
     }
 
-    /** What `elitea.status` answered: the sign-in state and the tokens in use. */
+    /** What `elitea.status` answered: the sign-in state, the account and the tokens in use. */
     fun updateStatus(status: StatusResult) {
-        val signInChanged = signedIn != status.signedIn
+        val accountChanged = this.status?.let { AccountView.of(it) } != AccountView.of(status)
         signedIn = status.signedIn
-        val changed = count.getAndIncrement() == 0 || status.tokensInUse != current || signInChanged
+        this.status = status
+        user = if (status.signedIn) status.user ?: user else null
+        val changed = count.getAndIncrement() == 0 || status.tokensInUse != current || accountChanged
         current = status.tokensInUse
         if (changed) tell()
     }
@@ -102,7 +123,7 @@ class TokenStatusTracker {
     }
 
     /** What the status bar shows now. */
-    fun summary(): StatusSummary = StatusSummary.of(current, signedIn)
+    fun summary(): StatusSummary = StatusSummary.of(current, signedIn, status, user)
 }
 
 /** What the status bar widget shows: its text, tooltip, and what a click does. */
@@ -110,28 +131,41 @@ data class StatusSummary(val kind: StatusKind?, val text: String, val tooltip: S
     companion object {
         /**
          * Before sign-in (or after sign-out): "ELITEA: Sign in", no expiry colours, no token rows,
-         * a click signs in. Signed in with no token in use: "ELITEA". Else the worst state
-         * first: `ELITEA ✓`, `ELITEA ⚠ 1`, `ELITEA ✗ 2`. [signedIn] null: not known yet, the
-         * tokens alone are shown.
+         * a click signs in (the server's `credentialNote`, e.g. why no secret store answers, in
+         * the tooltip). Signed in but the credential rejected: "ELITEA: Sign in again", an
+         * error, a click signs in. Signed in with no token in use: "ELITEA". Else the worst
+         * state first: `ELITEA ✓`, `ELITEA ⚠ 1`, `ELITEA ✗ 2`. [signedIn] null: not known yet,
+         * the tokens alone are shown. [status]'s warnings (TLS off, secrets in a plain file)
+         * and who is signed in where go into the tooltip.
          */
-        fun of(tokens: List<TokenInUse>, signedIn: Boolean? = true): StatusSummary {
+        fun of(tokens: List<TokenInUse>, signedIn: Boolean? = true, status: StatusResult? = null, user: UserInfo? = null): StatusSummary {
+            val note = status?.credentialNote?.takeIf { it.isNotBlank() }
             if (signedIn == false) {
-                return StatusSummary(null, "ELITEA: Sign in", "Not signed in to ELITEA. Click to sign in.", StatusClick.SIGN_IN)
+                val why = note?.let { "\n$it" }.orEmpty()
+                return StatusSummary(null, "ELITEA: Sign in", "Not signed in to ELITEA.$why\nClick to sign in.", StatusClick.SIGN_IN)
             }
+            val account = status?.let { AccountView.of(it, user) }
+            if (status?.credential == CredentialState.REJECTED) {
+                val where = status.serverUrl?.let { " on $it" }.orEmpty()
+                val lines = listOfNotNull("ELITEA no longer accepts your sign-in$where.", note, "Click to sign in again.")
+                return StatusSummary(StatusKind.EXPIRED, "ELITEA: Sign in again", lines.joinToString("\n"), StatusClick.SIGN_IN)
+            }
+            val header = account?.signedInAs?.let { listOf(it) }.orEmpty()
+            val warnings = status?.warnings.orEmpty().map { "⚠ $it" }
             if (tokens.isEmpty()) {
                 val text = if (signedIn == true) "Signed in to ELITEA; no ELITEA token is written in a settings file." else "No ELITEA token is written in a settings file."
-                return StatusSummary(null, "ELITEA", "$text\nClick to see your tokens.", StatusClick.SHOW_TOKENS)
+                return StatusSummary(null, "ELITEA", (listOf(text) + header + warnings + "Click to see your tokens.").joinToString("\n"), StatusClick.SHOW_TOKENS)
             }
             val worst = tokens.maxBy { severity(it) }
             val kind = if (worst.isRevoked) StatusKind.EXPIRED else worst.status.kind
             val bad = tokens.count { severity(it) >= severity(StatusKind.WARNING) }
             val text = if (bad == 0) "ELITEA ${StatusMarks.mark(kind)}" else "ELITEA ${StatusMarks.mark(kind)} $bad"
-            val rows = tokens.joinToString("\n") { t ->
+            val rows = tokens.map { t ->
                 val state = if (t.isRevoked) "deleted on the server" else t.status.label
                 "${StatusMarks.mark(if (t.isRevoked) StatusKind.EXPIRED else t.status.kind)} ${t.displayName}: $state (${t.files.joinToString(", ")})"
             }
             val hint = if (bad > 0) "Click to see your tokens and rotate." else "Click to see your tokens."
-            return StatusSummary(kind, text, "$rows\n$hint", StatusClick.SHOW_TOKENS)
+            return StatusSummary(kind, text, (rows + header + warnings + hint).joinToString("\n"), StatusClick.SHOW_TOKENS)
         }
 
         private fun severity(t: TokenInUse): Int = if (t.isRevoked) 3 else severity(t.status.kind)
@@ -186,6 +220,13 @@ open class EliteaLanguageClient(
     override fun secretStorageDelete(params: Any?) = SecretStorageMethods.delete(secretStorage, params)
 
     override fun tokenStatus(params: Any?) {
+        // With a tap on the stream the notification was already applied, in stream order.
+        if (tap?.deliversTokenStatus == true) return
+        acceptTokenStatus(params)
+    }
+
+    /** Applies `elitea/tokenStatus` params (from the tap, in stream order, or from LSP4J). */
+    fun acceptTokenStatus(params: Any?) {
         tokens.accept(params) { malformed += "${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}" }
     }
 

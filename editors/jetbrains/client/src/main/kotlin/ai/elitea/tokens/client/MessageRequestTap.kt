@@ -1,6 +1,8 @@
 package ai.elitea.tokens.client
 
 import com.google.gson.JsonArray
+import com.google.gson.JsonElement
+import com.google.gson.JsonNull
 import com.google.gson.JsonObject
 import com.google.gson.JsonPrimitive
 import org.eclipse.lsp4j.ShowMessageRequestParams
@@ -9,16 +11,27 @@ import java.io.FilterInputStream
 import java.io.InputStream
 
 /**
- * The server's output stream, read by LSP4J as it is, with the `actions` of every
- * `window/showMessageRequest` kept as sent.
+ * The server's output stream, read by LSP4J as it is, with two things taken from it on the way,
+ * on the reader's own thread and so in the order the server wrote them:
  *
- * Why: LSP4J decodes action items into `MessageActionItem`, which has only `title`, so the
- * `action` and `uuid` the server adds to expiry warnings (protocol.md) are gone by the time
- * the language client sees the request. Both hosts start the server's process and so own this
- * stream: [EliteaServerProcess] here, the plugin's connection provider under LSP4IJ. The
- * bytes pass through unchanged; a frame this cannot read only stops the tapping.
+ *  - the `actions` of every `window/showMessageRequest`, kept as sent. LSP4J decodes action
+ *    items into `MessageActionItem`, which has only `title`, so the `action` and `uuid` the
+ *    server adds (expiry warnings, the revoked-token warning) are gone by the time the language
+ *    client sees the request;
+ *  - every `elitea/tokenStatus`, handed to [onTokenStatus] at once. LSP4IJ hands each incoming
+ *    message to `CompletableFuture.runAsync`, so two notifications in a row may reach the
+ *    client in either order; read here, the newest is always applied last.
+ *
+ * Both hosts start the server's process and so own this stream: [EliteaServerProcess] here,
+ * the plugin's connection provider under LSP4IJ. The bytes pass through unchanged; a frame
+ * this cannot read only stops the tapping ([isTapping] turns false, and the language client
+ * then takes `elitea/tokenStatus` as LSP4J hands it over).
  */
-class MessageRequestTap(input: InputStream) : FilterInputStream(input) {
+class MessageRequestTap(
+    input: InputStream,
+    /** `elitea/tokenStatus` params, in stream order; null: not tapped (LSP4J's dispatch is used). */
+    private val onTokenStatus: ((JsonElement) -> Unit)? = null,
+) : FilterInputStream(input) {
     private val header = ByteArrayOutputStream()
     private var body: ByteArray? = null
     private var filled = 0
@@ -26,7 +39,11 @@ class MessageRequestTap(input: InputStream) : FilterInputStream(input) {
     @Volatile
     private var broken = false
 
-    private class Pending(val message: String, val titles: List<String>, val actions: List<JsonObject>)
+    /** Whether `elitea/tokenStatus` comes from here (so the language client ignores LSP4J's copy). */
+    val deliversTokenStatus: Boolean get() = onTokenStatus != null && !broken
+
+    /** A request as the server sent it: what LSP4J keeps of it ([type], [message], the number of items), and the items whole. */
+    private class Pending(val type: Int?, val message: String, val count: Int, val actions: List<JsonObject>)
 
     private val pending = ArrayDeque<Pending>()
 
@@ -43,14 +60,18 @@ class MessageRequestTap(input: InputStream) : FilterInputStream(input) {
     }
 
     /**
-     * The raw action items of the request [params] was decoded from (the same message and
-     * titles), taken out of the tap; null when none was seen.
+     * The raw action items of the request [params] was decoded from, taken out of the tap; null
+     * when none was seen. The request is found by what LSP4J keeps of it besides the titles:
+     * its type, its message (which names the token it is about) and its number of items; the
+     * oldest such request first. The titles are never compared: what an item does is its
+     * `action`, read from the raw item, whatever its words.
      */
     fun actionsFor(params: ShowMessageRequestParams): List<JsonObject>? {
-        val titles = params.actions.orEmpty().map { it.title }
+        val count = params.actions.orEmpty().size
         val message = params.message.orEmpty()
+        val type = params.type?.value
         synchronized(pending) {
-            val i = pending.indexOfFirst { it.message == message && it.titles == titles }
+            val i = pending.indexOfFirst { it.message == message && it.count == count && (it.type == null || type == null || it.type == type) }
             if (i < 0) return null
             return pending.removeAt(i).actions
         }
@@ -107,16 +128,30 @@ class MessageRequestTap(input: InputStream) : FilterInputStream(input) {
     }
 
     private fun onFrame(frame: ByteArray) {
-        // Most frames are answers and notifications: skip them without decoding.
-        if (!contains(frame, METHOD)) return
+        // Most frames are answers and other notifications: skip them without decoding.
+        val request = contains(frame, METHOD)
+        val status = onTokenStatus != null && contains(frame, TOKEN_STATUS)
+        if (!request && !status) return
         val msg = Json.parse(String(frame, Charsets.UTF_8)) as? JsonObject ?: return
-        if ((msg.get("method") as? JsonPrimitive)?.asString != "window/showMessageRequest") return
+        when ((msg.get("method") as? JsonPrimitive)?.takeIf { it.isString }?.asString) {
+            "window/showMessageRequest" -> onRequest(msg)
+            Commands.TOKEN_STATUS_NOTIFICATION -> onTokenStatus?.let { deliver ->
+                // The listener's own failure is its own: it must not stop the tapping.
+                try {
+                    deliver(msg.get("params") ?: JsonNull.INSTANCE)
+                } catch (_: RuntimeException) {
+                }
+            }
+        }
+    }
+
+    private fun onRequest(msg: JsonObject) {
         val params = msg.get("params") as? JsonObject ?: return
         val actions = (params.get("actions") as? JsonArray)?.map { it as? JsonObject ?: return } ?: return
-        val titles = actions.map { (it.get("title") as? JsonPrimitive)?.asString ?: return }
         val message = (params.get("message") as? JsonPrimitive)?.asString.orEmpty()
+        val type = (params.get("type") as? JsonPrimitive)?.takeIf { it.isNumber }?.asInt
         synchronized(pending) {
-            pending.addLast(Pending(message, titles, actions))
+            pending.addLast(Pending(type, message, actions.size, actions))
             // Requests that LSP4J never handed to the client (it stopped) are not kept forever.
             while (pending.size > MAX_PENDING) pending.removeFirst()
         }
@@ -126,6 +161,7 @@ class MessageRequestTap(input: InputStream) : FilterInputStream(input) {
         const val MAX_HEADER = 8192
         const val MAX_PENDING = 64
         val METHOD = "\"window/showMessageRequest\"".toByteArray(Charsets.US_ASCII)
+        val TOKEN_STATUS = "\"${Commands.TOKEN_STATUS_NOTIFICATION}\"".toByteArray(Charsets.US_ASCII)
 
         fun contains(haystack: ByteArray, needle: ByteArray): Boolean {
             outer@ for (i in 0..haystack.size - needle.size) {

@@ -24,9 +24,12 @@ object Commands {
     const val APPLY_SETTINGS = "elitea.applySettings"
     const val ROTATE_TOKEN = "elitea.rotateToken"
 
+    /** Moves `alitacode.*` keys and `.idea/alita.xml`'s AlitaSettings to today's (issue 22). */
+    const val MIGRATE_SETTINGS = "elitea.migrateSettings"
+
     val ALL: List<String> = listOf(
         SIGN_IN, SIGN_OUT, STATUS, LIST_TOKENS, GENERATE_TOKEN, DELETE_TOKEN,
-        LIST_MODELS, SELECT_MODEL, PREVIEW_SETTINGS, APPLY_SETTINGS, ROTATE_TOKEN,
+        LIST_MODELS, SELECT_MODEL, PREVIEW_SETTINGS, APPLY_SETTINGS, ROTATE_TOKEN, MIGRATE_SETTINGS,
     )
 
     /** The server's own notification for the status bar. */
@@ -65,7 +68,11 @@ enum class Ide {
     @SerializedName("jetbrains") JETBRAINS,
 }
 
-/** Which generation of the ELITEA IDE plugins the settings are for; the server defaults to legacy. */
+/**
+ * Which generation of the ELITEA IDE plugins the settings are for. The server defaults to
+ * `current` (what ELITEA's web UI writes today: `.idea/elitea.xml`, `eliteacode.*`); `legacy`
+ * (`.idea/alita.xml`, `alitacode.*`) stays selectable for older plugin versions.
+ */
 enum class SettingsSchema {
     @SerializedName("legacy") LEGACY,
     @SerializedName("current") CURRENT,
@@ -400,6 +407,13 @@ data class ApplySettingsParams(
     val allowTrackedFile: Boolean? = null,
     /** Replace the file even when it is read-only or owned by another user. */
     val writeProtected: Boolean? = null,
+    /** Write an expired token anyway: the user insisted (the server refuses with `tokenExpired` otherwise). */
+    val allowExpired: Boolean? = null,
+    /**
+     * Replace the expired token first (a new token of the same lifetime, written where the old
+     * one was, the old one deleted), then apply the new one.
+     */
+    val replaceExpired: Boolean? = null,
 )
 
 data class ApplySettingsResult(
@@ -409,7 +423,45 @@ data class ApplySettingsResult(
     /** The previous content, kept beside the file. */
     val backupPath: String? = null,
     val tokenIncluded: Boolean,
+    /** The new token, when the expired one was replaced first (`replaceExpired`). */
+    val replacedBy: TokenRow? = null,
 )
+
+/** `elitea.migrateSettings`: one settings file, moved to today's keys / `.idea/elitea.xml`. */
+data class MigrateSettingsParams(
+    /** A VSCode settings file, a `*.code-workspace`, or a JetBrains `.idea/alita.xml`. */
+    val path: String,
+    /** Say what would move, change nothing. */
+    val dryRun: Boolean? = null,
+    /** Replace a read-only or foreign-owned file (the server answers `fileUnreadable` otherwise). */
+    val writeProtected: Boolean? = null,
+)
+
+enum class FileChangeKind {
+    @SerializedName("edited") EDITED,
+    @SerializedName("created") CREATED,
+    @SerializedName("deleted") DELETED,
+}
+
+data class FileChange(
+    val path: String,
+    val change: FileChangeKind,
+)
+
+/** One key or component moved: [to] is null when it was dropped (today's key already held a value). */
+data class SettingMove(
+    val from: String,
+    val to: String? = null,
+)
+
+data class MigrateSettingsResult(
+    val dryRun: Boolean,
+    val files: List<FileChange>,
+    val moves: List<SettingMove>,
+) {
+    /** Nothing to migrate: the file already uses today's settings. */
+    val isEmpty: Boolean get() = files.isEmpty() && moves.isEmpty()
+}
 
 data class RotateTokenParams(
     val uuid: String,
@@ -445,7 +497,10 @@ data class ErrorData(
     val kind: ErrorKind,
     /** With `tokenInUse`: the live settings files that hold the token. */
     val files: List<String>? = null,
-    /** A finer reason within the kind: `valueNotKnown` (a `notFound` about a token's value). */
+    /**
+     * A finer reason within the kind: `valueNotKnown` (a `notFound` about a token's value),
+     * `tokenExpired` (a `conflict` of applySettings: the token has expired).
+     */
     val reason: String? = null,
 )
 

@@ -9,7 +9,17 @@ data class NameRule(
     val maxLength: Long,
     /** A sentence for a name that does not match, for the dialog. */
     val hint: String,
-)
+    /**
+     * Names ELITEA keeps for itself (`elitea-system`): an exact, case-sensitive match of the
+     * whole name is refused. Empty from a server older than issue 22.
+     */
+    val reservedNames: List<String> = emptyList(),
+    /** The sentence for a reserved name, for the dialog. */
+    val reservedHint: String? = null,
+) {
+    /** Whether [candidate] is one of the reserved names (exactly, case and all). */
+    fun isReserved(candidate: String): Boolean = candidate in reservedNames
+}
 
 /** One choice of the expiration's measure, with its label and the values it takes. */
 data class MeasureRule(
@@ -52,6 +62,7 @@ data class Rules(
         candidate.isEmpty() -> "Enter a name."
         candidate.length > name.maxLength -> "A name has at most ${name.maxLength} characters."
         !matchesName(candidate) -> name.hint.ifBlank { "The name must match ${name.pattern}." }
+        name.isReserved(candidate) -> name.reservedHint?.takeIf { it.isNotBlank() } ?: "'$candidate' is reserved by ELITEA: choose another name."
         candidate in taken -> "You already have a token named '$candidate'."
         else -> null
     }
@@ -76,7 +87,7 @@ data class Rules(
         if (cleaned.isEmpty() || !matchesName(cleaned)) return ""
         var candidate = cleaned
         var i = 2
-        while (candidate in taken) {
+        while (candidate in taken || name.isReserved(candidate)) {
             val suffix = "$dash${i++}"
             candidate = cleaned.take(name.maxLength.coerceAtMost(Int.MAX_VALUE.toLong()).toInt() - suffix.length) + suffix
         }

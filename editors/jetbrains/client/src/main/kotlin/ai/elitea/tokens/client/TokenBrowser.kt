@@ -29,6 +29,10 @@ class TokenBrowser(
     var page: Int = 0
         private set
 
+    /** Only the tokens no live settings file holds (`unused`). */
+    var unusedOnly: Boolean = false
+        private set
+
     /** The total of the last answer (matching the search), or null before the first. */
     var total: Long? = null
         private set
@@ -42,7 +46,16 @@ class TokenBrowser(
         order = if (sortBy == null) null else order,
         pageSize = pageSize,
         page = page,
+        unused = unusedOnly.takeIf { it },
     )
+
+    /** The "unused" filter starts at the first page. Returns whether anything changed. */
+    fun setUnusedOnly(on: Boolean): Boolean {
+        if (on == unusedOnly) return false
+        unusedOnly = on
+        page = 0
+        return true
+    }
 
     /** A new search starts at the first page. Returns whether anything changed. */
     fun setSearch(text: String): Boolean {
@@ -122,7 +135,10 @@ class TokenBrowser(
     /** `Page 2 of 3 · 23 tokens`, or `No tokens` / `No token matches 'x'`. */
     fun pageLabel(): String {
         val t = total ?: return ""
-        if (t == 0L) return if (search.isBlank()) "No tokens" else "No token matches '${search.trim()}'"
+        if (t == 0L) {
+            val unused = if (unusedOnly) " unused" else ""
+            return if (search.isBlank()) (if (unusedOnly) "No unused tokens" else "No tokens") else "No$unused token matches '${search.trim()}'"
+        }
         val noun = if (t == 1L) "token" else "tokens"
         return "Page ${page + 1} of $pageCount · $t $noun"
     }
