@@ -91,7 +91,8 @@ async fn authenticate_first(State(shared): St, mut request: Request, next: Next)
     if request.method() == Method::OPTIONS {
         return next.run(request).await;
     }
-    if request.method() == Method::GET && request.uri().path() == LIST_PATH {
+    if matches!(*request.method(), Method::GET | Method::HEAD) && request.uri().path() == LIST_PATH
+    {
         shared
             .lists
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
