@@ -18,6 +18,7 @@ pub const SELECT_MODEL: &str = "elitea.selectModel";
 pub const PREVIEW_SETTINGS: &str = "elitea.previewSettings";
 pub const APPLY_SETTINGS: &str = "elitea.applySettings";
 pub const ROTATE_TOKEN: &str = "elitea.rotateToken";
+pub const MIGRATE_SETTINGS: &str = "elitea.migrateSettings";
 
 /// Every command of the protocol, typed: the language server's dispatch, `COMMANDS` (what
 /// `initialize` announces) and the progress titles all come from it, so a command cannot be
@@ -35,10 +36,11 @@ pub enum Command {
     PreviewSettings,
     ApplySettings,
     RotateToken,
+    MigrateSettings,
 }
 
 impl Command {
-    pub const ALL: [Command; 11] = [
+    pub const ALL: [Command; 12] = [
         Command::SignIn,
         Command::SignOut,
         Command::Status,
@@ -50,6 +52,7 @@ impl Command {
         Command::PreviewSettings,
         Command::ApplySettings,
         Command::RotateToken,
+        Command::MigrateSettings,
     ];
 
     /// Its name on the wire, `elitea.*`.
@@ -66,6 +69,7 @@ impl Command {
             Command::PreviewSettings => PREVIEW_SETTINGS,
             Command::ApplySettings => APPLY_SETTINGS,
             Command::RotateToken => ROTATE_TOKEN,
+            Command::MigrateSettings => MIGRATE_SETTINGS,
         }
     }
 
@@ -83,6 +87,7 @@ impl Command {
             Command::PreviewSettings => "Rendering ELITEA settings",
             Command::ApplySettings => "Writing ELITEA settings",
             Command::RotateToken => "Rotating an ELITEA token",
+            Command::MigrateSettings => "Moving ELITEA settings to today's keys",
         }
     }
 }
@@ -99,8 +104,8 @@ impl std::str::FromStr for Command {
 }
 
 /// The names `initialize` announces, in the protocol's order.
-pub const COMMANDS: [&str; 11] = {
-    let mut out = [""; 11];
+pub const COMMANDS: [&str; 12] = {
+    let mut out = [""; 12];
     let mut i = 0;
     while i < Command::ALL.len() {
         out[i] = Command::ALL[i].name();
@@ -235,7 +240,7 @@ pub struct ErrorData {
 pub struct PreviewSettingsParams {
     pub uuid: String,
     pub ide: crate::settings::Ide,
-    /// `legacy` (default, what most installs read) or `current`.
+    /// `current` (default, what the web UI writes and today's plugins read) or `legacy`.
     #[serde(default)]
     pub schema: Option<crate::settings::Schema>,
 }
@@ -258,6 +263,27 @@ pub struct ApplySettingsParams {
     #[serde(default)]
     pub include_token_in_xml: bool,
     /// Replace the file even when it is read-only or owned by another user.
+    #[serde(default)]
+    pub write_protected: bool,
+    /// Write the token even though it has expired (else `conflict`, reason `tokenExpired`).
+    #[serde(default)]
+    pub allow_expired: bool,
+    /// An expired token is first replaced: a new one with the same lifetime, written where the
+    /// old one was, the old one deleted; the new one is then written (`replacedBy`).
+    #[serde(default)]
+    pub replace_expired: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MigrateSettingsParams {
+    /// The settings file: a `settings.json`, a `.code-workspace` file, `.idea/alita.xml` (or
+    /// `.idea/elitea.xml`, for the `alita.xml` beside it). A path or a `file:` URI.
+    pub path: String,
+    /// Say what would move, writing nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Replace the files even when read-only or owned by another user.
     #[serde(default)]
     pub write_protected: bool,
 }
@@ -288,7 +314,7 @@ pub struct InitializationOptions {
     pub project_id: Option<i64>,
     #[serde(default)]
     pub verify_ssl: Option<bool>,
-    /// The settings schema written by default: `legacy` or `current`.
+    /// The settings schema written by default: `current` (the default) or `legacy`.
     #[serde(default)]
     pub schema: Option<crate::settings::Schema>,
     #[serde(default)]
@@ -468,6 +494,14 @@ pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
         (
             "rotateToken.result",
             schemars::schema_for!(crate::service::RotateResult),
+        ),
+        (
+            "migrateSettings.params",
+            schemars::schema_for!(MigrateSettingsParams),
+        ),
+        (
+            "migrateSettings.result",
+            schemars::schema_for!(crate::service::MigrateResult),
         ),
         (
             "tokenStatus.params",

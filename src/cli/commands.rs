@@ -1,4 +1,5 @@
 use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -47,6 +48,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo => super::demo::run().await,
         Command::Schemas { out } => write_schemas(&out),
+        Command::Migrate {
+            path,
+            dry_run,
+            write_protected,
+        } => migrate(path, dry_run, write_protected, cli.json),
         command => {
             let timeouts = Timeouts {
                 connect: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
@@ -104,9 +110,62 @@ fn ide_of(ide: super::IdeArg) -> Ide {
 
 fn schema_of(schema: Option<super::SchemaArg>) -> Schema {
     match schema {
-        Some(super::SchemaArg::Current) => Schema::Current,
-        _ => Schema::Legacy,
+        Some(super::SchemaArg::Legacy) => Schema::Legacy,
+        Some(super::SchemaArg::Current) | None => Schema::Current,
     }
+}
+
+/// `migrate`: no server and no secret is needed, so no session is opened.
+fn migrate(path: Option<PathBuf>, dry_run: bool, write_protected: bool, json: bool) -> Result<()> {
+    let path = path.unwrap_or_else(|| {
+        editor_paths()
+            .vscode_user_settings
+            .unwrap_or_else(crate::paths::vscode_user_settings)
+    });
+    let result = crate::service::migrate_file(
+        &path,
+        dry_run,
+        crate::settings::WriteOptions { write_protected },
+    )?;
+    if json {
+        return print_json(&result);
+    }
+    if result.moves.is_empty() {
+        println!(
+            "{} holds no legacy ELITEA settings; nothing to move.",
+            path.display()
+        );
+        return Ok(());
+    }
+    println!(
+        "{}",
+        if dry_run {
+            "Would move (nothing was written):"
+        } else {
+            "Moved:"
+        }
+    );
+    for m in &result.moves {
+        match &m.to {
+            Some(to) => println!("  {} -> {to}", m.from),
+            None => println!(
+                "  {} -> removed (today's key is already there and kept)",
+                m.from
+            ),
+        }
+    }
+    for f in &result.files {
+        let what = match (f.change, dry_run) {
+            (crate::service::Change::Edited, false) => "edited",
+            (crate::service::Change::Created, false) => "created",
+            (crate::service::Change::Deleted, false) => "deleted",
+            (crate::service::Change::Edited, true) => "would be edited",
+            (crate::service::Change::Created, true) => "would be created",
+            (crate::service::Change::Deleted, true) => "would be deleted",
+        };
+        println!("{what}: {}", f.path);
+    }
+    Ok(())
 }
 
 /// From a terminal, the workspace and the JetBrains project are the current folder.
@@ -317,6 +376,8 @@ impl Context {
                 without_token,
                 include_token_in_xml,
                 write_protected,
+                allow_expired,
+                replace_expired,
             } => {
                 let target = match (file, target) {
                     (Some(path), _) => Target {
@@ -337,6 +398,8 @@ impl Context {
                     allow_tracked_file,
                     include_token_in_xml,
                     write_protected,
+                    allow_expired,
+                    replace_expired,
                 };
                 self.apply(token, ide, schema, target, options).await
             }
@@ -359,6 +422,7 @@ impl Context {
             }
             // Handled by the free `run` above, before a Context is opened.
             Command::Sandbox { .. }
+            | Command::Migrate { .. }
             | Command::Demo
             | Command::Lsp { .. }
             | Command::Schemas { .. } => Ok(()),

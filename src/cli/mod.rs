@@ -182,6 +182,27 @@ pub enum Command {
         /// Replace the file even when it is read-only or owned by another user.
         #[arg(long)]
         write_protected: bool,
+        /// Write the token even though it has expired.
+        #[arg(long, conflicts_with = "replace_expired")]
+        allow_expired: bool,
+        /// An expired token is first replaced by a new one with the same lifetime (written
+        /// where the old one was, the old one deleted); the new one is written.
+        #[arg(long)]
+        replace_expired: bool,
+    },
+    /// Move a settings file to today's keys: alitacode.* keys become eliteacode.* keys, and
+    /// .idea/alita.xml moves into .idea/elitea.xml. Values, comments and everything else are
+    /// kept.
+    Migrate {
+        /// The settings file (settings.json, *.code-workspace, .idea/alita.xml); VSCode's user
+        /// settings when omitted.
+        path: Option<PathBuf>,
+        /// Print what would move, and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace the files even when read-only or owned by another user.
+        #[arg(long)]
+        write_protected: bool,
     },
     /// Signed-in state and the tokens in use in settings files, with their expiry.
     Status,

@@ -132,6 +132,7 @@ async fn dispatch(
         Command::PreviewSettings => preview_settings(inner, &service, cmd, arg, token).await,
         Command::ApplySettings => apply_settings(inner, &service, cmd, arg, token).await,
         Command::RotateToken => rotate_token(inner, &service, cmd, arg, token).await,
+        Command::MigrateSettings => migrate_settings(inner, &service, cmd, arg, token).await,
     }
 }
 
@@ -424,6 +425,8 @@ async fn apply_settings(
         allow_tracked_file: params.allow_tracked_file,
         include_token_in_xml: params.include_token_in_xml,
         write_protected: params.write_protected,
+        allow_expired: params.allow_expired,
+        replace_expired: params.replace_expired,
     };
     let applied = progress(
         inner,
@@ -441,6 +444,37 @@ async fn apply_settings(
     .await?;
     inner.poke_watcher();
     to_value(&applied)
+}
+
+/// `elitea.migrateSettings`: the file moves to today's keys on disk. An open document of it
+/// with unsaved changes is refused: the move would be lost on its next save, or undo it.
+async fn migrate_settings(
+    inner: &Inner,
+    service: &Service,
+    cmd: Command,
+    arg: Value,
+    token: Option<ProgressToken>,
+) -> Result<Value> {
+    let params: MigrateSettingsParams = parse(cmd.name(), arg)?;
+    let path = super::path_of_uri(&params.path)
+        .ok_or_else(|| Error::invalid("The settings file to migrate is not a local file."))?;
+    if !params.dry_run {
+        super::documents::check_saved(inner, &path)?;
+    }
+    let write = crate::settings::WriteOptions {
+        write_protected: params.write_protected,
+    };
+    let result = progress(
+        inner,
+        token,
+        cmd.progress_title(),
+        service.migrate_settings(path, params.dry_run, write),
+    )
+    .await?;
+    if !params.dry_run && !result.files.is_empty() {
+        inner.poke_watcher();
+    }
+    to_value(&result)
 }
 
 /// `elitea.rotateToken`.
@@ -559,6 +593,9 @@ pub const REMIND_TOMORROW: &str = "Remind me tomorrow";
 pub const ACTION_ROTATE: &str = "rotate";
 pub const ACTION_SHOW_TOKENS: &str = "showTokens";
 pub const ACTION_SNOOZE: &str = "snooze";
+pub const REPLACE: &str = "Replace with a new token…";
+/// A revoked token's warning: a replacement generated and written where the old one was.
+pub const ACTION_REPLACE: &str = "replace";
 const ACTION_DELETE_OLD: &str = "deleteOld";
 const ACTION_KEEP_OLD: &str = "keepOld";
 
@@ -663,15 +700,23 @@ impl WatchSink for LspSink {
                 MessageType::WARNING
             };
             let uuid = warning.token.uuid.clone();
-            let actions = vec![
-                action(ROTATE_NOW, ACTION_ROTATE, Some(&uuid)),
-                action(SHOW_TOKENS, ACTION_SHOW_TOKENS, Some(&uuid)),
-                action(REMIND_TOMORROW, ACTION_SNOOZE, Some(&uuid)),
-            ];
+            // A revoked token cannot be rotated (its delete is done): it is replaced.
+            let actions = if warning.revoked {
+                vec![
+                    action(REPLACE, ACTION_REPLACE, Some(&uuid)),
+                    action(SHOW_TOKENS, ACTION_SHOW_TOKENS, Some(&uuid)),
+                ]
+            } else {
+                vec![
+                    action(ROTATE_NOW, ACTION_ROTATE, Some(&uuid)),
+                    action(SHOW_TOKENS, ACTION_SHOW_TOKENS, Some(&uuid)),
+                    action(REMIND_TOMORROW, ACTION_SNOOZE, Some(&uuid)),
+                ]
+            };
             let answer = ask(&inner, typ, warning.message.clone(), actions).await;
             let service = inner.service();
             match answer.as_deref() {
-                Some(ACTION_ROTATE) => {
+                Some(ACTION_ROTATE | ACTION_REPLACE) => {
                     let params = RotateTokenParams {
                         uuid,
                         expiration: None,

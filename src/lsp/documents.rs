@@ -132,8 +132,9 @@ fn severity(s: Severity) -> DiagnosticSeverity {
     }
 }
 
-/// The findings on a document with what is known now. `fetch` allows one token list to be
-/// read when none is at hand (opening a document), never on each keystroke.
+/// The findings on a document with what is known now. `fetch` (opening or saving a document)
+/// reads the token list again when it is over a minute old, so that a token deleted in the web
+/// UI shows as revoked; a keystroke never reads one.
 async fn findings(inner: &Inner, doc: &OpenDoc, fetch: bool) -> Option<(Sites, Vec<Finding>)> {
     let sites = documents::sites(doc.kind, &doc.text)?;
     if sites.ours.is_empty() {
@@ -141,7 +142,7 @@ async fn findings(inner: &Inner, doc: &OpenDoc, fetch: bool) -> Option<(Sites, V
     }
     let service = inner.service();
     let listed = if fetch && !sites.tokens.is_empty() {
-        service.known_rows().await
+        service.fresh_rows().await
     } else {
         service.last_rows()
     };
@@ -188,8 +189,8 @@ pub(crate) async fn refresh_all(inner: &Inner) {
     if uris.is_empty() {
         return;
     }
-    // One list for all of them, read only when none is at hand.
-    let _ = inner.service().known_rows().await;
+    // One list for all of them, read again only when it is over a minute old.
+    let _ = inner.service().fresh_rows().await;
     for uri in uris {
         publish(inner, &uri, false).await;
     }
@@ -305,6 +306,8 @@ pub(crate) async fn code_actions(
         message: f.message.clone(),
         ..Diagnostic::default()
     };
+    // One "move to today's settings" for the whole file, however many legacy keys it has.
+    let mut legacy_offered = false;
     for f in found.iter().filter(|f| overlaps(f.range, asked)) {
         match f.code {
             "tokenExpired" | "tokenExpiring" => {
@@ -368,6 +371,10 @@ pub(crate) async fn code_actions(
                     ..CodeAction::default()
                 }));
             }
+            "settingsLegacy" if !legacy_offered => {
+                legacy_offered = true;
+                out.push(migrate_action(&doc, &uri, f, diagnostic_for(f)));
+            }
             _ => {}
         }
         if REPLACEABLE.contains(&f.code) {
@@ -390,6 +397,95 @@ pub(crate) async fn code_actions(
         }));
     }
     out
+}
+
+/// "Move to today's ELITEA settings": in a `settings.json` the edit itself (the open buffer,
+/// saved or not, with its undo history); for `.idea/alita.xml`, which moves into another file,
+/// `elitea.migrateSettings` on disk.
+fn migrate_action(
+    doc: &OpenDoc,
+    uri: &Uri,
+    f: &Finding,
+    diagnostic: Diagnostic,
+) -> CodeActionOrCommand {
+    let mut action = CodeAction {
+        title: "Move to today's ELITEA settings".into(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![diagnostic]),
+        ..CodeAction::default()
+    };
+    match doc.kind {
+        DocKind::Json => {
+            let Ok(Some((text, _))) = crate::settings::migrate::migrate_json(&doc.text) else {
+                let _ = f;
+                return CodeActionOrCommand::CodeAction(action);
+            };
+            action.edit = Some(edit_of(uri, vec![minimal_edit(&doc.text, &text)]));
+        }
+        DocKind::Xml => {
+            action.title = "Move to today's ELITEA settings (.idea/elitea.xml)".into();
+            action.command = Some(Command {
+                title: "Move to today's ELITEA settings".into(),
+                command: crate::protocol::MIGRATE_SETTINGS.into(),
+                arguments: Some(vec![json!({ "path": uri.as_str() })]),
+            });
+        }
+    }
+    CodeActionOrCommand::CodeAction(action)
+}
+
+/// One edit that turns `old` into `new`: the span between their common start and end. Edits
+/// this small keep the editor's cursor, folds and undo steps where they were.
+pub(crate) fn minimal_edit(old: &str, new: &str) -> TextEdit {
+    let mut start = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(start) || !new.is_char_boundary(start) {
+        start -= 1;
+    }
+    let max_tail = old.len().min(new.len()) - start;
+    let mut tail = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(max_tail)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - tail) || !new.is_char_boundary(new.len() - tail) {
+        tail -= 1;
+    }
+    TextEdit {
+        range: range_of(old, (start, old.len() - tail)),
+        new_text: new[start..new.len() - tail].to_string(),
+    }
+}
+
+/// Refuses a file the editor has open with changes not saved: a change made on disk would be
+/// lost on its next save, or undo the change.
+pub(crate) fn check_saved(inner: &Inner, path: &Path) -> Result<()> {
+    let editor = EditorDocuments {
+        client: inner.client.clone(),
+        docs: inner.docs.clone(),
+    };
+    let Some(doc) = editor.find(path) else {
+        return Ok(());
+    };
+    let disk = crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT)
+        .ok()
+        .flatten()
+        .map(|(b, _)| b);
+    if disk.as_deref() != Some(doc.text.as_bytes()) {
+        return Err(Error::new(
+            ErrorKind::FileChanged,
+            format!(
+                "{} has changes that are not saved: save it, then try again.",
+                path.display()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The findings on a token value that a new token mends.
@@ -502,15 +598,34 @@ pub(crate) async fn replace_value(
         client: inner.client.clone(),
         docs: inner.docs.clone(),
     };
-    editor
-        .apply(
-            &doc,
-            vec![TextEdit {
-                range,
-                new_text: value.expose().to_string(),
-            }],
-        )
-        .await?;
+    // The value there, and every other token key of the document that holds the same one (the
+    // same string, or the same token), in either dialect; today's keys are added in JSON.
+    let (start, end) = (
+        offset_of(&doc.text, range.start),
+        offset_of(&doc.text, range.end),
+    );
+    let old = doc.text[start..end].trim().to_string();
+    let old_uuid = tokens::read_claims(&old).map(|c| c.uuid);
+    let is_old = |v: &str| {
+        v == old
+            || old_uuid
+                .as_deref()
+                .is_some_and(|u| tokens::read_claims(v).is_some_and(|c| c.uuid == u))
+    };
+    let single = TextEdit {
+        range,
+        new_text: value.expose().to_string(),
+    };
+    let edit = match crate::service::replace_token_text(
+        &doc.text,
+        doc.kind == DocKind::Xml,
+        is_old,
+        value,
+    ) {
+        Ok(m) if !m.changed_keys.is_empty() => minimal_edit(&doc.text, &m.text),
+        _ => single,
+    };
+    editor.apply(&doc, vec![edit]).await?;
     Ok(doc.path)
 }
 
@@ -646,21 +761,21 @@ impl OpenDocuments for EditorDocuments {
     ) -> crate::service::ReplaceFuture<'a> {
         Box::pin(async move {
             let doc = self.find(path)?;
-            let sites = documents::sites(doc.kind, &doc.text)?;
-            let edits: Vec<TextEdit> = sites
-                .tokens
-                .iter()
-                .filter(|s| tokens::read_claims(s.value.trim()).is_some_and(|c| c.uuid == old_uuid))
-                .map(|s| TextEdit {
-                    range: range_of(&doc.text, s.range),
-                    new_text: new.expose().to_string(),
-                })
-                .collect();
-            if edits.is_empty() {
+            let merged = match crate::service::replace_token_text(
+                &doc.text,
+                doc.kind == DocKind::Xml,
+                crate::service::is_token(old_uuid),
+                new,
+            ) {
+                Ok(m) => m,
+                Err(e) => return Some(Err(e)),
+            };
+            if merged.changed_keys.is_empty() {
                 return Some(Ok(None));
             }
+            let edit = minimal_edit(&doc.text, &merged.text);
             Some(
-                self.apply(&doc, edits)
+                self.apply(&doc, vec![edit])
                     .await
                     .map(|()| Some(doc.text.clone())),
             )
@@ -707,6 +822,34 @@ impl OpenDocuments for EditorDocuments {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minimal_edits_cover_only_what_changed() {
+        let apply = |old: &str, e: &TextEdit| {
+            let mut t = old.to_string();
+            apply_change(
+                &mut t,
+                &TextDocumentContentChangeEvent {
+                    range: Some(e.range),
+                    range_length: None,
+                    text: e.new_text.clone(),
+                },
+            );
+            t
+        };
+        for (old, new) in [
+            ("{\"a\": \"x\"}", "{\"a\": \"yy\"}"),
+            ("abc", "abc"),
+            ("", "x"),
+            ("aaa", "aa"),
+            ("é😀b", "é😁b"),
+            ("x\r\ny", "x\ny"),
+        ] {
+            let e = minimal_edit(old, new);
+            assert_eq!(apply(old, &e), new, "{old:?} -> {new:?}");
+        }
+        assert_eq!(minimal_edit("{\"a\": 1}", "{\"a\": 2}").new_text, "2");
+    }
 
     #[test]
     fn positions_count_utf16() {

@@ -287,6 +287,8 @@ impl LanguageServer for Backend {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        // A save reads the token list again when it is over a minute old.
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
@@ -399,6 +401,10 @@ impl LanguageServer for Backend {
         if let Some(uri) = documents::change(&self.inner, params) {
             documents::publish(&self.inner, &uri, false).await;
         }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        documents::publish(&self.inner, params.text_document.uri.as_str(), true).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

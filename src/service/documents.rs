@@ -119,7 +119,7 @@ pub enum Severity {
 pub struct Finding {
     pub range: (usize, usize),
     /// The stable code: `tokenExpired`, `tokenExpiring`, `tokenRevoked`, `tokenMasked`,
-    /// `tokenMalformed`, `tokenOtherServer`, `settingsInconsistent`.
+    /// `tokenMalformed`, `tokenOtherServer`, `settingsInconsistent`, `settingsLegacy`.
     pub code: &'static str,
     pub severity: Severity,
     pub message: String,
@@ -300,6 +300,34 @@ pub fn diagnose(sites: &Sites, k: &Knowledge<'_>) -> Vec<Finding> {
                 ),
                 uuid: None,
             });
+        }
+    }
+    // The older plugins' dialect: today's plugins read neither `alitacode.*` keys nor
+    // `.idea/alita.xml`. Information only; the fix moves them (`settings::migrate`).
+    for s in &sites.ours {
+        let legacy_component = s.component == Some(crate::settings::migrate::LEGACY_COMPONENT);
+        if crate::settings::migrate::is_legacy_key(&s.key) {
+            let today = s.key.replacen("alitacode.", "eliteacode.", 1);
+            out.push(Finding {
+                range: s.property,
+                code: "settingsLegacy",
+                severity: Severity::Information,
+                message: format!(
+                    "{} is read only by older ELITEA plugins; today's read {today}.",
+                    s.key
+                ),
+                uuid: None,
+            });
+        } else if legacy_component {
+            out.push(Finding {
+                range: s.property,
+                code: "settingsLegacy",
+                severity: Severity::Information,
+                message: "AlitaSettings is read only by the older Alita plugin; today's ELITEA plugin reads .idea/elitea.xml.".into(),
+                uuid: None,
+            });
+            // One for the component: the move takes all of its options at once.
+            break;
         }
     }
     let urls = distinct(sites.urls.iter().map(|s| normal_url(&s.value)).collect());

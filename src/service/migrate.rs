@@ -172,13 +172,15 @@ fn migrate_xml(
             })
         })?;
         let written = settings::apply_file_with(alita, write, |text| {
-            Ok(match settings::xml::remove_component(text, migrate::LEGACY_COMPONENT)? {
-                Some((out, _)) => Merged {
-                    text: out,
-                    changed_keys: vec![migrate::LEGACY_COMPONENT.into()],
+            Ok(
+                match settings::xml::remove_component(text, migrate::LEGACY_COMPONENT)? {
+                    Some((out, _)) => Merged {
+                        text: out,
+                        changed_keys: vec![migrate::LEGACY_COMPONENT.into()],
+                    },
+                    None => Merged::unchanged(text),
                 },
-                None => Merged::unchanged(text),
-            })
+            )
         })?;
         if alita_change == Change::Deleted {
             let left = read_text(&written.path)?;
@@ -226,7 +228,11 @@ impl Service {
                     self.record_applied(p, ide, Schema::Current)?;
                 }
             }
-            tracing::info!(files = result.files.len(), moves = result.moves.len(), "settings migrated");
+            tracing::info!(
+                files = result.files.len(),
+                moves = result.moves.len(),
+                "settings migrated"
+            );
         }
         Ok(result)
     }

@@ -29,7 +29,8 @@ pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, cand
 pub use secrets_io::KEYRING_TIMEOUT;
 pub use settings::{
     ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
-    place_of, replace_token_in_file, scan_files, token_values, vscode_user_settings,
+    is_token, place_of, replace_token_in_file, replace_token_text, scan_files, token_values,
+    vscode_user_settings,
 };
 pub use state::AppliedFile;
 pub use status::{StatusResult, TokenInUse};
@@ -184,7 +185,17 @@ struct Runtime {
     /// The last token list read, with the URL of its server: what documents are checked
     /// against between lists.
     last_rows: Option<(String, Arc<Vec<TokenRow>>)>,
+    /// When the last list was read (or tried), per server key: documents and the watcher
+    /// read a new one only once it is older than `LIST_MAX_AGE`.
+    list_read_at: HashMap<String, chrono::DateTime<chrono::Utc>>,
+    /// Servers whose user details are being fetched in the background.
+    user_fetches: std::collections::HashSet<String>,
 }
+
+/// How old the last token list may be when a settings file holding tokens is opened, saved or
+/// changed on disk before it is read again (a token deleted in the web UI is seen within it);
+/// also the least time between two such reads of one server.
+pub const LIST_MAX_AGE: chrono::TimeDelta = chrono::TimeDelta::seconds(60);
 
 pub struct Service {
     clock: SharedClock,
@@ -198,6 +209,8 @@ pub struct Service {
     /// Counts changes of the signed-in user's details made in the background, so that the
     /// language server can send the status again.
     user_updates: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Held while `fresh_rows` reads the list.
+    list_refresh: tokio::sync::Mutex<()>,
 }
 
 /// How the credential fared when status checked it.
@@ -230,6 +243,7 @@ impl Service {
             runtime: Arc::default(),
             data_dir: config.data_dir,
             user_updates: Arc::new(tokio::sync::watch::channel(0).0),
+            list_refresh: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -313,7 +327,13 @@ impl Service {
         let runtime = self.runtime.clone();
         let updates = self.user_updates.clone();
         tokio::spawn(async move {
-            match fetch.await {
+            let answer = fetch.await;
+            runtime
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .user_fetches
+                .remove(&key);
+            match answer {
                 Ok(Ok(u)) => {
                     fill_in_user(&profiles, &runtime, &updates, &key, UserInfo::from(&u));
                 }
@@ -321,6 +341,15 @@ impl Service {
                 Err(_) => {}
             }
         });
+    }
+
+    /// Claims the one fetch of the user's details for `key`: false while one is under way.
+    pub(crate) fn start_user_fetch(&self, key: &str) -> bool {
+        self.rt().user_fetches.insert(key.to_owned())
+    }
+
+    pub(crate) fn end_user_fetch(&self, key: &str) {
+        self.rt().user_fetches.remove(key);
     }
 
     pub fn clock(&self) -> &SharedClock {
@@ -644,6 +673,8 @@ impl Service {
     /// The same, shared with the last list kept for the documents rather than copied.
     async fn all_rows(&self) -> Result<Arc<Vec<TokenRow>>> {
         let session = self.session().await?;
+        let now = self.clock.now();
+        self.rt().list_read_at.insert(session.server.clone(), now);
         let mut rows = Arc::new(session.client.list_token_rows(self.clock.now()).await?);
         let known =
             secrets_io::values_known(&self.secrets, session.server.clone(), rows.clone()).await;
@@ -684,7 +715,9 @@ impl Service {
 
     /// Forgets the last list: a token was made or deleted since.
     pub(crate) fn forget_rows(&self) {
-        self.rt().last_rows = None;
+        let mut rt = self.rt();
+        rt.last_rows = None;
+        rt.list_read_at.clear();
     }
 
     /// The last list read from the signed-in server, if any (no call is made).
@@ -698,12 +731,23 @@ impl Service {
             .then_some((url, rows))
     }
 
-    /// The last list, or a fresh one when there is none yet and a session can be had.
-    pub async fn known_rows(&self) -> Option<(String, Arc<Vec<TokenRow>>)> {
-        if let Some(known) = self.last_rows() {
-            return Some(known);
+    /// The last list while it is younger than `LIST_MAX_AGE`, else a new one: what documents
+    /// and the watcher check tokens against, so that a token deleted elsewhere (the web UI) is
+    /// seen within a minute. A server is read at most once a minute this way, a failed read
+    /// included; the list before stays in use meanwhile.
+    pub async fn fresh_rows(&self) -> Option<(String, Arc<Vec<TokenRow>>)> {
+        let key = self.current_server().ok().flatten()?;
+        // Documents opened together wait for the one read rather than each making their own
+        // or going on with none.
+        let _one_read = self.list_refresh.lock().await;
+        let now = self.clock.now();
+        let read_at = self.rt().list_read_at.get(&key).copied();
+        if read_at.is_some_and(|t| now - t < LIST_MAX_AGE && t <= now) {
+            return self.last_rows();
         }
-        self.all_tokens().await.ok()?;
+        if let Err(e) = self.all_rows().await {
+            tracing::info!("the token list could not be read again: {e}");
+        }
         self.last_rows()
     }
 
@@ -861,7 +905,8 @@ impl Service {
 }
 
 /// The user endpoint's answer, still on its way.
-type UserFetch = tokio::task::JoinHandle<std::result::Result<User, crate::api::ApiError>>;
+pub(crate) type UserFetch =
+    tokio::task::JoinHandle<std::result::Result<User, crate::api::ApiError>>;
 
 fn fill_in_user(
     profiles: &ProfileStore,

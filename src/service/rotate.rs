@@ -226,24 +226,41 @@ impl Service {
     {
         let session = self.session().await?;
         let all = self.all_tokens().await?;
-        let old = all
-            .iter()
-            .find(|r| r.uuid == uuid)
-            .cloned()
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::NotFound,
-                    format!("You have no token with id '{uuid}'."),
-                )
-            })?;
-        let old_name = old.name.clone().unwrap_or_else(|| "token".into());
+        let old = all.iter().find(|r| r.uuid == uuid).cloned();
+        // Every file where the old token is in use.
+        let mut in_use: Vec<PathBuf> = self
+            .files_holding(uuid, editor)
+            .await
+            .into_iter()
+            .map(PathBuf::from)
+            .collect();
+        if let Some(o) = &options.open_documents {
+            for p in o.holding(uuid) {
+                if !in_use.contains(&p) {
+                    in_use.push(p);
+                }
+            }
+        }
+        // A token deleted on the server (the web UI) while still written in a settings file is
+        // replaced the same way, without the delete: there is nothing left to delete.
+        let revoked = old.is_none();
+        if revoked && in_use.is_empty() {
+            return Err(Error::new(
+                ErrorKind::NotFound,
+                format!("You have no token with id '{uuid}'."),
+            ));
+        }
+        let old_name = old
+            .as_ref()
+            .and_then(|o| o.name.clone())
+            .unwrap_or_else(|| "token".into());
         let expiration = match options.expiration {
             Some(e) => e,
             // How the product made it; a token that never expires stays so; else 30 days.
             None => self
                 .generated_with(uuid)
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(if old.expires.is_none() {
+                .unwrap_or(if old.as_ref().is_some_and(|o| o.expires.is_none()) {
                     Expiration::NEVER
                 } else {
                     Expiration::default()
@@ -272,19 +289,6 @@ impl Service {
         };
 
         // 2. Every file where the old token is in use.
-        let mut in_use: Vec<PathBuf> = self
-            .files_holding(uuid, editor)
-            .await
-            .into_iter()
-            .map(PathBuf::from)
-            .collect();
-        if let Some(o) = &options.open_documents {
-            for p in o.holding(uuid) {
-                if !in_use.contains(&p) {
-                    in_use.push(p);
-                }
-            }
-        }
         let mut written = vec![];
         let mut applied_to = vec![];
         let open = options.open_documents.clone();
@@ -384,8 +388,9 @@ impl Service {
             .and_then(|c| tokens::read_claims(c.expose()))
             .is_some_and(|c| c.uuid == uuid);
 
-        // 4. The old token goes, when wanted.
+        // 4. The old token goes, when wanted (a revoked one is gone already).
         let delete = match options.delete_old {
+            _ if revoked => false,
             Some(d) => d,
             None => confirm_delete(old_name.clone()).await,
         };
@@ -437,7 +442,9 @@ impl Service {
         let message = format!(
             "'{old_name}' was replaced by '{name}' ({}). {where_} {}",
             made.row.status.label,
-            if deleted {
+            if revoked {
+                format!("'{old_name}' had been deleted on the server.")
+            } else if deleted {
                 format!("'{old_name}' was deleted.")
             } else {
                 format!("'{old_name}' was kept; delete it when nothing uses it any more.")
@@ -448,7 +455,7 @@ impl Service {
             old: uuid.to_string(),
             new: made.row,
             applied_to,
-            deleted,
+            deleted: deleted || revoked,
             message,
         })
     }

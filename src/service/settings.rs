@@ -53,6 +53,9 @@ pub struct ApplyResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_path: Option<String>,
     pub token_included: bool,
+    /// The token written instead of the expired one asked for (`replaceExpired`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<TokenRow>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -65,6 +68,11 @@ pub struct ApplyOptions {
     pub include_token_in_xml: bool,
     /// Replace a read-only file, or one owned by another user.
     pub write_protected: bool,
+    /// Write a token that has expired (the user insisted).
+    pub allow_expired: bool,
+    /// Replace an expired token first (a new one with the same lifetime, written where the
+    /// old one was, the old one deleted), then write the replacement.
+    pub replace_expired: bool,
 }
 
 /// Where the editor runs: set by the shims, used to resolve targets.
@@ -292,6 +300,50 @@ impl Service {
         let (row, mut input) = self
             .render_input(uuid, options.include_token_in_xml)
             .await?;
+        // An expired token written silently would only make ELITEA Code say "LLMAuth Token
+        // expired" later: it is refused, replaced, or written because the user insists.
+        if tokens::expiry_status(row.expires, self.clock().now()).kind
+            == tokens::StatusKind::Expired
+            && !options.allow_expired
+            && !options.without_token
+        {
+            if !options.replace_expired {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    format!(
+                        "'{}' has expired: ELITEA would refuse it (\"LLMAuth Token expired\"). Replace it with a new token, or write it anyway.",
+                        row.display_name()
+                    ),
+                )
+                .with_reason("tokenExpired"));
+            }
+            let rotated = self
+                .rotate_token(
+                    uuid,
+                    super::RotateOptions {
+                        delete_old: Some(true),
+                        ..Default::default()
+                    },
+                    editor,
+                    |_| async { true },
+                )
+                .await?;
+            let options = ApplyOptions {
+                replace_expired: false,
+                ..options.clone()
+            };
+            let mut applied = Box::pin(self.apply_settings(
+                &rotated.new.uuid,
+                ide,
+                schema,
+                target,
+                editor,
+                &options,
+            ))
+            .await?;
+            applied.replaced_by = Some(rotated.new);
+            return Ok(applied);
+        }
         let needs_token = ide == Ide::Vscode || options.include_token_in_xml;
         if needs_token && input.token.is_none() && !options.without_token {
             return Err(Error::new(
@@ -333,6 +385,7 @@ impl Service {
             changed_keys: outcome.1,
             backup_path: outcome.2.map(|p| p.display().to_string()),
             token_included,
+            replaced_by: None,
         })
     }
 
@@ -348,18 +401,8 @@ impl Service {
             return vec![];
         }
         let now = self.clock().now();
-        // Through `all_tokens`, so that the documents' diagnostics that follow a watched file's
-        // save find this list and do not ask for another.
-        let listed = match self.session().await {
-            Ok(s) => {
-                let server = s.url();
-                match self.all_tokens().await {
-                    Ok(list) => Some((server, list)),
-                    Err(_) => None,
-                }
-            }
-            Err(_) => None,
-        };
+        // A list younger than a minute is reused: the watcher wakes on every save.
+        let listed = self.fresh_rows().await;
         let mut out: Vec<TokenInUse> = vec![];
         for found in found {
             let FoundToken {
@@ -469,9 +512,9 @@ fn server_in(path: &Path, text: &str) -> Option<String> {
                 "alitacode.providerServerURL",
             ],
         )
-            .unwrap_or_default()
-            .into_iter()
-            .find_map(|(_, v)| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+        .into_iter()
+        .find_map(|(_, v)| v.as_str().map(str::to_string))
     };
     url.map(|u| u.trim().trim_end_matches('/').to_string())
 }
@@ -498,22 +541,39 @@ pub fn token_values(path: &Path, text: &str) -> Vec<String> {
     }
 }
 
-/// The keys of a `settings.json` text to set to `new` in place of the token `old_uuid`: every
-/// token key that holds it, in either dialect, and today's two token keys when the file lacks
-/// them (so that today's plugin finds the new token too). Empty when no key holds the old one.
-pub fn replacement_entries(
+/// `text` (a `settings.json` or, with `xml`, a JetBrains file) with `new` in place of every
+/// token value `is_old` accepts, in either dialect, and, in JSON, today's two token keys added
+/// when the file lacks them (so that today's plugin finds the new token too). Unchanged when
+/// no value is the old one.
+pub fn replace_token_text(
     text: &str,
-    old_uuid: &str,
+    xml: bool,
+    is_old: impl Fn(&str) -> bool,
     new: &SecretString,
-) -> Result<Vec<(String, serde_json::Value)>> {
+) -> Result<settings::Merged> {
+    let mut merged = settings::Merged::unchanged(text);
+    if xml {
+        for component in JETBRAINS_COMPONENTS {
+            let options = settings::read_xml_options(&merged.text, component)?;
+            if options
+                .iter()
+                .any(|(k, v)| k == "llmAuthToken" && is_old(v.trim()))
+            {
+                let m = settings::merge_xml(
+                    &merged.text,
+                    component,
+                    &[("llmAuthToken".to_string(), new.expose().to_string())],
+                )?;
+                merged.changed_keys.extend(m.changed_keys);
+                merged.text = m.text;
+            }
+        }
+        return Ok(merged);
+    }
     let current = settings::read_json_keys(text, &VSCODE_TOKEN_KEYS)?;
-    let holds_old = |v: &serde_json::Value| {
-        v.as_str()
-            .and_then(tokens::read_claims)
-            .is_some_and(|c| c.uuid == old_uuid)
-    };
+    let holds_old = |v: &serde_json::Value| v.as_str().is_some_and(|v| is_old(v.trim()));
     if !current.iter().any(|(_, v)| holds_old(v)) {
-        return Ok(vec![]);
+        return Ok(merged);
     }
     let value = || serde_json::Value::String(new.expose().to_string());
     let mut entries: Vec<(String, serde_json::Value)> = current
@@ -521,12 +581,17 @@ pub fn replacement_entries(
         .filter(|(_, v)| holds_old(v))
         .map(|(k, _)| (k.clone(), value()))
         .collect();
-    for key in &settings::VSCODE_TOKEN_KEYS[2..] {
+    for key in &VSCODE_TOKEN_KEYS[2..] {
         if !current.iter().any(|(k, _)| k == key) {
             entries.push(((*key).to_string(), value()));
         }
     }
-    Ok(entries)
+    settings::merge_json(text, &entries)
+}
+
+/// Whether a token value is the token `uuid` (read from its JWT payload).
+pub fn is_token(uuid: &str) -> impl Fn(&str) -> bool + '_ {
+    move |v| tokens::read_claims(v).is_some_and(|c| c.uuid == uuid)
 }
 
 /// Renders and merges on a blocking thread: (file written, changed keys, backup).
@@ -594,7 +659,11 @@ fn merge_jetbrains(
         input.include_token_in_xml |= settings::read_xml_options(text, component)?
             .iter()
             .any(|(k, _)| k == "llmAuthToken");
-        settings::merge_xml(text, component, &settings::jetbrains_entries(schema, &input))
+        settings::merge_xml(
+            text,
+            component,
+            &settings::jetbrains_entries(schema, &input),
+        )
     })
 }
 
@@ -624,42 +693,11 @@ fn holds_component(path: &Path, component: &str) -> bool {
 /// Replaces the token value `old` with `new` wherever `path` holds it, keeping every other byte.
 /// Returns whether the file changed.
 pub fn replace_token_in_file(path: &Path, old_uuid: &str, new: &SecretString) -> Result<bool> {
-    let is_xml = path
+    let xml = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
-    let holds_old = |v: &str| tokens::read_claims(v).is_some_and(|c| c.uuid == old_uuid);
-    let outcome = if is_xml {
-        settings::apply_file(path, |text| {
-            let mut merged = settings::Merged {
-                text: text.to_string(),
-                changed_keys: vec![],
-            };
-            for component in JETBRAINS_COMPONENTS {
-                let options =
-                    settings::read_xml_options(&merged.text, component).unwrap_or_default();
-                if options
-                    .iter()
-                    .any(|(k, v)| k == "llmAuthToken" && holds_old(v))
-                {
-                    let m = settings::merge_xml(
-                        &merged.text,
-                        component,
-                        &[("llmAuthToken".to_string(), new.expose().to_string())],
-                    )?;
-                    merged.changed_keys.extend(m.changed_keys);
-                    merged.text = m.text;
-                }
-            }
-            Ok(merged)
-        })?
-    } else {
-        settings::apply_file(path, |text| {
-            let entries = replacement_entries(text, old_uuid, new)?;
-            if entries.is_empty() {
-                return Ok(settings::Merged::unchanged(text));
-            }
-            settings::merge_json(text, &entries)
-        })?
-    };
+    let outcome = settings::apply_file(path, |text| {
+        replace_token_text(text, xml, is_token(old_uuid), new)
+    })?;
     Ok(!outcome.changed_keys.is_empty())
 }

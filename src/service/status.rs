@@ -67,7 +67,12 @@ impl Service {
             Ok(s) => s,
             // A store that cannot be read is why no one is signed in, not a failure of the
             // command that should say so: the answer carries why and what to do.
-            Err(e) if matches!(e.kind, ErrorKind::NotSignedIn | ErrorKind::KeyringUnavailable) => {
+            Err(e)
+                if matches!(
+                    e.kind,
+                    ErrorKind::NotSignedIn | ErrorKind::KeyringUnavailable
+                ) =>
+            {
                 let note = (e.kind == ErrorKind::KeyringUnavailable).then(|| e.message.clone());
                 warnings.extend(note.clone());
                 return Ok(StatusResult {
@@ -97,15 +102,28 @@ impl Service {
         }
         // One fast call says whether the credential still works; the user's name comes
         // alongside when it is not known yet (a slow user endpoint at sign-in).
-        let wants_user = session.user.incomplete();
+        let wants_user = session.user.incomplete() && self.start_user_fetch(&session.server);
         let (check, fetched) = tokio::join!(session.client.list_tokens(), async {
             if !wants_user {
                 return None;
             }
-            tokio::time::timeout(self.timeouts().user, session.client.current_user())
-                .await
-                .ok()
-                .and_then(|r| r.ok())
+            let mut fetch: super::UserFetch = {
+                let c = session.client.clone();
+                tokio::spawn(async move { c.current_user().await })
+            };
+            match tokio::time::timeout(self.timeouts().user, &mut fetch).await {
+                Ok(answer) => {
+                    self.end_user_fetch(&session.server);
+                    answer.ok().and_then(|r| r.ok())
+                }
+                // Not in time for this answer: the fetch goes on (one per server at a time),
+                // and whichever process learns the name keeps it in profiles.json for every
+                // later run.
+                Err(_) => {
+                    self.keep_user_when_it_arrives(session.server.clone(), fetch);
+                    None
+                }
+            }
         });
         if let Some(u) = fetched.map(|u| UserInfo::from(&u))
             && u.id == session.user.id

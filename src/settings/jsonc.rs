@@ -452,7 +452,10 @@ pub fn locate_json_keys_where(
     text: &str,
     wanted: impl Fn(&str) -> bool,
 ) -> Result<Vec<super::Located>> {
-    Ok(locate_by_object(text, wanted)?.into_iter().flatten().collect())
+    Ok(locate_by_object(text, wanted)?
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 /// Like `locate_json_keys_where`, one list per object: the root's, then a `.code-workspace`

@@ -200,7 +200,10 @@ mod tests {
             jsonc::read_json_keys(&out, &["eliteacode.authToken"]).unwrap()[0].1,
             "tok"
         );
-        assert!(migrate_json(&out).unwrap().is_none(), "nothing left to move");
+        assert!(
+            migrate_json(&out).unwrap().is_none(),
+            "nothing left to move"
+        );
     }
 
     #[test]

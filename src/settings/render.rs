@@ -318,7 +318,10 @@ mod tests {
             ]
         );
         let value = |k: &str| entries.iter().find(|(key, _)| key == k).unwrap().1.clone();
-        assert_eq!(value("eliteacode.providerServerURL"), "https://next.elitea.ai");
+        assert_eq!(
+            value("eliteacode.providerServerURL"),
+            "https://next.elitea.ai"
+        );
         assert_eq!(value("eliteacode.LLMServerUrl"), "https://next.elitea.ai");
         assert_eq!(value("eliteacode.modelName"), "gpt-5-mini");
         assert_eq!(value("eliteacode.authToken"), "tok");

@@ -24,6 +24,9 @@ use schedule::{Due, Threshold};
 
 /// The longest the watcher sleeps: how late a warning can come after a suspend.
 pub const MAX_SLEEP: Duration = Duration::from_secs(6 * 3600);
+/// How often the tokens in use are checked against the server while any is in use: a token
+/// deleted in the web UI is seen within this (and within a minute when its file is opened).
+pub const REVOKE_CHECK: Duration = Duration::from_secs(15 * 60);
 /// Editors save in bursts; one look after the burst is enough.
 pub const DEBOUNCE: Duration = Duration::from_millis(300);
 
@@ -31,7 +34,10 @@ pub const DEBOUNCE: Duration = Duration::from_millis(300);
 #[derive(Debug, Clone)]
 pub struct Warning {
     pub token: TokenInUse,
+    /// For a revoked token, `Expired`: it no longer authenticates either.
     pub threshold: Threshold,
+    /// Deleted on the server: it cannot be rotated (delete), only replaced.
+    pub revoked: bool,
     pub message: String,
 }
 
@@ -96,6 +102,23 @@ fn places(files: &[String], editor: &EditorPaths) -> String {
     names.join(", ")
 }
 
+/// The warning for a token in use that was deleted on the server.
+pub fn revoked_message(token: &TokenInUse, editor: &EditorPaths) -> String {
+    let files = places(&token.files, editor);
+    format!(
+        "The ELITEA token {} used in {files} was deleted on the server: the ELITEA plugin can no longer sign in with it. Replace it with a new token.",
+        token_label(token)
+    )
+}
+
+/// A token as the warnings name it: its name, else its masked uuid (`token 1a2b3c4d…`).
+fn token_label(token: &TokenInUse) -> String {
+    match token.name.as_deref() {
+        Some(n) => format!("'{n}'"),
+        None => format!("{}…", &token.uuid[..token.uuid.len().min(8)]),
+    }
+}
+
 pub fn warning_message(token: &TokenInUse, threshold: Threshold, editor: &EditorPaths) -> String {
     let name = token.name.as_deref().unwrap_or("(unnamed)");
     let files = places(&token.files, editor);
@@ -155,6 +178,30 @@ pub fn start(
                     .filter_map(|t| t.expires.map(|e| (t.uuid.clone(), e)))
                     .collect();
                 let in_use: Vec<String> = tokens.iter().map(|t| t.uuid.clone()).collect();
+                let revoked: Vec<String> = tokens
+                    .iter()
+                    .filter(|t| t.revoked)
+                    .map(|t| t.uuid.clone())
+                    .collect();
+                let newly_revoked = if revoked
+                    .iter()
+                    .any(|u| !warn_state(&service).revoked.contains(u))
+                {
+                    update_warn_state(&service, |state| state.take_revoked(&revoked))
+                        .unwrap_or_default()
+                } else {
+                    vec![]
+                };
+                for uuid in newly_revoked {
+                    if let Some(token) = tokens.iter().find(|t| t.uuid == uuid) {
+                        tokio::spawn(sink.warn(Warning {
+                            message: revoked_message(token, &editor_now),
+                            token: token.clone(),
+                            threshold: Threshold::Expired,
+                            revoked: true,
+                        }));
+                    }
+                }
                 let (due, next): (Vec<Due>, _) = if warn_state(&service).has_due(now, &dated) {
                     update_warn_state(&service, |state| {
                         let due = state.take_due(now, &dated);
@@ -171,15 +218,23 @@ pub fn start(
                             message: warning_message(token, d.threshold, &editor_now),
                             token: token.clone(),
                             threshold: d.threshold,
+                            revoked: false,
                         };
                         // A warning waits on the user; the watcher goes on meanwhile.
                         tokio::spawn(sink.warn(warning));
                     }
                 }
+                // While a token is in use and someone is signed in, the server is asked again
+                // every REVOKE_CHECK: a token deleted elsewhere never shows a warning otherwise.
+                let check = if tokens.is_empty() || service.signed_in_user().is_none() {
+                    MAX_SLEEP
+                } else {
+                    REVOKE_CHECK
+                };
                 let sleep = next
                     .map(|n| (n - now).to_std().unwrap_or(Duration::ZERO))
                     .unwrap_or(MAX_SLEEP)
-                    .min(MAX_SLEEP);
+                    .min(check);
                 tokio::select! {
                     _ = tokio::time::sleep(sleep) => {
                         timer_wakeups.fetch_add(1, Ordering::SeqCst);

@@ -58,6 +58,9 @@ pub struct WarnState {
     pub warned: BTreeMap<String, Vec<Threshold>>,
     #[serde(default)]
     pub snoozed_until: BTreeMap<String, DateTime<Utc>>,
+    /// Tokens in use that were found deleted on the server, and said so once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revoked: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,6 +155,18 @@ impl WarnState {
     pub fn retain(&mut self, in_use: &[String]) {
         self.warned.retain(|k, _| in_use.contains(k));
         self.snoozed_until.retain(|k, _| in_use.contains(k));
+        self.revoked.retain(|k| in_use.contains(k));
+    }
+
+    /// The revoked tokens not said yet, now marked said: each is warned about once.
+    pub fn take_revoked(&mut self, revoked: &[String]) -> Vec<String> {
+        let new: Vec<String> = revoked
+            .iter()
+            .filter(|u| !self.revoked.contains(u))
+            .cloned()
+            .collect();
+        self.revoked.extend(new.iter().cloned());
+        new
     }
 }
 
@@ -239,6 +254,16 @@ mod tests {
                 .take_due(t0() + Duration::hours(1), &tokens)
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_revoked_token_is_said_once_until_it_leaves_the_files() {
+        let mut s = WarnState::default();
+        let revoked = vec!["u1".to_string()];
+        assert_eq!(s.take_revoked(&revoked), revoked);
+        assert!(s.take_revoked(&revoked).is_empty());
+        s.retain(&[]);
+        assert_eq!(s.take_revoked(&revoked), revoked);
     }
 
     #[test]

@@ -450,9 +450,13 @@ async fn whoami_and_status_check_the_credential() {
     common::assert_matches_schema("status.result", &j);
     assert_eq!(j["credential"], "rejected");
     assert_eq!(j["settingsAvailable"], false);
+    // `status` says it and, like `whoami`, exits 3.
     let out = cli.run(&["status"], None).await;
-    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.code, 3, "{out:?}");
     assert!(out.stdout.contains("rejected"), "{out:?}");
+    let out = cli.run(&["--json", "status"], None).await;
+    assert_eq!(out.code, 3, "{out:?}");
+    assert_eq!(out.json()["credential"], "rejected");
 
     sb.shutdown().await;
     let out = cli.run(&["whoami"], None).await;

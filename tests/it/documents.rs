@@ -28,7 +28,19 @@ fn range_of(text: &str, needle: &str) -> Value {
 }
 
 fn doc(value: &str) -> String {
-    format!("{{\n  // mine\n  \"editor.tabSize\": 2,\n  \"alitacode.authToken\": \"{value}\"\n}}\n")
+    format!(
+        "{{\n  // mine\n  \"editor.tabSize\": 2,\n  \"eliteacode.authToken\": \"{value}\"\n}}\n"
+    )
+}
+
+/// `text` with one LSP `TextEdit` applied.
+fn edited(text: &str, edit: &Value) -> String {
+    let mut out = text.to_string();
+    elitea_tokens::lsp::documents::apply_change(
+        &mut out,
+        &serde_json::from_value(json!({"range": edit["range"], "text": edit["newText"]})).unwrap(),
+    );
+    out
 }
 
 /// The sandbox on a clock two days back (so that a one-day token made now is expired once the
@@ -265,8 +277,13 @@ async fn diagnostics_hover_quick_fix_and_delete_in_use() {
     let applied = edits.lock().unwrap().clone();
     assert_eq!(applied.len(), 1, "{applied:?}");
     let change = &applied[0]["edit"]["changes"][soon_uri.as_str()][0];
-    assert_eq!(change["range"], range_of(&doc(&soon_v), &soon_v));
-    let new_value = change["newText"].as_str().unwrap();
+    // The value replaced, and today's second token key added beside it.
+    let after = edited(&doc(&soon_v), change);
+    let values = elitea_tokens::service::token_values(std::path::Path::new("s.json"), &after);
+    assert_eq!(values.len(), 2, "{values:?}");
+    assert_eq!(values[0], values[1]);
+    assert!(after.contains("// mine"));
+    let new_value = values[0].as_str();
     assert_eq!(
         elitea_tokens::tokens::read_claims(new_value).unwrap().uuid,
         new_uuid
@@ -477,8 +494,16 @@ async fn replace_with_a_new_token() {
     assert_eq!(applied.len(), 1, "{applied:?}");
     let changes = applied[0]["edit"]["changes"].as_object().unwrap();
     assert_eq!(changes.len(), 1, "one document: {changes:?}");
-    let change = &changes[expired_uri.as_str()];
-    assert_eq!(change, &json!([{"range": range, "newText": made["token"]}]));
+    // One edit: the value at that range, and today's other token key, which the file lacked.
+    let change = changes[expired_uri.as_str()].as_array().unwrap();
+    assert_eq!(change.len(), 1, "{change:?}");
+    let token = made["token"].as_str().unwrap();
+    assert_eq!(
+        edited(&expired_text, &change[0]),
+        format!(
+            "{{\n  // mine\n  \"editor.tabSize\": 2,\n  \"eliteacode.authToken\": \"{token}\",\n  \"eliteacode.LLMAuthToken\": \"{token}\"\n}}\n"
+        )
+    );
     assert_eq!(count().await, before + 1);
     // The file on disk is the editor's to save.
     assert_eq!(std::fs::read_to_string(&path).unwrap(), expired_text);
@@ -501,10 +526,16 @@ async fn replace_with_a_new_token() {
     assert_eq!(asked.lock().unwrap().len(), asks, "asked although told");
     assert_eq!(made["name"], "typed-by-the-user");
     let applied = edits.lock().unwrap().clone();
+    let change = &applied[1]["edit"]["changes"][bad_uri.as_str()];
+    assert_eq!(change.as_array().map(Vec::len), Some(1), "{change}");
+    let token = made["token"].as_str().unwrap();
     assert_eq!(
-        applied[1]["edit"]["changes"][bad_uri.as_str()],
-        json!([{"range": range, "newText": made["token"]}])
+        edited(&bad_text, &change[0]),
+        format!(
+            "{{\n  // mine\n  \"editor.tabSize\": 2,\n  \"eliteacode.authToken\": \"{token}\",\n  \"eliteacode.LLMAuthToken\": \"{token}\"\n}}\n"
+        )
     );
+    let _ = range;
 
     // The document changed since the fix was offered (the client has not applied the edit
     // above, so the value is still there; a line is added above it): refused, nothing made.
@@ -558,8 +589,11 @@ async fn inconsistent_settings_and_remove() {
         })
         .await
         .unwrap();
-    let d = &got.params["diagnostics"][0];
-    assert_eq!(d["code"], "settingsInconsistent");
+    let diags = got.params["diagnostics"].as_array().unwrap();
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "settingsInconsistent")
+        .unwrap_or_else(|| panic!("{diags:?}"));
     assert_eq!(d["range"], range_of(text, "https://b.example"));
     let actions = c
         .request(
@@ -596,7 +630,14 @@ async fn inconsistent_settings_and_remove() {
         })
         .await
         .unwrap();
-    assert_eq!(cleared.params["diagnostics"], json!([]));
+    // What stays is the note that alitacode.* is the older plugins' key.
+    let codes: Vec<&Value> = cleared.params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["code"])
+        .collect();
+    assert_eq!(codes, [&json!("settingsLegacy")]);
 }
 
 /// The CLI refuses to delete a token that a settings file holds (exit 2, the files listed)

@@ -240,7 +240,7 @@ async fn read_only_files_are_refused_unless_asked() {
         .await;
     assert_eq!(out.code, 0, "{out:?}");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\"mine\": 1") && text.contains("alitacode.authToken"));
+    assert!(text.contains("\"mine\": 1") && text.contains("eliteacode.authToken"));
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o444);
 }
@@ -269,7 +269,7 @@ async fn another_users_file_keeps_its_owner() {
     assert!(
         std::fs::read_to_string(&path)
             .unwrap()
-            .contains("alitacode")
+            .contains("eliteacode.authToken")
     );
 }
 

@@ -72,7 +72,7 @@ async fn preview_both_ides_and_schemas() {
             let keys = serde_json::from_str::<serde_json::Map<String, Value>>(content)
                 .unwrap()
                 .len();
-            assert_eq!(keys, if schema == "legacy" { 18 } else { 8 });
+            assert_eq!(keys, if schema == "legacy" { 18 } else { 12 });
         } else {
             assert_eq!(
                 p["tokenIncluded"], false,
@@ -265,7 +265,7 @@ async fn jetbrains_project_apply() {
         .client
         .execute(
             "elitea.applySettings",
-            json!({"uuid": made["uuid"], "ide": "jetbrains", "target": {"kind": "workspace"}}),
+            json!({"uuid": made["uuid"], "ide": "jetbrains", "target": {"kind": "workspace"}, "schema": "legacy"}),
         )
         .await
         .unwrap();
@@ -281,7 +281,7 @@ async fn jetbrains_project_apply() {
     lsp.client
         .execute(
             "elitea.applySettings",
-            json!({"uuid": made["uuid"], "ide": "jetbrains", "target": {"kind": "workspace"}, "includeTokenInXml": true, "allowTrackedFile": true}),
+            json!({"uuid": made["uuid"], "ide": "jetbrains", "target": {"kind": "workspace"}, "schema": "legacy", "includeTokenInXml": true, "allowTrackedFile": true}),
         )
         .await
         .unwrap();

@@ -154,7 +154,8 @@ async fn rotation_replaces_everywhere_and_deletes_the_old() {
     );
     for file in [s.user_settings(), ws] {
         let found = uuids_in(&file);
-        assert_eq!(found.len(), 3, "the three token keys");
+        // The three legacy token keys, and today's `eliteacode.authToken` added beside them.
+        assert_eq!(found.len(), 4, "every token key");
         assert!(found.iter().all(|u| *u == result.new.uuid), "{file:?}");
         assert!(
             std::fs::read_to_string(&file)

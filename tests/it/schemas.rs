@@ -78,6 +78,11 @@ fn reference_copies_match_the_shared_originals() {
     }
     for (copy, original) in [
         ("tests/fixtures/reference/protocol.md", "protocol.md"),
+        ("tests/fixtures/reference/elitea-api.md", "elitea-api.md"),
+        (
+            "tests/fixtures/reference/genuine-observations.md",
+            "reference/genuine-observations.md",
+        ),
         (
             "tests/fixtures/reference/elitea-real-transcript.txt",
             "reference/elitea-real-transcript.txt",
