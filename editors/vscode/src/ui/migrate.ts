@@ -33,13 +33,36 @@ function activeSettingsFile(): string | undefined {
   return isSettingsFile(doc.uri.fsPath, doc.getText()) ? doc.uri.fsPath : undefined;
 }
 
+/** The file a path names: the server's quick fix sends a `file:` URI, the palette a path. */
+function fsPathOf(p: string): string {
+  return /^file:/i.test(p) ? vscode.Uri.parse(p).fsPath : p;
+}
+
+/** The open document of `file` when it has unsaved changes (the server migrates the saved file). */
+function dirtyDocument(file: string): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.isDirty && (d.uri.scheme === "file" || d.uri.scheme === "vscode-userdata") && d.uri.fsPath === file);
+}
+
 export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   const fromFix = asMigrateParams(arg);
   if (fromFix) {
-    await migrate(ctx, fromFix.path);
+    await migrate(ctx, fsPathOf(fromFix.path));
     return;
   }
   const active = activeSettingsFile();
+  // The server reads the file on disk: the active editor's unsaved changes are saved first,
+  // when the user agrees, so that what is shown and moved is what the user sees.
+  const unsaved = active ? dirtyDocument(active) : undefined;
+  if (unsaved) {
+    const save = await vscode.window.showWarningMessage(
+      `${where(ctx, unsaved.uri.fsPath)} has unsaved changes: save them, then look for legacy ELITEA settings?`,
+      { modal: true },
+      "Save",
+    );
+    if (save !== "Save" || !(await unsaved.save())) {
+      return;
+    }
+  }
   const candidates = migrationCandidates({
     active,
     userSettings: ctx.server.options().vscodeUserSettingsPath ?? undefined,

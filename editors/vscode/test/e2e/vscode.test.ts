@@ -1093,6 +1093,33 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       assert.doesNotMatch(alita, /AlitaSettings/);
       assert.match(alita, /<component name="OtherPluginSettings">\s*<option name="keep" value="me" \/>/, "the other component stays");
       await wb.screenshot("migrate-command-done");
+      await wb.clearNotifications();
+
+      // The quick fix on alita.xml is the server's command (elitea.migrateSettings {path}),
+      // run by the extension's command of that name: AlitaSettings written again by an older
+      // plugin moves over, and alita.xml, with nothing else left in it, goes.
+      await wb.palette("View: Close All Editors");
+      fs.writeFileSync(
+        path.join(idea, "alita.xml"),
+        `<?xml version="1.0" encoding="UTF-8"?>
+<project version="4">
+  <component name="AlitaSettings">
+    <option name="integrationUid" value="123_gpt-5-mini" />
+    <option name="llmCustomModelName" value="gpt-5-nano" />
+  </component>
+</project>
+`,
+      );
+      await openWorkspaceFile(".idea/alita.xml", "AlitaSettings");
+      const xmlFix = await quickFix("alita.xml", 3, 6, /Move to today's ELITEA settings/);
+      await xmlFix.click();
+      await wb.waitNotification(/Moved \d+ settings? in JetBrains project workspace to today's ELITEA keys\./, 60_000);
+      await waitFor("alita.xml gone", () => (fs.existsSync(path.join(idea, "alita.xml")) ? undefined : true), 10_000);
+      // A new option moves; one today's file already holds keeps today's value.
+      const merged = fs.readFileSync(path.join(idea, "elitea.xml"), "utf8");
+      assert.match(merged, /name="integrationUid" value="123_gpt-5-mini"/);
+      assert.match(merged, /name="llmCustomModelName" value="gpt-5-mini"/);
+      await wb.screenshot("migrate-quick-fix-xml");
     } finally {
       await wb.reset();
       await wb.palette("View: Revert and Close Editor").catch(() => undefined);
