@@ -11,11 +11,11 @@ data class NameRule(
     val hint: String,
     /**
      * Names ELITEA keeps for itself (`elitea-system`): an exact, case-sensitive match of the
-     * whole name is refused. Empty from a server older than issue 22.
+     * whole name is refused (issue 22). Required: the plugin bundles the server it speaks to.
      */
-    val reservedNames: List<String> = emptyList(),
+    val reservedNames: List<String>,
     /** The sentence for a reserved name, for the dialog. */
-    val reservedHint: String? = null,
+    val reservedHint: String,
 ) {
     /** Whether [candidate] is one of the reserved names (exactly, case and all). */
     fun isReserved(candidate: String): Boolean = candidate in reservedNames
@@ -62,7 +62,7 @@ data class Rules(
         candidate.isEmpty() -> "Enter a name."
         candidate.length > name.maxLength -> "A name has at most ${name.maxLength} characters."
         !matchesName(candidate) -> name.hint.ifBlank { "The name must match ${name.pattern}." }
-        name.isReserved(candidate) -> name.reservedHint?.takeIf { it.isNotBlank() } ?: "'$candidate' is reserved by ELITEA: choose another name."
+        name.isReserved(candidate) -> name.reservedHint.ifBlank { "'$candidate' is reserved by ELITEA: choose another name." }
         candidate in taken -> "You already have a token named '$candidate'."
         else -> null
     }

@@ -52,19 +52,17 @@ class DecisionsTest {
 
     @Test
     fun `a reserved name is refused as it is typed, with the server's sentence, and never suggested`() {
-        val json = TestRules.JSON.replace(
-            "\"hint\": \"Lower-case letters and dots only.\"",
-            "\"hint\": \"Lower-case letters and dots only.\", \"reservedNames\": [\"sys.x\"], \"reservedHint\": \"'sys.x' is ELITEA's own.\"",
-        )
-        val rules = Rules.fromExperimental(Json.parse(json))
+        val rules = Rules.fromExperimental(Json.parse(TestRules.JSON))
         assertEquals("'sys.x' is ELITEA's own.", rules.nameProblem("sys.x"))
         assertNull(rules.nameProblem("sys.y"), "only the exact name")
         assertNull(rules.nameProblem("sys.", listOf()), "a prefix of it is fine")
         // Case-sensitive, as the server matches it (upper case fails this pattern for its own reason).
         assertEquals("Lower-case letters and dots only.", rules.nameProblem("SYS.X"))
         assertEquals("", rules.suggestName("x", prefix = "sys."), "the only name the base makes is reserved")
-        // A server older than issue 22 sends no list: nothing is reserved on the client's side.
-        assertNull(Rules.fromExperimental(Json.parse(TestRules.JSON)).nameProblem("sys.x"))
+        // The list is the server's: with another list, another name is reserved, and this one is not.
+        val other = Rules.fromExperimental(Json.parse(TestRules.JSON.replace("[\"sys.x\"]", "[\"ab\"]")))
+        assertNull(other.nameProblem("sys.x"))
+        assertEquals("'sys.x' is ELITEA's own.", other.nameProblem("ab"), "the server's sentence, whatever the name")
     }
 
     // ------------------------------------------------------------------ item 8 and the tap

@@ -262,21 +262,24 @@ class FullFlowTest {
     @Order(9)
     fun `preview the JetBrains XML without the token, and the VSCode JSON with it`() {
         val t = generated.getValue("JetBrains-IDE")
+        // Today's schema is the default (issue 22): .idea/elitea.xml, as ELITEA's web UI writes it.
         val xml = api.previewSettings(PreviewSettingsParams(t.uuid, Ide.JETBRAINS)).await()
-        assertEquals("alita.xml", xml.fileName)
+        assertEquals("elitea.xml", xml.fileName)
+        assertEquals(".idea/elitea.xml", xml.relativePath)
         assertEquals("xml", xml.language)
         assertFalse(xml.tokenIncluded)
         assertFalse(xml.content.contains(t.token), "the JetBrains file carries no token unless asked")
-        val options = alitaOptions(xml.content, "AlitaSettings")
+        val options = alitaOptions(xml.content, "EliteASettings")
         assertEquals("gpt-5-mini", options["llmCustomModelName"])
         assertEquals("123", options["projectId"])
         assertEquals("123_gpt-5-mini", options["integrationUid"])
-        assertEquals("ALITA_EYE", options["provider"])
+        assertEquals("ELITEA_EYE", options["provider"])
         assertFalse(options.containsKey("llmAuthToken"))
 
-        val current = api.previewSettings(PreviewSettingsParams(t.uuid, Ide.JETBRAINS, SettingsSchema.CURRENT)).await()
-        assertEquals("elitea.xml", current.fileName)
-        assertEquals("ELITEA_EYE", alitaOptions(current.content, "EliteASettings")["provider"])
+        // The legacy schema stays selectable, for older ELITEA plugin versions.
+        val legacy = api.previewSettings(PreviewSettingsParams(t.uuid, Ide.JETBRAINS, SettingsSchema.LEGACY)).await()
+        assertEquals("alita.xml", legacy.fileName)
+        assertEquals("ALITA_EYE", alitaOptions(legacy.content, "AlitaSettings")["provider"])
 
         val json = api.previewSettings(PreviewSettingsParams(t.uuid, Ide.VSCODE)).await()
         assertEquals("settings.json", json.fileName)
@@ -284,22 +287,24 @@ class FullFlowTest {
         assertTrue(json.tokenIncluded)
         val settings = Json.parse(json.content).asJsonObject
         assertEquals(t.token, settings.get("eliteacode.LLMAuthToken").asString)
+        assertEquals(t.token, settings.get("eliteacode.authToken").asString)
         assertEquals(123L, settings.get("eliteacode.projectId").asLong)
+        assertTrue(settings.keySet().none { it.startsWith("alitacode.") }, "today's keys only: ${settings.keySet()}")
         assertEquals("gpt-5-mini", settings.get("eliteacode.LLMModelName").asString)
         assertFalse(json.toString().contains(t.token), "toString hides the content")
     }
 
     @Test
     @Order(10)
-    fun `apply to this project's idea alita xml, the token only when asked`() {
+    fun `apply to this project's idea elitea xml, the token only when asked`() {
         val t = generated.getValue("JetBrains-IDE")
-        val file = project.resolve(".idea/alita.xml")
+        val file = project.resolve(".idea/elitea.xml")
         val first = api.applySettings(ApplySettingsParams(t.uuid, Ide.JETBRAINS, SettingsTarget.WORKSPACE)).await()
         assertEquals(file.toRealPath(), Path.of(first.path).toRealPath())
         assertTrue(first.changedKeys.isNotEmpty())
         assertNull(first.backupPath, "no previous file, no backup")
         val text = Files.readString(file)
-        val options = alitaOptions(text, "AlitaSettings")
+        val options = alitaOptions(text, "EliteASettings")
         assertEquals("gpt-5-mini", options["llmCustomModelName"])
         assertFalse(options.containsKey("llmAuthToken"))
         assertFalse(text.contains(t.token))
@@ -313,17 +318,17 @@ class FullFlowTest {
         assertTrue("llmAuthToken" in withToken.changedKeys, withToken.changedKeys.toString())
         assertNotNull(withToken.backupPath)
         assertTrue(Files.exists(Path.of(withToken.backupPath!!)))
-        assertEquals(t.token, alitaOptions(Files.readString(file), "AlitaSettings")["llmAuthToken"])
+        assertEquals(t.token, alitaOptions(Files.readString(file), "EliteASettings")["llmAuthToken"])
         // The Used in column: the server lists the live settings files holding the token (a
         // server older than `usedIn` sends none, and the column stays empty).
         val row = api.listTokens(ListTokensParams(search = t.name, pageSize = 100)).await().items.single { it.uuid == t.uuid }
         row.usedIn?.let { used ->
             assertTrue(used.any { Path.of(it).toAbsolutePath().normalize() == file.toAbsolutePath().normalize() }, used.toString())
-            assertTrue(UsedIn.describe(used, project.toString()).contains("this project (.idea/alita.xml)"), UsedIn.describe(used, project.toString()))
+            assertTrue(UsedIn.describe(used, project.toString()).contains("this project (.idea/elitea.xml)"), UsedIn.describe(used, project.toString()))
         }
 
         // The explicit file target, as "Save" of the preview does with a chosen path.
-        val elsewhere = tmp.resolve("elsewhere/.idea/alita.xml")
+        val elsewhere = tmp.resolve("elsewhere/.idea/elitea.xml")
         val saved = api.applySettings(ApplySettingsParams(t.uuid, Ide.JETBRAINS, SettingsTarget.file(elsewhere.toString()))).await()
         assertEquals(elsewhere.toAbsolutePath().normalize().toString(), Path.of(saved.path).toAbsolutePath().normalize().toString())
         assertFalse(Files.readString(elsewhere).contains(t.token))
@@ -338,7 +343,7 @@ class FullFlowTest {
         assertEquals(0, git.waitFor())
         // An IDE project has its .idea folder already.
         Files.createDirectories(repo.resolve(".idea"))
-        val file = repo.resolve(".idea/alita.xml").toString()
+        val file = repo.resolve(".idea/elitea.xml").toString()
         val params = ApplySettingsParams(t.uuid, Ide.JETBRAINS, SettingsTarget.file(file), includeTokenInXml = true)
         val refused = expectError { api.applySettings(params).await() }
         assertEquals(ErrorKind.CONFLICT, refused.kind, refused.message)

@@ -263,7 +263,8 @@ class TokenBrowserTest {
 /** Made-up rules, in the shape of `capabilities.experimental.elitea.rules`. */
 object TestRules {
     const val JSON = """{"elitea": {"rules": {
-      "name": {"pattern": "^[a-z.]{1,5}$", "maxLength": 5, "hint": "Lower-case letters and dots only."},
+      "name": {"pattern": "^[a-z.]{1,5}$", "maxLength": 5, "hint": "Lower-case letters and dots only.",
+               "reservedNames": ["sys.x"], "reservedHint": "'sys.x' is ELITEA's own."},
       "expiration": {"default": {"measure": "hours", "value": 6},
          "measures": [{"measure": "never", "label": "Nie"}, {"measure": "hours", "label": "Stunden", "min": 2, "max": 12},
                       {"measure": "days", "label": "Tage", "min": 1, "max": 3}]},
