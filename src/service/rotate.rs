@@ -164,6 +164,8 @@ struct Undo<'a> {
     new_uuid: &'a str,
     old_name: &'a str,
     name: &'a str,
+    /// The old token was deleted on the server already: it does not "still work".
+    revoked: bool,
 }
 
 impl Service {
@@ -194,6 +196,11 @@ impl Service {
             .delete_token_unchecked(undo.session, undo.new_uuid)
             .await;
         let (old_name, name) = (undo.old_name, undo.name);
+        let still = if undo.revoked {
+            format!("'{old_name}' is still deleted on the server and needs replacing.")
+        } else {
+            format!("'{old_name}' still works.")
+        };
         let mut msg = format!("Rotation of '{old_name}' stopped: {step}");
         if not_restored.is_empty() {
             msg.push_str(" The settings files were put back as they were");
@@ -204,9 +211,9 @@ impl Service {
             ));
         }
         match deleted {
-            Ok(_) => msg.push_str(&format!(", the replacement '{name}' was deleted, and '{old_name}' still works.")),
+            Ok(_) => msg.push_str(&format!(", and the replacement '{name}' was deleted. {still}")),
             Err(e) => msg.push_str(&format!(
-                ", but the replacement '{name}' could not be deleted ({}); delete it yourself. '{old_name}' still works.",
+                ", but the replacement '{name}' could not be deleted ({}); delete it yourself. {still}",
                 e.message
             )),
         }
@@ -250,10 +257,11 @@ impl Service {
                 format!("You have no token with id '{uuid}'."),
             ));
         }
-        let old_name = old
-            .as_ref()
-            .and_then(|o| o.name.clone())
-            .unwrap_or_else(|| "token".into());
+        // A revoked token's name went with it: the messages name it by its uuid's start.
+        let old_name = match &old {
+            Some(o) => o.name.clone().unwrap_or_else(|| "token".into()),
+            None => format!("token {}", &uuid[..uuid.len().min(8)]),
+        };
         let expiration = match options.expiration {
             Some(e) => e,
             // How the product made it; a token that never expires stays so; else 30 days.
@@ -268,14 +276,22 @@ impl Service {
         };
         let name = match options.name {
             Some(n) => n,
-            None => self.replacement_name_among(&old_name, &all),
+            None => self.replacement_name_among(if revoked { "token" } else { &old_name }, &all),
         };
 
         // 1. The replacement.
         let made = self.generate_token(&name, expiration).await.map_err(|e| {
             Error::new(
                 e.kind,
-                format!("Could not create the replacement token: {} Nothing was changed; '{old_name}' still works.", e.message),
+                format!(
+                    "Could not create the replacement token: {} Nothing was changed; {}",
+                    e.message,
+                    if revoked {
+                        format!("'{old_name}' is still deleted on the server.")
+                    } else {
+                        format!("'{old_name}' still works.")
+                    }
+                ),
             )
         })?;
         let new_value = made.token.clone();
@@ -286,6 +302,7 @@ impl Service {
             new_uuid: &new_uuid,
             old_name: &old_name,
             name: &name,
+            revoked,
         };
 
         // 2. Every file where the old token is in use.

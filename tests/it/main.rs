@@ -22,4 +22,5 @@ mod sandbox_transcript;
 mod schemas;
 mod settings_merge;
 mod slow_deployment;
+mod today;
 mod watch;
