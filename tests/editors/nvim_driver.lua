@@ -251,6 +251,35 @@ local function documents(client)
       apply_edits - edits_before2, question and hide_values(question.message) or 'none'))
 end
 
+-- 9. A legacy file (alitacode.* keys): settingsLegacy on each key, and the quick fix "Move to
+--    today's ELITEA settings" run as a user does moves them in the buffer, comments kept.
+local function migration(client)
+  vim.fn.mkdir(folder .. '/legacy', 'p')
+  local path = folder .. '/legacy/settings.json'
+  vim.fn.writefile({ '{', '  // keep this comment', '  "alitacode.projectId": 3,',
+    '  "alitacode.modelName": "gpt-5-mini",', '  "eliteacode.projectId": 3', '}' }, path)
+  local b, attached = open_attached(client, path)
+  local legacy = elitea_diagnostics(b, 'settingsLegacy')
+  report(attached and #legacy == 2 and legacy[1].severity == vim.diagnostic.severity.INFO,
+    'nvim: each alitacode.* key gets an elitea settingsLegacy note', describe(nil, b))
+  if #legacy == 0 then return end
+  vim.api.nvim_win_set_cursor(0, { legacy[1].lnum + 1, legacy[1].col })
+  vim.lsp.buf.code_action({
+    apply = true,
+    context = { only = { 'quickfix' } },
+    filter = function(a) return a.title == "Move to today's ELITEA settings" end,
+  })
+  local lines
+  local moved = vim.wait(30000, function()
+    lines = table.concat(vim.api.nvim_buf_get_lines(b, 0, -1, false), '\n')
+    return lines:find('alitacode.', 1, true) == nil
+  end, 200)
+  report(moved and lines == table.concat({ '{', '  // keep this comment',
+      '  "eliteacode.modelName": "gpt-5-mini",', '  "eliteacode.projectId": 3', '}' }, '\n'),
+    "nvim: the settingsLegacy quick fix moves the keys to eliteacode.* in the buffer, comments kept",
+    hide_values(lines))
+end
+
 local function main()
   local file = folder .. '/.vscode/settings.json'
   vim.cmd.edit(vim.fn.fnameescape(file))
@@ -313,8 +342,9 @@ local function main()
     { uuid = gen.uuid, ide = 'vscode', target = { kind = 'workspace' } })
   local want = folder .. '/.vscode/settings.json'
   local text = table.concat(vim.fn.readfile(want), '\n')
-  report(applied and applied.path == want and text:find('"eliteacode.', 1, true) ~= nil,
-    'nvim: applySettings to the workspace writes <folder with a space>/.vscode/settings.json',
+  report(applied and applied.path == want and text:find('"eliteacode.providerServerURL"', 1, true) ~= nil
+      and text:find('"eliteacode.authToken"', 1, true) ~= nil and text:find('alitacode.', 1, true) == nil,
+    "nvim: applySettings to the workspace writes today's eliteacode.* keys (no alitacode.*) to <folder with a space>/.vscode/settings.json",
     err or (applied and ('path=' .. tostring(applied.path))))
 
   -- 5. elitea/tokenStatus, through the page's handler, names the token and that file.
@@ -356,6 +386,7 @@ local function main()
     'not attached: ' .. table.concat(others, ', '))
 
   documents(client)
+  migration(client)
 end
 
 local ok, e = xpcall(main, debug.traceback)
