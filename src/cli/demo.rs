@@ -157,10 +157,17 @@ pub async fn run() -> Result<(), Error> {
         .await
         .map_err(failed)?;
     rows(&page);
+    let _ = demo
+        .call(
+            "Generate a token named 'elitea-system' (ELITEA keeps that name for itself)",
+            "elitea.generateToken",
+            json!({ "name": "elitea-system", "expiration": { "measure": "never" } }),
+        )
+        .await;
     let uuid = made["uuid"].as_str().unwrap_or_default().to_string();
     let preview = demo
         .call(
-            "Preview the JetBrains settings for 'VSCode-Dev' (.idea/alita.xml, legacy schema)",
+            "Preview the JetBrains settings for 'VSCode-Dev' (.idea/elitea.xml, today's schema)",
             "elitea.previewSettings",
             json!({ "uuid": uuid, "ide": "jetbrains" }),
         )
