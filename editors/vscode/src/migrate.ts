@@ -92,10 +92,13 @@ export function moveLines(r: MigrateSettingsResult): string[] {
   return r.moves.map((m) => (m.to ? `${m.from} → ${m.to}` : `${m.from}: removed (today's key already holds a value)`));
 }
 
-/** One line per file the migration writes, with `~` for the home folder. */
-export function fileLines(r: MigrateSettingsResult, home: string | undefined): string[] {
+/**
+ * One line per file the migration writes: `relative` names a file inside the workspace as the
+ * user sees it (`.idea/elitea.xml`), or answers the path unchanged; others get `~` for home.
+ */
+export function fileLines(r: MigrateSettingsResult, home: string | undefined, relative: (p: string) => string = (p) => p): string[] {
   const words = { edited: "edited", created: "created", deleted: "deleted (nothing else was in it)" } as const;
-  return r.files.map((f) => `${tildePath(f.path, home)}: ${words[f.change] ?? f.change}`);
+  return r.files.map((f) => `${tildePath(relative(f.path), home)}: ${words[f.change] ?? f.change}`);
 }
 
 /** `N settings` / `1 setting`. */
@@ -105,9 +108,9 @@ export function settingsCount(r: MigrateSettingsResult): string {
 }
 
 /** The confirmation's detail: what moves, then which files change. */
-export function dryRunDetail(r: MigrateSettingsResult, home: string | undefined): string {
+export function dryRunDetail(r: MigrateSettingsResult, home: string | undefined, relative?: (p: string) => string): string {
   const parts = [...moveLines(r)];
-  const files = fileLines(r, home);
+  const files = fileLines(r, home, relative);
   if (files.length > 0) {
     parts.push("", "Files:", ...files);
   }

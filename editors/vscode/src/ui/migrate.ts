@@ -116,7 +116,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   }
   const answer = await vscode.window.showInformationMessage(
     `Move ${settingsCount(chosen.dryRun)} in ${where(ctx, chosen.path)} to today's ELITEA keys?`,
-    { modal: true, detail: dryRunDetail(chosen.dryRun, os.homedir()) },
+    { modal: true, detail: dryRunDetail(chosen.dryRun, os.homedir(), (p) => vscode.workspace.asRelativePath(p, false)) },
     "Migrate",
   );
   if (answer !== "Migrate") {

@@ -109,7 +109,8 @@ async function openWorkspaceFile(rel: string, marker: string): Promise<void> {
   await wb.quickInputBox.waitFor({ state: "visible" });
   await wb.quickInputBox.fill(rel);
   const [folder, base] = [path.dirname(rel), path.basename(rel)].map((x) => x.replace(/\./g, "\\."));
-  await wb.pickByLabel(new RegExp(`^${base}(?!.*/User\\b).*${folder}\\b`)).catch(async (e) => {
+  // The name whole: not `alita.xml.elitea-backup`, the copy a write keeps beside the file.
+  await wb.pickByLabel(new RegExp(`^${base}(?![\\w.-])(?!.*/User\\b).*${folder}\\b`)).catch(async (e) => {
     throw new Error(`${String(e)}; Quick Open offers: ${(await wb.rows()).join(" | ")}`);
   });
   await waitFor(`${rel} in the editor`, async () => ((await wb.editorText(marker)) ? true : undefined));
@@ -807,7 +808,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       for (const b of ["Replace with a new token…", "Write anyway", "Cancel"]) {
         assert.ok(buttons.includes(b), `button ${b}: ${buttons.join("|")}`);
       }
-      assert.match(d.message + d.detail, /Replace with a new token/);
+      assert.match(d.message + d.detail, /'Lapsed' has expired/, "the server's sentence");
       assert.ok(!fs.existsSync(wsFile), "nothing written before the answer");
       await wb.screenshot("apply-expired-asks");
       await wb.clickDialogButton("Replace with a new token");
@@ -1111,7 +1112,18 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
 `,
       );
       await openWorkspaceFile(".idea/alita.xml", "AlitaSettings");
-      const xmlFix = await quickFix("alita.xml", 3, 6, /Move to today's ELITEA settings/);
+      // Where the server puts the diagnostic, as the Problems panel says it ("[Ln 4, Col 5]").
+      if (!(await wb.page.locator(".markers-panel").isVisible().catch(() => false))) {
+        await wb.page.keyboard.press("Control+Shift+M");
+      }
+      const at = await waitFor("settingsLegacy on alita.xml in the Problems panel", async () => {
+        const row = (await problems()).find((p) => /AlitaSettings is read only/.test(p.text));
+        const m = row && /\[Ln (\d+), Col (\d+)\]/.exec(row.text);
+        return m ? { line: Number(m[1]), col: Number(m[2]) } : undefined;
+      }, 30_000).catch(async (e) => {
+        throw new Error(`${String(e)}; the Problems panel lists: ${JSON.stringify(await problems())}`);
+      });
+      const xmlFix = await quickFix("alita.xml", at.line, at.col + 2, /Move to today's ELITEA settings/);
       await xmlFix.click();
       await wb.waitNotification(/Moved \d+ settings? in JetBrains project workspace to today's ELITEA keys\./, 60_000);
       await waitFor("alita.xml gone", () => (fs.existsSync(path.join(idea, "alita.xml")) ? undefined : true), 10_000);

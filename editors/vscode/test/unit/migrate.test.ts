@@ -118,6 +118,13 @@ describe("the dry run in the confirmation", () => {
     };
     assert.deepEqual(fileLines(jb, "/home/u"), ["~/p/.idea/elitea.xml: created", "~/p/.idea/alita.xml: deleted (nothing else was in it)"]);
     assert.equal(dryRunDetail(jb, "/home/u"), "AlitaSettings → EliteASettings\n\nFiles:\n~/p/.idea/elitea.xml: created\n~/p/.idea/alita.xml: deleted (nothing else was in it)");
+    // Inside the workspace, as the user sees it there; outside it, the path.
+    const rel = (p: string) => p.replace(/^\/home\/u\/p\//, "");
+    assert.deepEqual(fileLines({ ...jb, files: [...jb.files, { path: "/home/u/q/settings.json", change: "edited" }] }, "/home/u", rel), [
+      ".idea/elitea.xml: created",
+      ".idea/alita.xml: deleted (nothing else was in it)",
+      "~/q/settings.json: edited",
+    ]);
   });
 });
 
