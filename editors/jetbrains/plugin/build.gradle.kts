@@ -38,10 +38,11 @@ dependencies {
     }
 }
 
+// IntelliJ 2024.2 and later run on Java 21 (JetBrains Runtime 21): the plugin is built for it.
 kotlin {
-    jvmToolchain(17)
+    jvmToolchain(21)
     compilerOptions {
-        jvmTarget.set(JvmTarget.JVM_17)
+        jvmTarget.set(JvmTarget.JVM_21)
         apiVersion.set(KotlinVersion.KOTLIN_1_9)
         // The client's result decoder reads constructor parameter names at run time.
         javaParameters.set(true)
@@ -53,6 +54,10 @@ intellijPlatform {
     pluginConfiguration {
         ideaVersion {
             sinceBuild = providers.gradleProperty("pluginSinceBuild")
+            // The until-build policy: none. The plugin uses public, non-deprecated API only
+            // (PluginChecksTest), so it is not capped to the builds that exist today; each new
+            // major release is checked with `./gradlew verifyPlugin` (pluginVerification below,
+            // the recommended IDEs) before a release names it.
             untilBuild = provider { null }
         }
     }

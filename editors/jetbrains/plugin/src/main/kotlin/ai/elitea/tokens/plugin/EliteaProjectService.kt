@@ -8,11 +8,15 @@ import ai.elitea.tokens.client.TokenStatusTracker
 import com.intellij.ide.plugins.PluginManager
 import com.intellij.openapi.Disposable
 import com.intellij.openapi.application.ApplicationManager
+import com.intellij.openapi.application.ModalityState
 import com.intellij.openapi.components.Service
 import com.intellij.openapi.components.service
+import com.intellij.openapi.diagnostic.logger
 import com.intellij.openapi.project.Project
+import com.intellij.openapi.project.ProjectManager
 import com.intellij.openapi.util.Disposer
 import com.redhat.devtools.lsp4ij.LanguageServerManager
+import com.redhat.devtools.lsp4ij.server.LanguageServerException
 import java.nio.file.Path
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.CopyOnWriteArrayList
@@ -40,10 +44,17 @@ class EliteaProjectService(private val project: Project) : Disposable {
 
     /**
      * The raw side of the server's output: the action items of its message requests, which
-     * LSP4J's MessageActionItem drops (see MessageRequestTap). Set by the connection provider.
+     * LSP4J's MessageActionItem drops, and `elitea/tokenStatus` in stream order (see
+     * MessageRequestTap). Set by the connection provider.
      */
     @Volatile
     var tap: ai.elitea.tokens.client.MessageRequestTap? = null
+
+    /** A tap on [input] that feeds [tokens] in the order the server wrote its reports. */
+    fun tapOn(input: java.io.InputStream): ai.elitea.tokens.client.MessageRequestTap =
+        ai.elitea.tokens.client.MessageRequestTap(input) { params ->
+            tokens.accept(params) { LOG.warn("${ai.elitea.tokens.client.Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}") }
+        }.also { tap = it }
 
     /** The typed API of this project's server, started by LSP4IJ when it is not running. */
     fun api(): CompletableFuture<EliteaApi> {
@@ -63,18 +74,22 @@ class EliteaProjectService(private val project: Project) : Disposable {
     }
 
     /**
-     * Calls the server; [onSuccess] or the failure handling then runs on the EDT with the default
-     * modality: callbacks open dialogs and refresh the VFS, which need a write-safe context, so
-     * they wait for any modal dialog to close (never `ModalityState.any()`). A failure [onError]
-     * does not take (returns false) is shown as a notification with the server's sentence.
+     * Calls the server; [onSuccess] or the failure handling then runs on the EDT in the
+     * modality the call was started in (captured here, `ModalityState.current()`): a call made
+     * from a modal dialog (Apply to This Project in the token value dialog) answers while that
+     * dialog is still open, one made from a frame waits for any dialog opened meanwhile. Never
+     * `ModalityState.any()`: callbacks open dialogs and refresh the VFS, which need a write-safe
+     * context. A failure [onError] does not take (returns false) is shown as a notification
+     * with the server's sentence.
      */
     fun <T> call(
         block: (EliteaApi) -> CompletableFuture<T>,
         onError: (EliteaException) -> Boolean = { false },
         onSuccess: (T) -> Unit,
     ) {
+        val modality = ModalityState.current()
         api().thenCompose { block(it) }.whenComplete { value, error ->
-            ApplicationManager.getApplication().invokeLater {
+            ApplicationManager.getApplication().invokeLater({
                 if (project.isDisposed) return@invokeLater
                 if (error != null) {
                     val e = EliteaException.from("", error)
@@ -82,7 +97,7 @@ class EliteaProjectService(private val project: Project) : Disposable {
                 } else {
                     onSuccess(value)
                 }
-            }
+            }, modality)
         }
     }
 
@@ -96,15 +111,33 @@ class EliteaProjectService(private val project: Project) : Disposable {
         call({ it.status() }, onError = { true }) { tokens.updateStatus(it) }
     }
 
-    /** Restart Server, and a change of the binary or the secret store. */
+    /**
+     * Restart Server, and a change of the binary or the secret store: one start with
+     * `forceRestart` (LSP4IJ restarts a running server, starts a stopped one), off the EDT.
+     * Not stop + start: with the server disabled in LSP4IJ's Language Servers view, start
+     * throws `LanguageServerException`; that is said in a balloon instead, and the server is
+     * not enabled behind the user's back (`willEnable` false).
+     */
     fun restart() {
-        val manager = LanguageServerManager.getInstance(project)
-        manager.stop(SERVER_ID, LanguageServerManager.StopOptions().setWillDisable(false))
-        manager.start(SERVER_ID, LanguageServerManager.StartOptions().setForceStart(true))
-        refreshStatus()
+        ApplicationManager.getApplication().executeOnPooledThread {
+            try {
+                LanguageServerManager.getInstance(project).start(
+                    SERVER_ID,
+                    LanguageServerManager.StartOptions().setForceStart(true).setForceRestart(true).setWillEnable(false),
+                )
+                refreshStatus()
+            } catch (e: LanguageServerException) {
+                ApplicationManager.getApplication().invokeLater({
+                    if (!project.isDisposed) Notifier.warn(project, EliteaBundle.message("restart.disabled"))
+                }, ModalityState.nonModal())
+            }
+        }
     }
 
-    /** The settings changed: `workspace/didChangeConfiguration`. */
+    /**
+     * The settings changed: `workspace/didChangeConfiguration`, every option the settings own
+     * (a cleared Server URL or Project ID as null, so that the running server forgets it).
+     */
     fun sendConfiguration() {
         api().thenAccept { it.changeConfiguration(EliteaSettings.getInstance().options(project)) }
     }
@@ -125,6 +158,18 @@ class EliteaProjectService(private val project: Project) : Disposable {
     }
 
     companion object {
+        private val LOG = logger<EliteaProjectService>()
+
+        /**
+         * Sign-in and sign-out change the account of every open project (one credential per
+         * server, kept by the server where every project's server reads it): all of them reload.
+         */
+        fun accountChanged() {
+            for (p in ProjectManager.getInstance().openProjects) {
+                if (!p.isDisposed) getInstance(p).tokensChanged()
+            }
+        }
+
         /** The id of the `com.redhat.devtools.lsp4ij.server` extension in plugin.xml. */
         const val SERVER_ID = "eliteaTokens"
         const val PLUGIN_ID = "ai.elitea.tokens"

@@ -1,8 +1,9 @@
 package ai.elitea.tokens.plugin
 
 import ai.elitea.tokens.client.InitializationOptions
+import ai.elitea.tokens.client.PluginOptions
+import ai.elitea.tokens.client.SecretStoreSetting
 import ai.elitea.tokens.client.SettingsSchema
-import ai.elitea.tokens.client.StoreChoice
 import com.intellij.openapi.components.BaseState
 import com.intellij.openapi.components.Service
 import com.intellij.openapi.components.SimplePersistentStateComponent
@@ -26,43 +27,51 @@ class EliteaSettings : SimplePersistentStateComponent<EliteaSettings.Options>(Op
         /** The project settings are written for; empty: the personal project. */
         var projectId by string()
 
-        /** `legacy` (alita.xml, what most installs read) or `current` (elitea.xml). */
-        var schema by string(SCHEMA_LEGACY)
+        /** `current` (`.idea/elitea.xml`, what ELITEA's web UI writes today) or `legacy` (`.idea/alita.xml`). */
+        var schema by string(SCHEMA_CURRENT)
 
         /** The elitea-tokens binary; empty: the one bundled with the plugin. */
         var serverPath by string()
 
         var verifySsl by property(true)
 
-        /** The insecure opt-in: secrets in a 0600 file instead of the OS keyring. */
+        /** Where secrets are kept: one of [SecretStoreSetting]'s ids; null until chosen (then read from the two old checkboxes). */
+        var secretStore by string()
+
+        /** Earlier versions' checkbox: the insecure file store. Read once into [secretStore]. */
         var fileSecretStore by property(false)
 
-        /**
-         * Secrets in the IDE's password safe first (`secretsStore: editor`). Without it the OS
-         * keyring is used when it answers, the password safe otherwise (the plugin always offers it).
-         */
+        /** Earlier versions' checkbox: the IDE's password safe first. Read once into [secretStore]. */
         var ideSecretStore by property(false)
+
+        /** Tokens whose expiry balloons the user asked not to see again ("Don't show again for this token"). */
+        var mutedExpiryTokens by stringSet()
     }
 
-    val settingsSchema: SettingsSchema
-        get() = if (state.schema == SCHEMA_CURRENT) SettingsSchema.CURRENT else SettingsSchema.LEGACY
+    override fun loadState(state: Options) {
+        super.loadState(state)
+        // Settings of earlier versions: two checkboxes, where "file" won silently.
+        if (state.secretStore == null && (state.fileSecretStore || state.ideSecretStore)) {
+            state.secretStore = SecretStoreSetting.fromCheckboxes(state.fileSecretStore, state.ideSecretStore).id
+            state.fileSecretStore = false
+            state.ideSecretStore = false
+        }
+    }
 
-    /** `initializationOptions` (and later `workspace/didChangeConfiguration`) for [project]. */
-    fun options(project: Project): InitializationOptions {
-        val base = project.basePath
-        return InitializationOptions(
-            serverUrl = state.serverUrl?.trim()?.ifEmpty { null },
-            projectId = state.projectId?.trim()?.toLongOrNull(),
-            verifySsl = state.verifySsl,
-            schema = settingsSchema,
-            jetbrainsProjectPath = base,
-            workspaceFolders = listOfNotNull(base),
-            secretsStore = when {
-                state.fileSecretStore -> StoreChoice.FILE
-                state.ideSecretStore -> StoreChoice.EDITOR
-                else -> null
-            },
-        )
+    val settingsSchema: SettingsSchema get() = PluginOptions.schema(state.schema)
+
+    val secretStore: SecretStoreSetting get() = SecretStoreSetting.of(state.secretStore)
+
+    /**
+     * `initializationOptions` (and later `workspace/didChangeConfiguration`) for [project]. No
+     * `workspaceFolders`: LSP4IJ sends the project's folders as LSP's own workspace folders.
+     */
+    fun options(project: Project): InitializationOptions =
+        PluginOptions.build(state.serverUrl, state.projectId, state.verifySsl, settingsSchema, secretStore, project.basePath)
+
+    fun muteExpiry(uuid: String) {
+        state.mutedExpiryTokens.add(uuid)
+        state.intIncrementModificationCount()
     }
 
     companion object {

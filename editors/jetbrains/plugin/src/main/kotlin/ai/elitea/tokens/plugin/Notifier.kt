@@ -31,13 +31,13 @@ object Notifier {
     }
 
     fun error(project: Project, e: EliteaException) {
-        val n = notification(e.message ?: "The ELITEA command failed.", NotificationType.ERROR)
+        val n = notification(e.message ?: EliteaBundle.message("error.generic"), NotificationType.ERROR)
         when (e.kind) {
             ErrorKind.NOT_SIGNED_IN, ErrorKind.CREDENTIAL_REJECTED ->
-                n.addAction(NotificationAction.createSimpleExpiring("Sign In…") { SignInAction.signIn(project) })
+                n.addAction(NotificationAction.createSimpleExpiring(EliteaBundle.message("action.ELITEA.SignIn.text")) { SignInAction.signIn(project) })
             ErrorKind.UNAVAILABLE ->
                 if (EliteaProjectService.getInstance(project).binary() is ServerBinary.Resolution.NotFound) {
-                    n.addAction(NotificationAction.createSimpleExpiring("Open Settings") { openSettings(project) })
+                    n.addAction(NotificationAction.createSimpleExpiring(EliteaBundle.message("notification.settings")) { openSettings(project) })
                 }
             else -> {}
         }

@@ -15,7 +15,7 @@ import java.awt.event.MouseEvent
 /** The status bar item: the tokens in use (`elitea/tokenStatus`), worst state first. */
 class EliteaStatusBarWidgetFactory : StatusBarWidgetFactory {
     override fun getId(): String = EliteaStatusBarWidget.ID
-    override fun getDisplayName(): String = "ELITEA Tokens"
+    override fun getDisplayName(): String = EliteaBundle.message("statusbar.name")
     override fun isAvailable(project: Project): Boolean = true
     override fun createWidget(project: Project): StatusBarWidget = EliteaStatusBarWidget(project)
     override fun canBeEnabledOn(statusBar: StatusBar): Boolean = true

@@ -6,5 +6,8 @@ import com.intellij.openapi.project.Project
 
 /** Tools | ELITEA | Show Tokens: the ELITEA Tokens tool window (`elitea.listTokens`). */
 class ShowTokensAction : EliteaAction() {
+    // Works signed out: it is how one signs in, or needs no account.
+    override val requiresSignIn = false
+
     override fun perform(project: Project, e: AnActionEvent) = TokensToolWindowFactory.show(project)
 }

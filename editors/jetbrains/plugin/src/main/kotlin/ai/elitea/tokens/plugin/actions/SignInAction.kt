@@ -1,5 +1,7 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.client.AccountView
+import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.EliteaSettings
 import ai.elitea.tokens.plugin.Notifier
@@ -11,6 +13,9 @@ import com.intellij.openapi.project.Project
 
 /** Tools | ELITEA | Sign In: `elitea.signIn` with a personal token, kept by the server in the OS keyring or the IDE's password safe. */
 class SignInAction : EliteaAction() {
+    // Works signed out: it is how one signs in, or needs no account.
+    override val requiresSignIn = false
+
     override fun perform(project: Project, e: AnActionEvent) = signIn(project)
 
     companion object {
@@ -22,13 +27,14 @@ class SignInAction : EliteaAction() {
             service.call({ it.signIn(params) }) { result ->
                 val settings = EliteaSettings.getInstance().state
                 if (settings.serverUrl.isNullOrBlank() && params.serverUrl != "sandbox") settings.serverUrl = params.serverUrl
-                val who = result.user.name ?: result.user.email ?: "user ${result.user.id}"
+                val who = AccountView.describe(result.user) ?: ""
                 Notifier.info(
                     project,
-                    "Signed in to ${result.serverUrl} as $who.",
-                    NotificationAction.createSimpleExpiring("Show Tokens") { TokensToolWindowFactory.show(project) },
+                    EliteaBundle.message("signin.done", result.serverUrl, who),
+                    NotificationAction.createSimpleExpiring(EliteaBundle.message("action.ELITEA.ShowTokens.text")) { TokensToolWindowFactory.show(project) },
                 )
-                service.tokensChanged()
+                // Every open project's server reads the same credential: all of them reload.
+                EliteaProjectService.accountChanged()
             }
         }
     }

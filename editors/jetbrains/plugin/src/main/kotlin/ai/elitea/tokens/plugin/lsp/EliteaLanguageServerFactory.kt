@@ -19,8 +19,9 @@ import com.intellij.openapi.vfs.VirtualFile
 import com.redhat.devtools.lsp4ij.LanguageServerFactory
 import com.redhat.devtools.lsp4ij.client.LanguageClientImpl
 import com.redhat.devtools.lsp4ij.client.features.LSPClientFeatures
+import com.intellij.execution.configurations.GeneralCommandLine
 import com.redhat.devtools.lsp4ij.server.CannotStartProcessException
-import com.redhat.devtools.lsp4ij.server.ProcessStreamConnectionProvider
+import com.redhat.devtools.lsp4ij.server.OSProcessStreamConnectionProvider
 import com.redhat.devtools.lsp4ij.server.StreamConnectionProvider
 import org.eclipse.lsp4j.InitializeParams
 import org.eclipse.lsp4j.MessageActionItem
@@ -47,16 +48,20 @@ class EliteaLanguageServerFactory : LanguageServerFactory {
 /**
  * Starts `elitea-tokens lsp`: the binary from ELITEA_TOKENS_SERVER_PATH, the setting, or the
  * plugin's bundle ([ServerBinary]), with the project's options as `initializationOptions`.
+ *
+ * An [OSProcessStreamConnectionProvider] (IntelliJ's OSProcessHandler), as LSP4IJ's developer
+ * guide recommends: the server's stderr (its log, a panic) shows in LSP4IJ's console instead
+ * of going to the IDE's own stderr (`Redirect.INHERIT` of ProcessStreamConnectionProvider),
+ * where nobody sees it.
  */
-class EliteaConnectionProvider(private val project: Project) : ProcessStreamConnectionProvider() {
-    init {
-        workingDirectory = project.basePath
-    }
-
+class EliteaConnectionProvider(private val project: Project) : OSProcessStreamConnectionProvider() {
     override fun start() {
         when (val binary = EliteaProjectService.getInstance(project).binary()) {
             is ServerBinary.Resolution.NotFound -> throw CannotStartProcessException(binary.message)
-            is ServerBinary.Resolution.Found -> commands = ServerBinary.command(binary.path)
+            is ServerBinary.Resolution.Found -> {
+                val command = ServerBinary.command(binary.path)
+                commandLine = GeneralCommandLine(command).withWorkDirectory(project.basePath).withCharset(Charsets.UTF_8)
+            }
         }
         super.start()
     }
@@ -66,16 +71,16 @@ class EliteaConnectionProvider(private val project: Project) : ProcessStreamConn
         Json.toPlain(Json.encode(EliteaSettings.getInstance().options(project)))
 
     // The server's output, read by LSP4J through a tap that keeps the raw action items of
-    // message requests (MessageActionItem drops `action` and `uuid`). One tap per process.
+    // message requests (MessageActionItem drops `action` and `uuid`) and applies
+    // elitea/tokenStatus in stream order. One tap per process.
     private var tapped: Pair<InputStream, MessageRequestTap>? = null
 
     @Synchronized
     override fun getInputStream(): InputStream? {
         val raw = super.getInputStream() ?: return null
         tapped?.let { (source, tap) -> if (source === raw) return tap }
-        val tap = MessageRequestTap(raw)
+        val tap = EliteaProjectService.getInstance(project).tapOn(raw)
         tapped = raw to tap
-        EliteaProjectService.getInstance(project).tap = tap
         return tap
     }
 
@@ -98,9 +103,17 @@ class EliteaLsp4ijClient(project: Project) : LanguageClientImpl(project), Elitea
     override fun secretStorageDelete(params: Any?): CompletableFuture<Any?> = SecretStorageMethods.delete(secrets, params)
 
     override fun tokenStatus(params: Any?) {
-        EliteaProjectService.getInstance(project).tokens.accept(params) { LOG.warn("${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}") }
+        val service = EliteaProjectService.getInstance(project)
+        // With the tap on the stream the report was applied already, in stream order
+        // (LSP4IJ hands this copy over through runAsync: it may come after a newer one).
+        if (service.tap?.deliversTokenStatus == true) return
+        service.tokens.accept(params) { LOG.warn("${Commands.TOKEN_STATUS_NOTIFICATION}: ${it.message}") }
     }
 
+    /**
+     * A warning whose items carry `action` (expiry, a revoked token) is an ELITEA balloon; the
+     * chosen item goes back as it came. Any other question goes to LSP4IJ's default balloon.
+     */
     override fun showMessageRequest(requestParams: ShowMessageRequestParams): CompletableFuture<MessageActionItem?> {
         val service = EliteaProjectService.getInstance(project)
         val raw = service.tap?.actionsFor(requestParams)

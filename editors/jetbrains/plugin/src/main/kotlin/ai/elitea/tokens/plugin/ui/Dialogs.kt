@@ -10,9 +10,10 @@ import ai.elitea.tokens.client.SettingsSchema
 import ai.elitea.tokens.client.SignInParams
 import ai.elitea.tokens.client.StatusMarks
 import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.client.SecretClipboard
+import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.EliteaSettings
 import ai.elitea.tokens.plugin.actions.ApplySettingsAction
-import com.intellij.openapi.ide.CopyPasteManager
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.ui.ComboBox
 import com.intellij.openapi.ui.DialogWrapper
@@ -30,7 +31,6 @@ import com.intellij.ui.dsl.builder.columns
 import com.intellij.ui.dsl.builder.panel
 import com.intellij.util.ui.JBFont
 import java.awt.Font
-import java.awt.datatransfer.StringSelection
 import java.awt.event.ActionEvent
 import javax.swing.Action
 import javax.swing.JComponent
@@ -43,10 +43,11 @@ private fun measureBox(rules: Rules, selected: Measure): ComboBox<Measure> =
         selectedItem = selected
     }
 
+/** Today's schema first (the default); legacy for older ELITEA plugin versions. */
 private fun schemaBox(selected: SettingsSchema): ComboBox<SettingsSchema> =
-    ComboBox(arrayOf(SettingsSchema.LEGACY, SettingsSchema.CURRENT)).apply {
+    ComboBox(arrayOf(SettingsSchema.CURRENT, SettingsSchema.LEGACY)).apply {
         renderer = SimpleListCellRenderer.create("") {
-            if (it == SettingsSchema.CURRENT) "Current (.idea/elitea.xml)" else "Legacy (.idea/alita.xml)"
+            EliteaBundle.message(if (it == SettingsSchema.CURRENT) "schema.current.short" else "schema.legacy.short")
         }
         selectedItem = selected
     }
@@ -124,8 +125,9 @@ class GenerateTokenDialog(project: Project, private val taken: Set<String>, priv
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row("Name:") {
-            cell(name).columns(COLUMNS_MEDIUM).comment(rules.name.hint + " Not the name of another of your tokens.")
+        row(EliteaBundle.message("generate.name")) {
+            // The hint and the reserved names are the server's (rules in initialize): checked as typed.
+            cell(name).columns(COLUMNS_MEDIUM).comment(rules.name.hint + " " + EliteaBundle.message("generate.name.unique"))
         }
         row("Expires in:") {
             cell(value).columns(6)
@@ -158,17 +160,20 @@ class TokenValueDialog(private val project: Project, private val token: Generate
     private val includeToken = JBCheckBox("Also write the token into the XML (only older ELITEA plugin versions read it)")
     private val status = JBLabel(" ")
 
-    private val copyAction = object : DialogWrapperAction("Copy") {
+    private val copyAction = object : DialogWrapperAction(EliteaBundle.message("value.copy")) {
         override fun doAction(e: ActionEvent) {
-            CopyPasteManager.getInstance().setContents(StringSelection(token.token))
-            status.text = "Copied to the clipboard."
+            // Not through CopyPasteManager: its history (Paste from History) would keep the value.
+            SecretValues.clipboard.copy(token.token)
+            status.text = EliteaBundle.message("value.copied", SecretValues.clipboard.clearAfterSeconds)
         }
     }
 
-    private val applyAction = object : DialogWrapperAction("Apply to This Project") {
+    // Started from this modal dialog: EliteaProjectService.call captures its modality, so the
+    // result balloon and any confirmation (git-tracked file, expired token) come while it is open.
+    private val applyAction = object : DialogWrapperAction(EliteaBundle.message("value.apply")) {
         override fun doAction(e: ActionEvent) {
             ApplySettingsAction.applyToProject(project, token.row, EliteaSettings.getInstance().settingsSchema, includeToken.isSelected)
-            status.text = "Writing the settings of this project…"
+            status.text = EliteaBundle.message("value.applying")
         }
     }
 
@@ -301,7 +306,15 @@ class ApplySettingsDialog(project: Project, private val row: TokenRow) : DialogW
         }
     }
 
-    fun schema(): SettingsSchema = schema.selectedItem as? SettingsSchema ?: SettingsSchema.LEGACY
+    fun schema(): SettingsSchema = schema.selectedItem as? SettingsSchema ?: SettingsSchema.CURRENT
 
     fun includeToken(): Boolean = includeToken.isSelected
+}
+
+/**
+ * Token values on the clipboard: the system clipboard straight (never the IDE's
+ * CopyPasteManager, whose Paste from History would keep them), cleared after a minute.
+ */
+object SecretValues {
+    val clipboard = SecretClipboard({ java.awt.Toolkit.getDefaultToolkit().systemClipboard })
 }

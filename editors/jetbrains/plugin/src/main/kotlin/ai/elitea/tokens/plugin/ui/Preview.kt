@@ -5,6 +5,7 @@ import ai.elitea.tokens.client.PreviewSettingsResult
 import ai.elitea.tokens.client.SettingsSchema
 import ai.elitea.tokens.client.SettingsTarget
 import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.Notifier
 import ai.elitea.tokens.plugin.actions.ApplySettingsAction
 import ai.elitea.tokens.plugin.actions.PreviewSettingsAction
@@ -60,9 +61,14 @@ object SettingsPreview {
     }
 
     fun copy(project: Project, info: PreviewInfo) {
-        CopyPasteManager.getInstance().setContents(StringSelection(info.result.content))
-        val secret = if (info.result.tokenIncluded) " It holds the token: paste it only where it belongs." else ""
-        Notifier.info(project, "Copied ${info.result.fileName} to the clipboard.$secret")
+        if (info.result.tokenIncluded) {
+            // A file holding the token: kept out of Paste from History, cleared after a minute.
+            SecretValues.clipboard.copy(info.result.content)
+            Notifier.info(project, EliteaBundle.message("preview.copied.token", info.result.fileName, SecretValues.clipboard.clearAfterSeconds))
+        } else {
+            CopyPasteManager.getInstance().setContents(StringSelection(info.result.content))
+            Notifier.info(project, EliteaBundle.message("preview.copied", info.result.fileName))
+        }
     }
 }
 

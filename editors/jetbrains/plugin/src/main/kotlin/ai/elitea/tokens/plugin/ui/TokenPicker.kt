@@ -1,10 +1,12 @@
 package ai.elitea.tokens.plugin.ui
 
+import ai.elitea.tokens.client.AllTokens
 import ai.elitea.tokens.client.EliteaApi
 import ai.elitea.tokens.client.ListTokensParams
 import ai.elitea.tokens.client.SortBy
 import ai.elitea.tokens.client.StatusMarks
 import ai.elitea.tokens.client.TokenRow
+import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.Notifier
 import ai.elitea.tokens.plugin.actions.EliteaDataKeys
@@ -27,8 +29,8 @@ object TokenPicker {
             if (rows.isEmpty()) {
                 Notifier.info(
                     project,
-                    "You have no ELITEA tokens yet.",
-                    NotificationAction.createSimpleExpiring("Generate Token…") { GenerateTokenAction.generate(project) },
+                    EliteaBundle.message("picker.none"),
+                    NotificationAction.createSimpleExpiring(EliteaBundle.message("action.ELITEA.GenerateToken.text")) { GenerateTokenAction.generate(project) },
                 )
                 return@call
             }
@@ -46,10 +48,12 @@ object TokenPicker {
     /** `CI-nightly   ...ab12   ⚠ in 12 hours` */
     fun describe(row: TokenRow): String = "${row.displayName}   ${row.masked}   ${StatusMarks.describe(row.status)}"
 
-    /** Every token, by name, a page of 100 at a time. */
-    fun allTokens(api: EliteaApi, page: Int = 0, before: List<TokenRow> = emptyList()): CompletableFuture<List<TokenRow>> =
-        api.listTokens(ListTokensParams(sortBy = SortBy.NAME, pageSize = 100, page = page)).thenCompose { p ->
+    /** Every token, by name, in pages of the largest size the server takes (its rules, no constant here). */
+    fun allTokens(api: EliteaApi, page: Int = 0, before: List<TokenRow> = emptyList()): CompletableFuture<List<TokenRow>> {
+        val size = AllTokens.pageSize(api.rules())
+        return api.listTokens(ListTokensParams(sortBy = SortBy.NAME, pageSize = size, page = page)).thenCompose { p ->
             val all = before + p.items
             if (p.items.isEmpty() || all.size >= p.total) CompletableFuture.completedFuture(all) else allTokens(api, page + 1, all)
         }
+    }
 }

@@ -11,6 +11,7 @@ import ai.elitea.tokens.client.StatusMarks
 import ai.elitea.tokens.client.TokenBrowser
 import ai.elitea.tokens.client.TokenRow
 import ai.elitea.tokens.client.UsedIn
+import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.actions.EliteaDataKeys
 import ai.elitea.tokens.plugin.actions.PreviewSettingsAction
@@ -23,7 +24,9 @@ import com.intellij.openapi.actionSystem.AnAction
 import com.intellij.openapi.actionSystem.AnActionEvent
 import com.intellij.openapi.actionSystem.DataProvider
 import com.intellij.openapi.actionSystem.DefaultActionGroup
+import com.intellij.openapi.actionSystem.ToggleAction
 import com.intellij.openapi.application.ApplicationManager
+import com.intellij.openapi.ide.CopyPasteManager
 import com.intellij.openapi.project.DumbAware
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.ui.ComboBox
@@ -37,16 +40,18 @@ import com.intellij.ui.DoubleClickListener
 import com.intellij.ui.PopupHandler
 import com.intellij.ui.ScrollPaneFactory
 import com.intellij.ui.SearchTextField
+import com.intellij.ui.TableSpeedSearch
 import com.intellij.ui.SimpleTextAttributes
 import com.intellij.ui.components.JBLabel
 import com.intellij.ui.content.ContentFactory
 import com.intellij.ui.table.JBTable
 import com.intellij.util.Alarm
+import com.intellij.util.containers.Convertor
 import java.awt.BorderLayout
 import java.awt.FlowLayout
+import java.awt.datatransfer.StringSelection
 import java.awt.event.MouseAdapter
 import java.awt.event.MouseEvent
-import javax.swing.JButton
 import javax.swing.JPanel
 import javax.swing.JTable
 import javax.swing.ListSelectionModel
@@ -102,7 +107,12 @@ class TokenTableModel(private val projectBase: String?) : AbstractTableModel() {
         const val TOKEN = 1
         const val EXPIRES = 2
         const val USED_IN = 3
-        val COLUMNS = listOf("Name", "Token", "Expires", "Used in")
+        val COLUMNS = listOf(
+            EliteaBundle.message("tokens.column.name"),
+            EliteaBundle.message("tokens.column.token"),
+            EliteaBundle.message("tokens.column.expires"),
+            EliteaBundle.message("tokens.column.usedIn"),
+        )
     }
 }
 
@@ -139,8 +149,6 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
     private val table = JBTable(model)
     private val search = SearchTextField(false)
     private val pageSize = ComboBox<Int>()
-    private val previous = JButton("‹ Previous")
-    private val next = JButton("Next ›")
     private val pageLabel = JBLabel()
     private val alarm = Alarm(Alarm.ThreadToUse.SWING_THREAD, parent)
     private var generation = 0
@@ -172,7 +180,10 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
             }
         }.installOn(table)
 
-        search.textEditor.emptyText.text = "Search by name"
+        // Speed search over the rows shown (type in the table); the search field asks the server.
+        TableSpeedSearch.installOn(table, Convertor<Any?, String> { value -> (value as? TokenRow)?.let { StatusMarks.describe(it.status) } ?: value?.toString().orEmpty() })
+
+        search.textEditor.emptyText.text = EliteaBundle.message("tokens.search")
         search.addDocumentListener(object : DocumentAdapter() {
             override fun textChanged(e: DocumentEvent) {
                 if (browser?.setSearch(search.text) == true) {
@@ -190,19 +201,23 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
                 reload()
             }
         }
-        previous.addActionListener { if (browser?.previous() == true) reload() }
-        next.addActionListener { if (browser?.next() == true) reload() }
-
         val actions = ActionManager.getInstance()
         val rowActions = DefaultActionGroup().apply {
             listOf("ELITEA.PreviewSettings", "ELITEA.ApplySettings", "ELITEA.RotateToken", "ELITEA.DeleteToken")
                 .mapNotNull { actions.getAction(it) }.forEach { add(it) }
+            addSeparator()
+            add(CopyAction(EliteaBundle.message("tokens.copyUuid")) { it.uuid })
+            add(CopyAction(EliteaBundle.message("tokens.copyMasked")) { it.masked })
         }
         val toolbarActions = DefaultActionGroup().apply {
             add(RefreshAction())
             actions.getAction("ELITEA.GenerateToken")?.let { add(it) }
             addSeparator()
             addAll(rowActions)
+            addSeparator()
+            add(UnusedOnlyAction())
+            add(PageAction(previous = true))
+            add(PageAction(previous = false))
         }
         PopupHandler.installPopupMenu(table, rowActions, "ELITEA.Tokens.Popup")
         val toolbar = actions.createActionToolbar("ELITEA.Tokens", toolbarActions, true)
@@ -212,10 +227,8 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
         top.add(toolbar.component, BorderLayout.WEST)
         top.add(search, BorderLayout.CENTER)
         val bottom = JPanel(FlowLayout(FlowLayout.LEFT))
-        bottom.add(JBLabel("Page size:"))
+        bottom.add(JBLabel(EliteaBundle.message("tokens.pageSize")))
         bottom.add(pageSize)
-        bottom.add(previous)
-        bottom.add(next)
         bottom.add(pageLabel)
         add(top, BorderLayout.NORTH)
         add(ScrollPaneFactory.createScrollPane(table), BorderLayout.CENTER)
@@ -255,7 +268,7 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
         }
         val browser = b
         val mine = ++generation
-        table.emptyText.text = "Loading…"
+        table.emptyText.text = EliteaBundle.message("tokens.loading")
         service.call({ it.listTokens(browser.query()) }, onError = { e ->
             if (mine == generation) showError(e)
             true
@@ -267,7 +280,11 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
             }
             val keep = selected()?.uuid
             model.setRows(browser.items)
-            table.emptyText.text = if (browser.search.isBlank()) "No tokens yet: Generate Token creates one." else "No token matches '${browser.search.trim()}'."
+            table.emptyText.text = when {
+                browser.search.isNotBlank() -> EliteaBundle.message("tokens.noMatch", browser.search.trim())
+                browser.unusedOnly -> EliteaBundle.message("tokens.noUnused")
+                else -> EliteaBundle.message("tokens.none")
+            }
             keep?.let { uuid -> model.rows.indexOfFirst { it.uuid == uuid }.takeIf { it >= 0 }?.let { table.setRowSelectionInterval(it, it) } }
             updateControls()
         }
@@ -276,13 +293,11 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
     private fun showError(e: EliteaException) {
         model.setRows(emptyList())
         table.emptyText.clear()
-        table.emptyText.appendText(e.message ?: "The tokens could not be listed.")
+        table.emptyText.appendText(e.message ?: EliteaBundle.message("tokens.failed"))
         if (e.kind == ErrorKind.NOT_SIGNED_IN || e.kind == ErrorKind.CREDENTIAL_REJECTED) {
-            table.emptyText.appendSecondaryText("Sign in…", SimpleTextAttributes.LINK_PLAIN_ATTRIBUTES) { SignInAction.signIn(project) }
+            table.emptyText.appendSecondaryText(EliteaBundle.message("action.ELITEA.SignIn.text"), SimpleTextAttributes.LINK_PLAIN_ATTRIBUTES) { SignInAction.signIn(project) }
         }
         pageLabel.text = ""
-        previous.isEnabled = false
-        next.isEnabled = false
     }
 
     private fun updateControls() {
@@ -294,13 +309,49 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
             table.columnModel.getColumn(table.convertColumnIndexToView(index)).headerValue = if (sorted) name + arrow else name
         }
         table.tableHeader.repaint()
-        previous.isEnabled = browser.hasPrevious
-        next.isEnabled = browser.hasNext
         pageLabel.text = browser.pageLabel()
     }
 
-    private inner class RefreshAction : AnAction("Refresh", "List the tokens again", AllIcons.Actions.Refresh), DumbAware {
+    private inner class RefreshAction : AnAction(EliteaBundle.message("tokens.refresh"), EliteaBundle.message("tokens.refresh.description"), AllIcons.Actions.Refresh), DumbAware {
         override fun getActionUpdateThread(): ActionUpdateThread = ActionUpdateThread.EDT
         override fun actionPerformed(e: AnActionEvent) = reload()
+    }
+
+    /** Previous / next page, as toolbar buttons: enabled as the server's total allows. */
+    private inner class PageAction(private val previous: Boolean) : AnAction(
+        EliteaBundle.message(if (previous) "tokens.previous" else "tokens.next"),
+        null,
+        if (previous) AllIcons.Actions.Back else AllIcons.Actions.Forward,
+    ), DumbAware {
+        override fun getActionUpdateThread(): ActionUpdateThread = ActionUpdateThread.EDT
+        override fun update(e: AnActionEvent) {
+            val b = browser
+            e.presentation.isEnabled = b != null && (if (previous) b.hasPrevious else b.hasNext)
+        }
+        override fun actionPerformed(e: AnActionEvent) {
+            val b = browser ?: return
+            if (if (previous) b.previous() else b.next()) reload()
+        }
+    }
+
+    /** Only the tokens no live settings file holds (`unused`): candidates for clean-up. */
+    private inner class UnusedOnlyAction : ToggleAction(EliteaBundle.message("tokens.unused"), EliteaBundle.message("tokens.unused.description"), AllIcons.General.Filter), DumbAware {
+        override fun getActionUpdateThread(): ActionUpdateThread = ActionUpdateThread.EDT
+        override fun isSelected(e: AnActionEvent): Boolean = browser?.unusedOnly == true
+        override fun setSelected(e: AnActionEvent, state: Boolean) {
+            if (browser?.setUnusedOnly(state) == true) reload()
+        }
+    }
+
+    /** Copies a field of the selected row that is no secret (uuid, masked value). */
+    private inner class CopyAction(text: String, private val field: (TokenRow) -> String) : AnAction(text, null, AllIcons.Actions.Copy), DumbAware {
+        override fun getActionUpdateThread(): ActionUpdateThread = ActionUpdateThread.EDT
+        override fun update(e: AnActionEvent) {
+            e.presentation.isEnabled = selected() != null
+        }
+        override fun actionPerformed(e: AnActionEvent) {
+            val row = selected() ?: return
+            CopyPasteManager.getInstance().setContents(StringSelection(field(row)))
+        }
     }
 }
