@@ -7,89 +7,108 @@ use serde::{Deserialize, Serialize};
 use crate::service::{SelectedModel, TokenInUse};
 use crate::tokens::{Expiration, TokenRow};
 
-pub const SIGN_IN: &str = "elitea.signIn";
-pub const SIGN_OUT: &str = "elitea.signOut";
-pub const STATUS: &str = "elitea.status";
-pub const LIST_TOKENS: &str = "elitea.listTokens";
-pub const GENERATE_TOKEN: &str = "elitea.generateToken";
-pub const DELETE_TOKEN: &str = "elitea.deleteToken";
-pub const LIST_MODELS: &str = "elitea.listModels";
-pub const SELECT_MODEL: &str = "elitea.selectModel";
-pub const PREVIEW_SETTINGS: &str = "elitea.previewSettings";
-pub const APPLY_SETTINGS: &str = "elitea.applySettings";
-pub const ROTATE_TOKEN: &str = "elitea.rotateToken";
-pub const MIGRATE_SETTINGS: &str = "elitea.migrateSettings";
+/// The one table of the protocol's commands: the wire name, the schema files' stem, the
+/// `$/progress` title, and the params and result types. `Command`, `COMMANDS` (what
+/// `initialize` announces), the progress titles, `schemas/` and the `spec` types the language
+/// server's handlers implement are all made from it, so a command cannot be announced without
+/// a handler, handled without being announced, or sent without a schema.
+macro_rules! commands {
+    ($($variant:ident = $name:literal, $stem:literal, $title:literal, $params:ty => $result:ty;)*) => {
+        /// Every command of the protocol, typed.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Command {
+            $($variant,)*
+        }
 
-/// Every command of the protocol, typed: the language server's dispatch, `COMMANDS` (what
-/// `initialize` announces) and the progress titles all come from it, so a command cannot be
-/// announced without a handler or handled without being announced.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Command {
-    SignIn,
-    SignOut,
-    Status,
-    ListTokens,
-    GenerateToken,
-    DeleteToken,
-    ListModels,
-    SelectModel,
-    PreviewSettings,
-    ApplySettings,
-    RotateToken,
-    MigrateSettings,
+        impl Command {
+            pub const ALL: &'static [Command] = &[$(Command::$variant,)*];
+
+            /// Its name on the wire, `elitea.*`.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $name,)*
+                }
+            }
+
+            /// The `$/progress` title while it runs.
+            pub const fn progress_title(self) -> &'static str {
+                match self {
+                    $(Command::$variant => $title,)*
+                }
+            }
+        }
+
+        /// One type per command, carrying its params and result types: the language server
+        /// implements its handler for it.
+        pub mod spec {
+            #[allow(unused_imports, reason = "the table's types, named as in the table")]
+            use super::*;
+            $(
+                #[doc = concat!("`", $name, "`.")]
+                pub struct $variant;
+
+                impl super::CommandSpec for $variant {
+                    const COMMAND: super::Command = super::Command::$variant;
+                    type Params = $params;
+                    type Result = $result;
+                }
+            )*
+        }
+
+        /// Calls `$m!` with every command's variant: the language server's dispatch.
+        macro_rules! for_each_command {
+            ($m:ident) => { $m!($($variant),*) };
+        }
+        pub(crate) use for_each_command;
+
+        fn command_schemas() -> Vec<(String, schemars::Schema)> {
+            vec![$(
+                (concat!($stem, ".params").to_string(), schemars::schema_for!($params)),
+                (concat!($stem, ".result").to_string(), schemars::schema_for!($result)),
+            )*]
+        }
+    };
 }
 
-impl Command {
-    pub const ALL: [Command; 12] = [
-        Command::SignIn,
-        Command::SignOut,
-        Command::Status,
-        Command::ListTokens,
-        Command::GenerateToken,
-        Command::DeleteToken,
-        Command::ListModels,
-        Command::SelectModel,
-        Command::PreviewSettings,
-        Command::ApplySettings,
-        Command::RotateToken,
-        Command::MigrateSettings,
-    ];
+/// A command's types, from the table.
+pub trait CommandSpec {
+    const COMMAND: Command;
+    type Params: serde::de::DeserializeOwned + Send + 'static;
+    type Result: Serialize + Send;
+}
 
-    /// Its name on the wire, `elitea.*`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Command::SignIn => SIGN_IN,
-            Command::SignOut => SIGN_OUT,
-            Command::Status => STATUS,
-            Command::ListTokens => LIST_TOKENS,
-            Command::GenerateToken => GENERATE_TOKEN,
-            Command::DeleteToken => DELETE_TOKEN,
-            Command::ListModels => LIST_MODELS,
-            Command::SelectModel => SELECT_MODEL,
-            Command::PreviewSettings => PREVIEW_SETTINGS,
-            Command::ApplySettings => APPLY_SETTINGS,
-            Command::RotateToken => ROTATE_TOKEN,
-            Command::MigrateSettings => MIGRATE_SETTINGS,
-        }
-    }
+use crate::service::{
+    ApplyResult, GeneratedToken, MigrateResult, ModelsResult, PreviewResult, RotateResult,
+    SignInParams, SignInResult, StatusResult,
+};
+use crate::tokens::{ListQuery, Page};
 
-    /// The `$/progress` title while it runs.
-    pub const fn progress_title(self) -> &'static str {
-        match self {
-            Command::SignIn => "Signing in to ELITEA",
-            Command::SignOut => "Signing out of ELITEA",
-            Command::Status => "Checking ELITEA status",
-            Command::ListTokens => "Listing ELITEA tokens",
-            Command::GenerateToken => "Generating an ELITEA token",
-            Command::DeleteToken => "Deleting an ELITEA token",
-            Command::ListModels => "Reading ELITEA models",
-            Command::SelectModel => "Selecting an ELITEA model",
-            Command::PreviewSettings => "Rendering ELITEA settings",
-            Command::ApplySettings => "Writing ELITEA settings",
-            Command::RotateToken => "Rotating an ELITEA token",
-            Command::MigrateSettings => "Moving ELITEA settings to today's keys",
-        }
-    }
+commands! {
+    SignIn = "elitea.signIn", "signIn", "Signing in to ELITEA",
+        SignInParams => SignInResult;
+    SignOut = "elitea.signOut", "signOut", "Signing out of ELITEA",
+        SignOutParams => EmptyResult;
+    Status = "elitea.status", "status", "Checking ELITEA status",
+        EmptyParams => StatusResult;
+    ListTokens = "elitea.listTokens", "listTokens", "Listing ELITEA tokens",
+        ListQuery => Page<TokenRow>;
+    GenerateToken = "elitea.generateToken", "generateToken", "Generating an ELITEA token",
+        GenerateTokenParams => GeneratedToken;
+    DeleteToken = "elitea.deleteToken", "deleteToken", "Deleting an ELITEA token",
+        DeleteTokenParams => DeleteTokenResult;
+    ListModels = "elitea.listModels", "listModels", "Reading ELITEA models",
+        ListModelsParams => ModelsResult;
+    SelectModel = "elitea.selectModel", "selectModel", "Selecting an ELITEA model",
+        SelectModelParams => SelectModelResult;
+    PreviewSettings = "elitea.previewSettings", "previewSettings", "Rendering ELITEA settings",
+        PreviewSettingsParams => PreviewResult;
+    ApplySettings = "elitea.applySettings", "applySettings", "Writing ELITEA settings",
+        ApplySettingsParams => ApplyResult;
+    RotateToken = "elitea.rotateToken", "rotateToken", "Rotating an ELITEA token",
+        RotateTokenParams => RotateResult;
+    MigrateSettings = "elitea.migrateSettings", "migrateSettings",
+        "Moving ELITEA settings to today's keys",
+        MigrateSettingsParams => MigrateResult;
 }
 
 impl std::str::FromStr for Command {
@@ -97,22 +116,17 @@ impl std::str::FromStr for Command {
 
     fn from_str(name: &str) -> Result<Self, ()> {
         Command::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|c| c.name() == name)
             .ok_or(())
     }
 }
 
-/// The names `initialize` announces, in the protocol's order.
-pub const COMMANDS: [&str; 12] = {
-    let mut out = [""; 12];
-    let mut i = 0;
-    while i < Command::ALL.len() {
-        out[i] = Command::ALL[i].name();
-        i += 1;
-    }
-    out
-};
+/// The names `initialize` announces, in the table's order.
+pub fn command_names() -> Vec<String> {
+    Command::ALL.iter().map(|c| c.name().to_string()).collect()
+}
 
 /// The custom notification the shims show in their status bars.
 pub const TOKEN_STATUS: &str = "elitea/tokenStatus";
@@ -432,88 +446,23 @@ pub fn rules() -> Rules {
     }
 }
 
-/// Every params and result object, by the file name its schema is written to.
-pub fn schemas() -> Vec<(&'static str, schemars::Schema)> {
-    use crate::service::{GeneratedToken, ModelsResult, SignInParams, SignInResult, StatusResult};
-    use crate::tokens::{ListQuery, Page};
-    vec![
-        ("signIn.params", schemars::schema_for!(SignInParams)),
-        ("signIn.result", schemars::schema_for!(SignInResult)),
-        ("signOut.params", schemars::schema_for!(SignOutParams)),
-        ("signOut.result", schemars::schema_for!(EmptyResult)),
-        ("status.params", schemars::schema_for!(EmptyParams)),
-        ("status.result", schemars::schema_for!(StatusResult)),
-        ("listTokens.params", schemars::schema_for!(ListQuery)),
-        ("listTokens.result", schemars::schema_for!(Page<TokenRow>)),
+/// Every params and result object, by the file name its schema is written to: each command's
+/// from the table, then the notification's, the options', the error data's and the rules'.
+pub fn schemas() -> Vec<(String, schemars::Schema)> {
+    let mut out = command_schemas();
+    out.extend([
         (
-            "generateToken.params",
-            schemars::schema_for!(GenerateTokenParams),
-        ),
-        (
-            "generateToken.result",
-            schemars::schema_for!(GeneratedToken),
-        ),
-        (
-            "deleteToken.params",
-            schemars::schema_for!(DeleteTokenParams),
-        ),
-        (
-            "deleteToken.result",
-            schemars::schema_for!(DeleteTokenResult),
-        ),
-        ("listModels.params", schemars::schema_for!(ListModelsParams)),
-        ("listModels.result", schemars::schema_for!(ModelsResult)),
-        (
-            "selectModel.params",
-            schemars::schema_for!(SelectModelParams),
-        ),
-        (
-            "selectModel.result",
-            schemars::schema_for!(SelectModelResult),
-        ),
-        (
-            "previewSettings.params",
-            schemars::schema_for!(PreviewSettingsParams),
-        ),
-        (
-            "previewSettings.result",
-            schemars::schema_for!(crate::service::PreviewResult),
-        ),
-        (
-            "applySettings.params",
-            schemars::schema_for!(ApplySettingsParams),
-        ),
-        (
-            "applySettings.result",
-            schemars::schema_for!(crate::service::ApplyResult),
-        ),
-        (
-            "rotateToken.params",
-            schemars::schema_for!(RotateTokenParams),
-        ),
-        (
-            "rotateToken.result",
-            schemars::schema_for!(crate::service::RotateResult),
-        ),
-        (
-            "migrateSettings.params",
-            schemars::schema_for!(MigrateSettingsParams),
-        ),
-        (
-            "migrateSettings.result",
-            schemars::schema_for!(crate::service::MigrateResult),
-        ),
-        (
-            "tokenStatus.params",
+            "tokenStatus.params".to_string(),
             schemars::schema_for!(TokenStatusParams),
         ),
         (
-            "initializationOptions",
+            "initializationOptions".to_string(),
             schemars::schema_for!(InitializationOptions),
         ),
-        ("error.data", schemars::schema_for!(ErrorData)),
-        ("rules", schemars::schema_for!(Rules)),
-    ]
+        ("error.data".to_string(), schemars::schema_for!(ErrorData)),
+        ("rules".to_string(), schemars::schema_for!(Rules)),
+    ]);
+    out
 }
 
 #[cfg(test)]
@@ -522,11 +471,11 @@ mod tests {
 
     #[test]
     fn every_command_round_trips_by_name() {
-        for c in Command::ALL {
+        for &c in Command::ALL {
             assert_eq!(c.name().parse::<Command>(), Ok(c));
             assert!(c.name().starts_with("elitea."));
         }
         assert_eq!("elitea.nothing".parse::<Command>(), Err(()));
-        assert_eq!(COMMANDS.len(), Command::ALL.len());
+        assert_eq!(command_names().len(), Command::ALL.len());
     }
 }

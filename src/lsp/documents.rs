@@ -331,7 +331,7 @@ pub(crate) async fn code_actions(
                     diagnostics: Some(vec![diagnostic_for(f)]),
                     command: Some(Command {
                         title: "Rotate".into(),
-                        command: crate::protocol::ROTATE_TOKEN.into(),
+                        command: crate::protocol::Command::RotateToken.name().into(),
                         arguments: Some(vec![json!({"uuid": uuid, "deleteOld": true})]),
                     }),
                     is_preferred: Some(true),
@@ -426,7 +426,7 @@ fn migrate_action(
             action.title = "Move to today's ELITEA settings (.idea/elitea.xml)".into();
             action.command = Some(Command {
                 title: "Move to today's ELITEA settings".into(),
-                command: crate::protocol::MIGRATE_SETTINGS.into(),
+                command: crate::protocol::Command::MigrateSettings.name().into(),
                 arguments: Some(vec![json!({ "path": uri.as_str() })]),
             });
         }
@@ -532,7 +532,7 @@ fn replace_action(
         diagnostics: Some(vec![diagnostic]),
         command: Some(Command {
             title: "Replace with a new token".into(),
-            command: crate::protocol::GENERATE_TOKEN.into(),
+            command: crate::protocol::Command::GenerateToken.name().into(),
             arguments: Some(vec![serde_json::to_value(params).unwrap_or_default()]),
         }),
         ..CodeAction::default()

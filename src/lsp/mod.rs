@@ -278,7 +278,7 @@ impl LanguageServer for Backend {
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: protocol::COMMANDS.iter().map(|c| c.to_string()).collect(),
+                    commands: protocol::command_names(),
                     work_done_progress_options: WorkDoneProgressOptions {
                         work_done_progress: Some(true),
                     },

@@ -105,7 +105,7 @@ async fn initialize_lists_every_command_and_touches_nothing() {
         .iter()
         .map(|c| c.as_str().unwrap())
         .collect();
-    assert_eq!(commands, elitea_tokens::protocol::COMMANDS.to_vec());
+    assert_eq!(commands, elitea_tokens::protocol::command_names());
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert_eq!(
         store.calls.load(Ordering::SeqCst),

@@ -1,4 +1,19 @@
-//! `workspace/executeCommand`: parse the one argument object, call the service, answer.
+//! `workspace/executeCommand`: parse the one argument object, call the service, answer. One
+//! file per command holds its `Handler`; this one the generic path every command takes, and
+//! what they share (questions to the user, progress, the sandbox, the watcher's messages).
+
+mod apply_settings;
+mod delete_token;
+mod generate_token;
+mod list_models;
+mod list_tokens;
+mod migrate_settings;
+mod preview_settings;
+mod rotate_token;
+mod select_model;
+mod sign_in;
+mod sign_out;
+mod status;
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -15,12 +30,8 @@ use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::Command;
 use crate::protocol::*;
-use crate::service::{
-    ApplyOptions, RotateOptions, SANDBOX, SelectMode, Service, SignInParams, TokenInUse,
-    candidate_files,
-};
+use crate::service::{RotateOptions, SANDBOX, Service, TokenInUse};
 use crate::settings::Schema;
-use crate::tokens::ListQuery;
 use crate::watch::schedule::Threshold;
 use crate::watch::{self, BoxFuture, Warning, WatchSink};
 
@@ -109,6 +120,31 @@ pub async fn execute(inner: &Inner, params: ExecuteCommandParams) -> jsonrpc::Re
     result.map_err(to_rpc)
 }
 
+/// What each command does, between its parsed params and its result: one implementation per
+/// command (`commands/<command>.rs`), for the command's `spec` type of the protocol table.
+pub(crate) trait Handler: CommandSpec {
+    fn run(
+        inner: &Inner,
+        service: &Service,
+        params: Self::Params,
+    ) -> impl Future<Output = Result<Self::Result>> + Send;
+}
+
+/// Parses the one argument into the command's params (a bad field is named, its value never
+/// echoed), runs the handler inside `$/progress`, and converts the result.
+async fn run<H: Handler>(inner: &Inner, arg: Value, token: Option<ProgressToken>) -> Result<Value> {
+    let params: H::Params = parse(H::COMMAND.name(), arg)?;
+    let service = inner.service();
+    let result = progress(
+        inner,
+        token,
+        H::COMMAND.progress_title(),
+        H::run(inner, &service, params),
+    )
+    .await?;
+    to_value(&result)
+}
+
 async fn dispatch(
     inner: &Inner,
     command: &str,
@@ -119,385 +155,18 @@ async fn dispatch(
         return Err(Error::invalid(format!("Unknown command '{command}'.")));
     };
     ensure_sandbox(inner, cmd, &arg).await?;
-    let service = inner.service();
-    match cmd {
-        Command::SignIn => sign_in(inner, &service, cmd, arg, token).await,
-        Command::SignOut => sign_out(inner, &service, cmd, arg, token).await,
-        Command::Status => status(inner, &service, cmd, arg, token).await,
-        Command::ListTokens => list_tokens(inner, &service, cmd, arg, token).await,
-        Command::GenerateToken => generate_token(inner, &service, cmd, arg, token).await,
-        Command::DeleteToken => delete_token(inner, &service, cmd, arg, token).await,
-        Command::ListModels => list_models(inner, &service, cmd, arg, token).await,
-        Command::SelectModel => select_model(inner, &service, cmd, arg, token).await,
-        Command::PreviewSettings => preview_settings(inner, &service, cmd, arg, token).await,
-        Command::ApplySettings => apply_settings(inner, &service, cmd, arg, token).await,
-        Command::RotateToken => rotate_token(inner, &service, cmd, arg, token).await,
-        Command::MigrateSettings => migrate_settings(inner, &service, cmd, arg, token).await,
+    // Every command of the table, each to its handler: a command without one does not compile.
+    macro_rules! dispatch_to {
+        ($($variant:ident),*) => {
+            match cmd {
+                $(Command::$variant => run::<spec::$variant>(inner, arg, token).await,)*
+            }
+        };
     }
+    crate::protocol::for_each_command!(dispatch_to)
 }
 
-/// `elitea.signIn`.
-async fn sign_in(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let mut params: SignInParams = parse(cmd.name(), arg)?;
-    if params.server_url.trim() == SANDBOX && params.token.is_empty() {
-        // The embedded sandbox signs in with its own bootstrap token.
-        if let Some(sb) = inner.sandbox.lock().await.as_ref() {
-            params.token = sb.bootstrap_token();
-        }
-    }
-    let verify = params.verify_ssl.or(inner.options().verify_ssl);
-    params.verify_ssl = verify;
-    let project = params.project_id.or(inner.options().project_id);
-    params.project_id = project;
-    let result = progress(inner, token, cmd.progress_title(), service.sign_in(params)).await?;
-    let value = to_value(&result)?;
-    inner.poke_watcher();
-    if let Some(w) = crate::api::plain_http_warning(&result.server_url) {
-        inner.client.show_message(MessageType::WARNING, w).await;
-    }
-    Ok(value)
-}
-
-/// `elitea.signOut`.
-async fn sign_out(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: SignOutParams = parse(cmd.name(), arg)?;
-    progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.sign_out(params.server_url.as_deref()),
-    )
-    .await?;
-    inner.poke_watcher();
-    to_value(&EmptyResult {})
-}
-
-/// `elitea.status`.
-async fn status(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let _: EmptyParams = parse(cmd.name(), arg)?;
-    let files = candidate_files(service, &inner.editor_paths());
-    let status = progress(inner, token, cmd.progress_title(), async {
-        let in_use = service.tokens_in_use(&files).await;
-        service.status(in_use).await
-    })
-    .await?;
-    to_value(&status)
-}
-
-/// `elitea.listTokens`.
-async fn list_tokens(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let query: ListQuery = parse(cmd.name(), arg)?;
-    let page = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.list_tokens(&query, &inner.editor_paths()),
-    )
-    .await?;
-    // Diagnostics follow each list from the server.
-    super::documents::refresh_all(inner).await;
-    to_value(&page)
-}
-
-/// `elitea.generateToken`.
-async fn generate_token(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: GenerateTokenParams = parse(cmd.name(), arg)?;
-    let expiration = match (params.expiration, &params.replace_in) {
-        (Some(e), _) => e,
-        (None, None) => {
-            return Err(Error::invalid(format!(
-                "{}: `expiration` is required (it may be left out only with `replaceIn`).",
-                cmd.name()
-            )));
-        }
-        (None, Some(at)) => {
-            // Everything that can be refused is refused before the user is asked.
-            crate::tokens::validate_name(&params.name)?;
-            let (doc, _) = super::documents::replace_target(inner, at)?;
-            ask_expiration(inner, &params.name, &doc.path)
-                .await
-                .ok_or_else(|| Error::invalid("No expiry was chosen, so no token was generated."))?
-        }
-    };
-    if let Some(at) = &params.replace_in {
-        super::documents::replace_target(inner, at)?;
-    }
-    let mut made = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.generate_token(&params.name, expiration),
-    )
-    .await?;
-    if let Some(at) = &params.replace_in
-        && let Err(e) = super::documents::replace_value(inner, at, &made.token).await
-    {
-        // The token exists and its value is in this answer: say so rather than lose it.
-        made.warning = Some(format!(
-            "{} '{}' was generated but not written there: copy its value now.",
-            e.message,
-            made.row.display_name()
-        ));
-    }
-    if let Some(w) = &made.warning {
-        inner.client.show_message(MessageType::WARNING, w).await;
-    }
-    inner.poke_watcher();
-    super::documents::refresh_all(inner).await;
-    to_value(&made)
-}
-
-/// The expiries offered when a client runs "Replace with a new token…" as the server gave it:
-/// the web page's default first, and the common others.
-async fn ask_expiration(
-    inner: &Inner,
-    name: &str,
-    path: &std::path::Path,
-) -> Option<crate::tokens::Expiration> {
-    use crate::tokens::{Expiration, Measure};
-    let mut offered = vec![Expiration::default()];
-    for e in [
-        Expiration::new(Measure::Days, 7),
-        Expiration::new(Measure::Days, 90),
-        Ok(Expiration::NEVER),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if !offered.contains(&e) {
-            offered.push(e);
-        }
-    }
-    let items = offered
-        .iter()
-        .map(|e| action(&e.describe(), &format!("{EXPIRES_PREFIX}{e}"), None))
-        .collect();
-    let answer = ask(
-        inner,
-        MessageType::INFO,
-        format!(
-            "Generate the token '{name}' and write it in {} in place of the value there. When should it expire?",
-            path.display()
-        ),
-        items,
-    )
-    .await?;
-    answer.strip_prefix(EXPIRES_PREFIX)?.parse().ok()
-}
-
-/// The `action` of an expiry offered by `ask_expiration`: `expires:` and the CLI's short form.
-const EXPIRES_PREFIX: &str = "expires:";
-
-/// `elitea.deleteToken`.
-async fn delete_token(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: DeleteTokenParams = parse(cmd.name(), arg)?;
-    let deleted = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.delete_token(
-            &params.uuid,
-            &params.confirm_name,
-            &inner.editor_paths(),
-            params.force,
-        ),
-    )
-    .await?;
-    inner.poke_watcher();
-    super::documents::refresh_all(inner).await;
-    to_value(&DeleteTokenResult { deleted })
-}
-
-/// `elitea.listModels`.
-async fn list_models(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: ListModelsParams = parse(cmd.name(), arg)?;
-    let models = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.list_models(params.project_id),
-    )
-    .await?;
-    to_value(&models)
-}
-
-/// `elitea.selectModel`.
-async fn select_model(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: SelectModelParams = parse(cmd.name(), arg)?;
-    let selected = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.select_model(
-            params.project_id,
-            &params.name,
-            if params.manual {
-                SelectMode::Manual
-            } else {
-                SelectMode::Listed
-            },
-        ),
-    )
-    .await?;
-    to_value(&SelectModelResult { selected })
-}
-
-/// `elitea.previewSettings`.
-async fn preview_settings(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: PreviewSettingsParams = parse(cmd.name(), arg)?;
-    let schema = params.schema.unwrap_or_else(|| default_schema(inner));
-    let preview = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.preview_settings(&params.uuid, params.ide, schema),
-    )
-    .await?;
-    to_value(&preview)
-}
-
-/// `elitea.applySettings`.
-async fn apply_settings(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: ApplySettingsParams = parse(cmd.name(), arg)?;
-    let schema = params.schema.unwrap_or_else(|| default_schema(inner));
-    let options = ApplyOptions {
-        without_token: params.without_token,
-        allow_tracked_file: params.allow_tracked_file,
-        include_token_in_xml: params.include_token_in_xml,
-        write_protected: params.write_protected,
-        allow_expired: params.allow_expired,
-        replace_expired: params.replace_expired,
-    };
-    let applied = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.apply_settings(
-            &params.uuid,
-            params.ide,
-            schema,
-            &params.target,
-            &inner.editor_paths(),
-            &options,
-        ),
-    )
-    .await?;
-    inner.poke_watcher();
-    to_value(&applied)
-}
-
-/// `elitea.migrateSettings`: the file moves to today's keys on disk. An open document of it
-/// with unsaved changes is refused: the move would be lost on its next save, or undo it.
-async fn migrate_settings(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: MigrateSettingsParams = parse(cmd.name(), arg)?;
-    let path = super::path_of_uri(&params.path)
-        .ok_or_else(|| Error::invalid("The settings file to migrate is not a local file."))?;
-    if !params.dry_run {
-        super::documents::check_saved(inner, &path)?;
-    }
-    let write = crate::settings::WriteOptions {
-        write_protected: params.write_protected,
-    };
-    let result = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        service.migrate_settings(path, params.dry_run, write),
-    )
-    .await?;
-    if !params.dry_run && !result.files.is_empty() {
-        inner.poke_watcher();
-    }
-    to_value(&result)
-}
-
-/// `elitea.rotateToken`.
-async fn rotate_token(
-    inner: &Inner,
-    service: &Service,
-    cmd: Command,
-    arg: Value,
-    token: Option<ProgressToken>,
-) -> Result<Value> {
-    let params: RotateTokenParams = parse(cmd.name(), arg)?;
-    let result = progress(
-        inner,
-        token,
-        cmd.progress_title(),
-        rotate(inner, service, params),
-    )
-    .await?;
-    // The replacement's name and expiry, from a fresh list, in every open document.
-    super::documents::refresh_all(inner).await;
-    to_value(&result)
-}
-
+/// The schema a command writes when it names none: the editor's option, else today's.
 fn default_schema(inner: &Inner) -> Schema {
     inner.options().schema.unwrap_or_default()
 }

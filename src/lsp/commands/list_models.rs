@@ -1,0 +1,12 @@
+//! `elitea.listModels`.
+
+use super::{Handler, Inner};
+use crate::error::Result;
+use crate::protocol::{ListModelsParams, spec};
+use crate::service::{ModelsResult, Service};
+
+impl Handler for spec::ListModels {
+    async fn run(_: &Inner, service: &Service, params: ListModelsParams) -> Result<ModelsResult> {
+        service.list_models(params.project_id).await
+    }
+}

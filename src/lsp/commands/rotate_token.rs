@@ -1,0 +1,19 @@
+//! `elitea.rotateToken`.
+
+use super::{Handler, Inner, rotate};
+use crate::error::Result;
+use crate::protocol::{RotateTokenParams, spec};
+use crate::service::{RotateResult, Service};
+
+impl Handler for spec::RotateToken {
+    async fn run(
+        inner: &Inner,
+        service: &Service,
+        params: RotateTokenParams,
+    ) -> Result<RotateResult> {
+        let result = rotate(inner, service, params).await?;
+        // The replacement's name and expiry, from a fresh list, in every open document.
+        crate::lsp::documents::refresh_all(inner).await;
+        Ok(result)
+    }
+}
