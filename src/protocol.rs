@@ -41,7 +41,6 @@ macro_rules! commands {
         /// One type per command, carrying its params and result types: the language server
         /// implements its handler for it.
         pub mod spec {
-            #[allow(unused_imports, reason = "the table's types, named as in the table")]
             use super::*;
             $(
                 #[doc = concat!("`", $name, "`.")]
