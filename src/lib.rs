@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod error;
 pub(crate) mod fsutil;
+pub mod leak;
 pub mod lsp;
 pub(crate) mod paths;
 pub mod protocol;

@@ -47,6 +47,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             serve_sandbox(options).await
         }
         Command::Demo => super::demo::run().await,
+        Command::Scan(args) => {
+            let globals = super::scan::Globals {
+                server: cli.server.as_deref(),
+                insecure_file_store: cli.insecure_file_store,
+                json: cli.json,
+            };
+            super::scan::run(args, globals).await
+        }
         Command::Schemas { out } => write_schemas(&out),
         Command::Migrate {
             path,
@@ -54,11 +62,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             write_protected,
         } => migrate(path, dry_run, write_protected, cli.json),
         command => {
-            let timeouts = Timeouts {
-                connect: std::time::Duration::from_secs(cli.connect_timeout.max(1)),
-                request: std::time::Duration::from_secs(cli.request_timeout.max(1)),
-                ..Timeouts::default()
-            };
+            // The language server's options, from the flags: one conversion, one set of
+            // defaults.
+            let timeouts = crate::protocol::InitializationOptions {
+                connect_timeout_seconds: cli.connect_timeout,
+                request_timeout_seconds: cli.request_timeout,
+                ..Default::default()
+            }
+            .timeouts();
             let ctx = Context::open(
                 cli.server.as_deref(),
                 cli.insecure_file_store,
@@ -424,6 +435,7 @@ impl Context {
             Command::Sandbox { .. }
             | Command::Migrate { .. }
             | Command::Demo
+            | Command::Scan(_)
             | Command::Lsp { .. }
             | Command::Schemas { .. } => Ok(()),
         }

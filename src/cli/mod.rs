@@ -4,6 +4,7 @@ mod commands;
 mod demo;
 mod logging;
 mod output;
+mod scan;
 mod spinner;
 
 use std::path::PathBuf;
@@ -29,12 +30,12 @@ pub struct Cli {
     /// Keep secrets in a private plain file (mode 0600) instead of the OS keyring.
     #[arg(long, global = true)]
     pub insecure_file_store: bool,
-    /// Seconds to wait for a connection to the ELITEA server.
-    #[arg(long, global = true, default_value_t = 10)]
-    pub connect_timeout: u64,
-    /// Seconds to wait for an answer from the ELITEA server.
-    #[arg(long, global = true, default_value_t = 30)]
-    pub request_timeout: u64,
+    /// Seconds to wait for a connection to the ELITEA server [default: 10].
+    #[arg(long, global = true)]
+    pub connect_timeout: Option<u64>,
+    /// Seconds to wait for an answer from the ELITEA server [default: 30].
+    #[arg(long, global = true)]
+    pub request_timeout: Option<u64>,
     /// Log level for stderr (error, warn, info, debug, trace); RUST_LOG wins when set.
     #[arg(long, global = true)]
     pub log_level: Option<String>,
@@ -251,6 +252,9 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 61)]
         deleted_cache_seconds: u64,
     },
+    /// Find ELITEA tokens where they should not be: the working tree (default), the staged
+    /// changes or the history. Exit 1 when one is found.
+    Scan(scan::ScanArgs),
     /// Run the whole product once, as an editor would: the language server as a child
     /// process, driven over LSP against an in-process sandbox, the exchange printed.
     Demo,

@@ -1,0 +1,241 @@
+//! Searching a file or a blob of any size in bounded memory, and placing what was found.
+//!
+//! The search reads windows of `WINDOW` bytes and carries the last `MAX_TOKEN_LEN` of each into
+//! the next, so that a token across a window's edge is seen once, whole. Lines and columns are
+//! counted only for content that holds a token: most content holds none, and counting lines
+//! would cost more than the search itself.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use memchr::memmem;
+
+use super::detect::{Detector, Hit, MAX_TOKEN_LEN, column_of};
+
+/// How much is read at once. Content no larger is searched and placed in one buffer.
+pub const WINDOW: usize = 1 << 20;
+
+/// Written on a token's line, it says the token is there on purpose.
+pub const ALLOW_MARK: &str = "elitea-tokens:allow";
+
+/// A token and where it is in its content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// Byte offsets in the whole content.
+    pub hit: Hit,
+    /// 1-based.
+    pub line: u64,
+    /// 1-based, in Unicode code points.
+    pub column: u64,
+    /// The line carries `elitea-tokens:allow`.
+    pub allowed: bool,
+}
+
+/// The search stopped because its caller cancelled it.
+#[derive(Debug)]
+pub struct Cancelled;
+
+/// What `search` saw: the tokens, and whether the buffer holds the whole content (then
+/// `place_in` places them without reading again).
+pub struct Searched {
+    pub hits: Vec<Hit>,
+    pub whole: bool,
+    pub len: u64,
+}
+
+pub enum SearchError {
+    Io(std::io::Error),
+    Cancelled,
+}
+
+/// Searches everything `reader` yields, keeping at most `WINDOW + MAX_TOKEN_LEN` bytes.
+pub fn search(
+    detector: &Detector,
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    cancel: &AtomicBool,
+) -> Result<Searched, SearchError> {
+    buf.resize(WINDOW + MAX_TOKEN_LEN, 0);
+    let mut hits = Vec::new();
+    // Global offset of buf[0]; bytes valid in buf; where the next search may begin (after the
+    // last token, which may reach into the carried bytes).
+    let mut base = 0u64;
+    let mut len = 0usize;
+    let mut resume = 0u64;
+    let mut first = true;
+    loop {
+        if cancel.load(Ordering::Relaxed) {
+            return Err(SearchError::Cancelled);
+        }
+        let mut eof = false;
+        while len < buf.len() {
+            match reader.read(&mut buf[len..]) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(SearchError::Io(e)),
+            }
+        }
+        let until = if eof { len } else { len - MAX_TOKEN_LEN };
+        let from = resume.saturating_sub(base) as usize;
+        for mut hit in detector.find_from(&buf[..len], from.min(len), until) {
+            resume = base + hit.end as u64;
+            hit.start += base as usize;
+            hit.end += base as usize;
+            hits.push(hit);
+        }
+        if eof {
+            return Ok(Searched {
+                hits,
+                whole: first,
+                len: base + len as u64,
+            });
+        }
+        first = false;
+        buf.copy_within(until..len, 0);
+        base += until as u64;
+        len -= until;
+    }
+}
+
+/// Lines, columns and allow marks of `hits` in content held whole.
+pub fn place_in(bytes: &[u8], hits: Vec<Hit>) -> Vec<Found> {
+    let mut line = 1u64;
+    let mut counted = 0usize;
+    let mut line_start = 0usize;
+    hits.into_iter()
+        .map(|hit| {
+            let region = &bytes[counted..hit.start];
+            line += memchr::memchr_iter(b'\n', region).count() as u64;
+            if let Some(nl) = memchr::memrchr(b'\n', region) {
+                line_start = counted + nl + 1;
+            }
+            counted = hit.start;
+            let line_end =
+                memchr::memchr(b'\n', &bytes[hit.start..]).map_or(bytes.len(), |i| hit.start + i);
+            let allowed =
+                memmem::find(&bytes[line_start..line_end], ALLOW_MARK.as_bytes()).is_some();
+            Found {
+                line,
+                column: column_of(&bytes[line_start..hit.start]),
+                allowed,
+                hit,
+            }
+        })
+        .collect()
+}
+
+/// The same for content read again from its start, window by window. A line longer than a
+/// window has its allow mark looked for in the window that holds the token.
+pub fn place_streamed(
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    hits: Vec<Hit>,
+) -> std::io::Result<Vec<Found>> {
+    buf.resize(WINDOW, 0);
+    let mut out = Vec::with_capacity(hits.len());
+    let mut line = 1u64;
+    // Code points since the current line began, up to `pos`.
+    let mut points = 0u64;
+    let mut pos = 0u64;
+    let mut base = 0u64;
+    let mut len = 0usize;
+    let mut hits = hits.into_iter().peekable();
+    while let Some(next) = hits.peek() {
+        let target = next.start as u64;
+        // Read windows until the one holding the token's first byte, counting as we go.
+        while target >= base + len as u64 {
+            let from = (pos - base) as usize;
+            count(&buf[from..len], &mut line, &mut points);
+            base += len as u64;
+            pos = base;
+            len = 0;
+            while len < buf.len() {
+                match reader.read(&mut buf[len..]) {
+                    Ok(0) => break,
+                    Ok(n) => len += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if len == 0 {
+                return Ok(out);
+            }
+        }
+        let local = (target - base) as usize;
+        count(&buf[(pos - base) as usize..local], &mut line, &mut points);
+        pos = target;
+        let line_start = memchr::memrchr(b'\n', &buf[..local]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &buf[local..len]).map_or(len, |i| local + i);
+        let allowed = memmem::find(&buf[line_start..line_end], ALLOW_MARK.as_bytes()).is_some();
+        let hit = hits.next().unwrap_or_else(|| unreachable!("peeked"));
+        out.push(Found {
+            line,
+            column: points + 1,
+            allowed,
+            hit,
+        });
+    }
+    Ok(out)
+}
+
+fn count(region: &[u8], line: &mut u64, points: &mut u64) {
+    match memchr::memrchr(b'\n', region) {
+        Some(last) => {
+            *line += memchr::memchr_iter(b'\n', region).count() as u64;
+            *points = column_of(&region[last + 1..]) - 1;
+        }
+        None => *points += column_of(region) - 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CREATED: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJ1dWlkIjoiMGU1NmQ5MDctZTEzNi00MTRjLTlmYWEtNjdjYTJkM2Y0NmY3IiwiZXhwaXJlcyI6IjIwMjYtMTItMjhUMDQ6MTMifQ.T-FQOqinIPPs8KJ3MCDfedriJ68HMdyLrlIlhoeuGMjrcLTxBc9ctfzTvlEDYAJstExjVYwWuYGg4AMYxV_lvw";
+
+    /// Tokens at every distance from a window's edge are found once, and placed as the whole
+    /// content would place them.
+    #[test]
+    fn windows_lose_nothing() {
+        let detector = Detector::default();
+        let cancel = AtomicBool::new(false);
+        for shift in [
+            0usize,
+            1,
+            50,
+            CREATED.len() - 1,
+            CREATED.len(),
+            MAX_TOKEN_LEN,
+            MAX_TOKEN_LEN + 7,
+        ] {
+            let mut text = Vec::new();
+            text.extend(std::iter::repeat_n(b'x', WINDOW - shift));
+            text.extend_from_slice(b"\n\xc3\xa9 ");
+            text.extend_from_slice(CREATED.as_bytes());
+            text.extend_from_slice(b" elitea-tokens:allow\n");
+            text.extend(std::iter::repeat_n(b'\n', WINDOW * 2));
+            text.extend_from_slice(CREATED.as_bytes());
+            let mut buf = Vec::new();
+            let searched = search(&detector, &mut text.as_slice(), &mut buf, &cancel)
+                .unwrap_or_else(|_| panic!("search"));
+            assert!(!searched.whole);
+            assert_eq!(searched.hits.len(), 2, "shift {shift}");
+            let whole = place_in(&text, searched.hits.clone());
+            let streamed = place_streamed(&mut text.as_slice(), &mut buf, searched.hits).unwrap();
+            assert_eq!(whole, streamed, "shift {shift}");
+            assert_eq!(
+                (whole[0].line, whole[0].column, whole[0].allowed),
+                (2, 3, true)
+            );
+            assert_eq!(
+                (whole[1].line, whole[1].column, whole[1].allowed),
+                (2 + 1 + WINDOW as u64 * 2, 1, false)
+            );
+        }
+    }
+}
