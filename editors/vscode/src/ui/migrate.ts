@@ -95,10 +95,17 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   if (failed) {
     return;
   }
+  if (dryRuns.length === 0) {
+    // Every file refused (unreadable, not UTF-8…): the log says which and why.
+    void vscode.window
+      .showWarningMessage("No ELITEA settings file could be read to look for legacy settings.", "Show Logs")
+      .then((c) => c && ctx.server.output.show());
+    return;
+  }
   const plan: MigrationPlan = migrationPlan(dryRuns, active);
   if (plan.kind === "none") {
     const looked = dryRuns.map((d) => where(ctx, d.path)).join(", ");
-    void vscode.window.showInformationMessage(`Nothing to migrate: ${looked || "these files"} already use today's ELITEA settings.`);
+    void vscode.window.showInformationMessage(`Nothing to migrate: ${looked} already use today's ELITEA settings.`);
     return;
   }
   let chosen: { path: string; dryRun: MigrateSettingsResult } | undefined;
