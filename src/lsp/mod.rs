@@ -102,17 +102,13 @@ impl Inner {
                     secrets,
                     self.config.profiles.clone(),
                 );
-                if let Some(p) = options.public_project_id {
-                    config.public_project_id = p;
-                }
                 config.data_dir = self.config.data_dir.clone();
-                if let Some(s) = options.connect_timeout_seconds {
-                    config.timeouts.connect = Duration::from_secs(s.max(1));
+                let service = Arc::new(Service::new(config));
+                // The same path as every later change: from no options to these.
+                if let Err(e) = options.apply(&InitializationOptions::default(), &service) {
+                    tracing::warn!("{e}");
                 }
-                if let Some(s) = options.request_timeout_seconds {
-                    config.timeouts.request = Duration::from_secs(s.max(1));
-                }
-                Arc::new(Service::new(config))
+                service
             })
             .clone()
     }
@@ -348,32 +344,11 @@ impl LanguageServer for Backend {
         };
         let (o, bad) = lenient_options(merged);
         let before = self.inner.options();
-        if let Some(service) = self.inner.service.get() {
-            if let Some(p) = o.public_project_id {
-                service.set_public_project_id(p);
-            }
-            // What the editor changed reaches the live session, not only the next sign-in.
-            let changed = |a: Option<u64>, b: Option<u64>| a != b;
-            if changed(before.connect_timeout_seconds, o.connect_timeout_seconds)
-                || changed(before.request_timeout_seconds, o.request_timeout_seconds)
-            {
-                let mut t = service.timeouts();
-                let defaults = crate::service::Timeouts::default();
-                t.connect = o
-                    .connect_timeout_seconds
-                    .map_or(defaults.connect, |s| Duration::from_secs(s.max(1)));
-                t.request = o
-                    .request_timeout_seconds
-                    .map_or(defaults.request, |s| Duration::from_secs(s.max(1)));
-                service.set_timeouts(t);
-            }
-            let verify = o.verify_ssl.filter(|v| before.verify_ssl != Some(*v));
-            let project = o.project_id.filter(|p| before.project_id != Some(*p));
-            if (verify.is_some() || project.is_some())
-                && let Err(e) = service.update_current_profile(verify, project)
-            {
-                tracing::warn!("{e}");
-            }
+        // Before the service exists there is nothing to change: it starts from these.
+        if let Some(service) = self.inner.service.get()
+            && let Err(e) = o.apply(&before, service)
+        {
+            tracing::warn!("{e}");
         }
         self.inner.set_options(o);
         self.inner.poke_watcher();

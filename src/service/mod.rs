@@ -3,6 +3,7 @@
 pub mod documents;
 mod migrate;
 mod models;
+mod options;
 mod profile;
 mod rotate;
 mod secrets_io;
@@ -24,6 +25,7 @@ use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
 pub use migrate::{Change, FileChange, MigrateResult, Move, migrate_file};
 pub use models::{ModelInfo, ModelsResult, SelectMode, SettingsTarget, pick_default_model};
+pub use options::DEFAULT_PUBLIC_PROJECT_ID;
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
@@ -169,7 +171,7 @@ impl ServiceConfig {
             secrets,
             profiles,
             timeouts: Timeouts::default(),
-            public_project_id: 1,
+            public_project_id: DEFAULT_PUBLIC_PROJECT_ID,
             data_dir: crate::paths::data_dir(),
         }
     }
@@ -375,22 +377,31 @@ impl Service {
 
     /// The editor's `verifySsl` and `projectId`, changed while running, applied to the
     /// current server's profile at once, not at the next sign-in.
+    /// Changes the signed-in profile as the editor's options say: `Some(None)` clears a
+    /// setting (TLS verification back on; the project back to the personal one), `None` leaves
+    /// it. Written only when something differs.
     pub fn update_current_profile(
         &self,
-        verify_tls: Option<bool>,
-        project_id: Option<i64>,
+        verify_tls: Option<Option<bool>>,
+        project_id: Option<Option<i64>>,
     ) -> Result<()> {
         let Some(key) = self.current_server()? else {
             return Ok(());
         };
+        let Some(profile) = self.profiles.load()?.servers.get(&key).cloned() else {
+            return Ok(());
+        };
+        let verify = verify_tls.map(|v| v.unwrap_or(true));
+        let project = project_id.filter(|p| *p != profile.project_id);
+        if verify.is_none_or(|v| v == profile.verify_tls) && project.is_none() {
+            return Ok(());
+        }
         self.update_profile(&key, |p| {
-            if let Some(v) = verify_tls {
+            if let Some(v) = verify {
                 p.verify_tls = v;
             }
-            if let Some(id) = project_id
-                && p.project_id != Some(id)
-            {
-                p.project_id = Some(id);
+            if let Some(id) = project {
+                p.project_id = id;
                 // A model belongs to its project.
                 p.model = None;
             }

@@ -278,14 +278,17 @@ async fn standard_workspace_folders_and_uris() {
     );
 }
 
-/// Options the editor changes while running reach the live session: `verifySsl` and
-/// `projectId` apply to the current profile at once, not at the next sign-in.
+/// Options the editor sets, changes and clears (`null`) reach the live session each time:
+/// `projectId` and `verifySsl` in the current profile at once (not at the next sign-in), and
+/// the request timeout in the next call to the server.
 #[tokio::test]
-async fn changed_options_reach_the_live_session() {
+async fn options_set_changed_and_cleared_reach_the_live_session() {
     let sb = common::sandbox().await;
     let lsp = spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
     let c = &lsp.client;
-    c.initialize(json!({"secretsStore": "file"})).await.unwrap();
+    c.initialize(json!({"secretsStore": "file", "projectId": 42, "requestTimeoutSeconds": 1}))
+        .await
+        .unwrap();
     c.execute(
         "elitea.signIn",
         json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
@@ -293,21 +296,35 @@ async fn changed_options_reach_the_live_session() {
     .await
     .unwrap();
     let status = c.execute("elitea.status", json!({})).await.unwrap();
+    assert_eq!(status["projectId"], 42, "set at start-up: {status}");
     assert_eq!(status["verifySsl"], true);
-    c.notify(
-        "workspace/didChangeConfiguration",
-        json!({"settings": {"elitea": {"verifySsl": false, "projectId": 4242, "requestTimeoutSeconds": 7}}}),
-    )
-    .await
-    .unwrap();
-    let mut status = Value::Null;
-    for _ in 0..50 {
-        status = c.execute("elitea.status", json!({})).await.unwrap();
-        if status["verifySsl"] == false {
-            break;
+    // A list slower than the 1 s asked for times out.
+    let sb = &sb;
+    let list_within = |delay: u64| {
+        sb.set_delay(std::time::Duration::from_secs(delay));
+        async move {
+            let r = c.execute("elitea.listTokens", json!({})).await;
+            sb.set_delay(std::time::Duration::ZERO);
+            r
         }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    };
+    let e = list_within(2).await.unwrap_err();
+    assert_eq!(e.kind(), Some("unavailable"), "{e:?}");
+
+    // Changed.
+    let status_after = |options: Value| async move {
+        c.notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"elitea": options}}),
+        )
+        .await
+        .unwrap();
+        // A notification has no answer: the next request is handled after it.
+        c.execute("elitea.status", json!({})).await.unwrap()
+    };
+    let status =
+        status_after(json!({"verifySsl": false, "projectId": 4242, "requestTimeoutSeconds": 5}))
+            .await;
     assert_eq!(status["verifySsl"], false, "{status}");
     assert_eq!(status["projectId"], 4242, "{status}");
     assert!(
@@ -318,4 +335,19 @@ async fn changed_options_reach_the_live_session() {
             .any(|w| w.as_str().unwrap().contains("TLS verification is off")),
         "{status}"
     );
+    list_within(2)
+        .await
+        .expect("5 s is enough for a 2 s answer");
+
+    // Cleared: the personal project, verification on, the 30 s default.
+    let status =
+        status_after(json!({"verifySsl": null, "projectId": null, "requestTimeoutSeconds": null}))
+            .await;
+    assert_eq!(status["verifySsl"], true, "{status}");
+    // The sandbox user's personal project (123), found again by the author call.
+    assert_eq!(status["projectId"], 123, "cleared: {status}");
+    assert_eq!(status["settingsAvailable"], true, "{status}");
+    list_within(6)
+        .await
+        .expect("the 30 s default, not the 5 s cleared");
 }
