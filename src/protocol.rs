@@ -243,7 +243,11 @@ pub struct ErrorData {
     /// With `tokenInUse`: the live settings files that hold the token.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub files: Vec<String>,
-    /// A finer reason within the kind: `valueNotKnown` (a `notFound` about a token's value).
+    /// A finer reason within the kind, for the shims to dispatch on: `valueNotKnown` (a
+    /// `notFound` about a token's value), `tokenExpired` and `trackedFile` (a `conflict` of
+    /// `applySettings`: resend with `allowExpired`/`replaceExpired`, or `allowTrackedFile`),
+    /// `writeProtected` (a `fileUnreadable` file that is read-only or another user's: resend
+    /// with `writeProtected`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }

@@ -371,7 +371,8 @@ impl Service {
                         "{} is in a git repository and not ignored: the token would be committed and shared. Add it to .gitignore, or confirm that the token may be written there.",
                         path.display()
                     ),
-                ));
+                )
+                .with_reason("trackedFile"));
             }
         }
         let write = settings::WriteOptions {

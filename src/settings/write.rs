@@ -159,7 +159,8 @@ fn check_protection(path: &Path, meta: &std::fs::Metadata, options: WriteOptions
                 "{} is read-only, so it was left as it was. Make it writable, or confirm that it may be replaced.",
                 path.display()
             ),
-        ));
+        )
+        .with_reason("writeProtected"));
     }
     #[cfg(unix)]
     {
@@ -175,7 +176,8 @@ fn check_protection(path: &Path, meta: &std::fs::Metadata, options: WriteOptions
                     path.display(),
                     meta.uid()
                 ),
-            ));
+            )
+            .with_reason("writeProtected"));
         }
     }
     Ok(())

@@ -204,8 +204,23 @@ async fn apply_refuses_a_file_git_would_share() {
     };
     let e = apply(json!({})).await.unwrap_err();
     assert_eq!(e.kind(), Some("conflict"));
+    assert_eq!(e.data.as_ref().unwrap()["reason"], "trackedFile");
     assert!(e.message.contains(".gitignore"), "{e}");
     assert!(!repo.path().join(".vscode/settings.json").exists());
+    // A read-only file: `fileUnreadable`, reason `writeProtected`, until confirmed.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = repo.path().join("ro.json");
+        std::fs::write(&ro, "{}\n").unwrap();
+        std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let target = json!({"target": {"kind": "file", "path": ro}, "allowTrackedFile": true});
+        let e = apply(target.clone()).await.unwrap_err();
+        assert_eq!(e.kind(), Some("fileUnreadable"));
+        assert_eq!(e.data.as_ref().unwrap()["reason"], "writeProtected");
+        let mut confirmed = target;
+        confirmed["writeProtected"] = json!(true);
+        apply(confirmed).await.unwrap();
+    }
     // Ignored: fine.
     std::fs::write(repo.path().join(".gitignore"), ".vscode/\n").unwrap();
     let r = apply(json!({})).await.unwrap();
