@@ -359,6 +359,7 @@ pub struct InitializationOptions {
 #[serde(rename_all = "camelCase")]
 pub struct Rules {
     pub name: NameRule,
+    pub server_url: ServerUrlRule,
     pub expiration: ExpirationRules,
     pub page_sizes: Vec<u32>,
     pub default_page_size: u32,
@@ -378,6 +379,17 @@ pub struct NameRule {
     pub reserved_names: Vec<String>,
     /// A sentence for a reserved name.
     pub reserved_hint: String,
+}
+
+/// What a server address may be, as sign-in takes it: `sandbox`, or an `https://` (or
+/// `http://`) URL with a host and no query or fragment.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerUrlRule {
+    /// An ECMAScript and Java compatible regular expression for the whole text.
+    pub pattern: String,
+    /// A sentence for a text that does not match.
+    pub hint: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -408,6 +420,10 @@ pub struct WarningThreshold {
     pub seconds: i64,
 }
 
+/// `sandbox`, or `http(s)://host[:port][/path]`, spaces around allowed: what
+/// `api::normalize_server_url` takes (the test below holds them to each other).
+const SERVER_URL_PATTERN: &str = r"^\s*(sandbox|https?://[^\s/?#]+(/[^\s?#]*)?)\s*$";
+
 /// The rules as the product applies them: built from the same constants the checks use.
 pub fn rules() -> Rules {
     use crate::tokens::{Measure, NAME_MAX_LEN, PAGE_SIZES};
@@ -424,6 +440,10 @@ pub fn rules() -> Rules {
                 .map(|n| (*n).to_string())
                 .collect(),
             reserved_hint: crate::tokens::reserved_hint(),
+        },
+        server_url: ServerUrlRule {
+            pattern: SERVER_URL_PATTERN.to_string(),
+            hint: "Enter the ELITEA server's address starting with https:// (or http:// for a local server), such as https://next.elitea.ai, or sandbox.".to_string(),
         },
         expiration: ExpirationRules {
             default: Expiration::default(),
@@ -471,6 +491,38 @@ pub fn schemas() -> Vec<(String, schemars::Schema)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The URL rule the shims check with agrees with what sign-in accepts. The pattern is run
+    /// by a JSON Schema validator (boon), whose `pattern` is an ECMAScript regular expression,
+    /// as in the shims.
+    #[test]
+    fn the_url_rule_matches_what_sign_in_takes() {
+        let mut schemas = boon::Schemas::new();
+        let mut compiler = boon::Compiler::new();
+        compiler
+            .add_resource(
+                "file:///url.json",
+                serde_json::json!({"type": "string", "pattern": SERVER_URL_PATTERN}),
+            )
+            .unwrap();
+        let index = compiler.compile("file:///url.json", &mut schemas).unwrap();
+        for (text, ok) in [
+            ("sandbox", true),
+            (" https://next.elitea.ai ", true),
+            ("http://127.0.0.1:8080/elitea/", true),
+            ("https://next.elitea.ai/?q=1", false),
+            ("https://next.elitea.ai/#x", false),
+            ("ftp://next.elitea.ai", false),
+            ("next.elitea.ai", false),
+            ("https://", false),
+            ("", false),
+        ] {
+            let matched = schemas.validate(&serde_json::json!(text), index).is_ok();
+            assert_eq!(matched, ok, "{text:?}");
+            let server = text.trim() == "sandbox" || crate::api::normalize_server_url(text).is_ok();
+            assert_eq!(server, ok, "{text:?} as sign-in takes it");
+        }
+    }
 
     #[test]
     fn every_command_round_trips_by_name() {

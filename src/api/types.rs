@@ -45,6 +45,7 @@ impl TokenRecordRef<'_> {
             status: crate::tokens::expiry_status(self.expires, now),
             value_known: false,
             used_in: Vec::new(),
+            used_in_places: Vec::new(),
         }
     }
 }

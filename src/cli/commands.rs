@@ -740,6 +740,7 @@ impl Context {
                 status: t.status.clone(),
                 value_known: false,
                 used_in: t.files.clone(),
+                used_in_places: Vec::new(),
             };
             let state = if t.revoked {
                 "✗ revoked (deleted on the server)".to_string()

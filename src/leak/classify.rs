@@ -92,13 +92,14 @@ mod tests {
             status: expiry_status(expires, now),
             value_known: false,
             used_in: vec![],
+            used_in_places: vec![],
         }
     }
 
     #[test]
     fn every_verdict() {
         let now = Utc.with_ymd_and_hms(2026, 12, 1, 12, 0, 0).unwrap();
-        let in3 = now + chrono::Duration::days(3) + chrono::Duration::hours(1);
+        let in3 = now + chrono::Duration::days(3) - chrono::Duration::hours(1);
         let rows = vec![
             row("a", "VSCode-Dev", Some(in3), now),
             row("n", "CI", None, now),

@@ -779,6 +779,7 @@ impl Service {
         )?;
         for r in &mut page.items {
             r.used_in = used.remove(&r.uuid).unwrap_or_default();
+            r.used_in_places = r.used_in.iter().map(|f| place_of(f, editor)).collect();
         }
         Ok(page)
     }

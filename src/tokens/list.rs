@@ -160,6 +160,7 @@ mod tests {
         let expires = days.map(|d| now() + Duration::days(d));
         TokenRow {
             used_in: vec![],
+            used_in_places: vec![],
             uuid: uuid.into(),
             name: Some(name.into()),
             masked: "...abcd".into(),
