@@ -185,7 +185,9 @@ pub fn scan_tree(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Repo
 pub fn scan_staged(dir: &Path, cancel: &AtomicBool) -> Result<Report> {
     let top = git::toplevel(dir).ok_or_else(not_a_repo)?;
     let blobs = git::scan_staged(&top, cancel)?;
-    Ok(blob_report(&top, blobs, |_| None))
+    let mut report = blob_report(&top, blobs, |_| None);
+    apply_allow_list(&top, &mut report);
+    Ok(report)
 }
 
 /// Every blob reachable from `range` (`A..B`, a branch; all refs when `None`) in the
@@ -228,15 +230,17 @@ pub fn scan_history(dir: &Path, range: Option<&str>, cancel: &AtomicBool) -> Res
     report
         .findings
         .retain(|f| seen.insert((f.rel_path.clone(), f.uuid.clone(), f.masked.clone())));
+    // After the merge, so that a fingerprint of the first commit covers the later versions.
+    apply_allow_list(&top, &mut report);
     Ok(report)
 }
 
+/// Findings of blobs; only the inline allow marks are applied here.
 fn blob_report(
     top: &Path,
     blobs: Vec<git::BlobHits>,
     commit_of: impl Fn(&str) -> Option<(Commit, String)>,
 ) -> Report {
-    let list = AllowList::load(top);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut report = Report::default();
     for blob in blobs {
@@ -246,8 +250,7 @@ fn blob_report(
         };
         let shown = display(&cwd, &top.join(&path));
         for found in blob.found {
-            let id = commit.as_ref().map(|c| c.id.as_str());
-            if found.allowed || list.allows(id, &path, &found.hit.uuid) {
+            if found.allowed {
                 report.allowed += 1;
                 continue;
             }
@@ -263,6 +266,20 @@ fn blob_report(
         }
     }
     report
+}
+
+/// Drops the findings `.elitea-tokens-ignore` at the repository's top allows.
+fn apply_allow_list(top: &Path, report: &mut Report) {
+    let list = AllowList::load(top);
+    let before = report.findings.len();
+    report.findings.retain(|f| {
+        !list.allows(
+            f.commit.as_ref().map(|c| c.id.as_str()),
+            &f.rel_path,
+            &f.uuid,
+        )
+    });
+    report.allowed += before - report.findings.len();
 }
 
 fn finding(

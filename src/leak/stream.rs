@@ -165,11 +165,30 @@ pub fn place_streamed(
                 return Ok(out);
             }
         }
-        let local = (target - base) as usize;
+        let mut local = (target - base) as usize;
         count(&buf[(pos - base) as usize..local], &mut line, &mut points);
         pos = target;
-        let line_start = memchr::memrchr(b'\n', &buf[..local]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &buf[local..len]).map_or(len, |i| local + i);
+        let mut line_start = memchr::memrchr(b'\n', &buf[..local]).map_or(0, |i| i + 1);
+        let mut line_end = memchr::memchr(b'\n', &buf[local..len]).map_or(len, |i| local + i);
+        if line_end == len && len == buf.len() {
+            // The line goes on past this window: drop what is before it (64 KiB of it at
+            // most) and read on, so that a mark after the token is seen.
+            let keep = line_start.max(local.saturating_sub(1 << 16));
+            buf.copy_within(keep..len, 0);
+            base += keep as u64;
+            len -= keep;
+            local -= keep;
+            line_start -= keep;
+            while len < buf.len() {
+                match reader.read(&mut buf[len..]) {
+                    Ok(0) => break,
+                    Ok(n) => len += n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            line_end = memchr::memchr(b'\n', &buf[local..len]).map_or(len, |i| local + i);
+        }
         let allowed = memmem::find(&buf[line_start..line_end], ALLOW_MARK.as_bytes()).is_some();
         let hit = hits.next().unwrap_or_else(|| unreachable!("peeked"));
         out.push(Found {

@@ -14,6 +14,7 @@ mod documents;
 mod elitea_code;
 mod hostile;
 mod keyring;
+mod leak;
 mod lsp;
 mod lsp_settings;
 mod lsp_stdio;
