@@ -208,11 +208,21 @@ class TodaysSettingsFlowTest {
         // the short-lived token has expired by then too.
         val wait = 65_000L - (System.nanoTime() - listedAt) / 1_000_000
         if (wait > 0) Thread.sleep(wait)
-        Files.writeString(userSettings, Files.readString(userSettings) + "\n")
-
-        val replacedIn = awaitJwtOtherThan(revoked.uuid, 30)
+        // A change on disk, as an editor saving the file makes; again every few seconds until the
+        // server has read the list (it reads at most once a minute per server, and a change the
+        // watcher sees while a read is under way is not a new one).
+        var replacedIn: String? = null
+        for (attempt in 1..8) {
+            Files.writeString(userSettings, Files.readString(userSettings) + "\n")
+            replacedIn = awaitJwtOtherThan(revoked.uuid, 5)
+            if (replacedIn != null) break
+        }
         val warning = warnings.firstOrNull { it.uuid == revoked.uuid }
-        assertNotNull(warning, "a warning about the revoked token: $warnings")
+        assertNotNull(
+            warning,
+            "a warning about the revoked token: $warnings; requests seen: ${session.client.messageRequests.map { it.message }}; " +
+                "tokens in use: ${session.client.tokens.current.map { it.name to it.isRevoked }}",
+        )
         assertEquals(setOf(WarningActionKind.REPLACE, WarningActionKind.SHOW_TOKENS), warning!!.actions.map { it.kind }.toSet())
         assertTrue(warning.isRevoked && warning.isError)
         assertNotNull(replacedIn, "the server wrote a new token where the revoked one was")

@@ -66,7 +66,7 @@ class EliteaProjectService(private val project: Project) : Disposable {
             val server = item?.server ?: throw EliteaException(
                 "",
                 ErrorKind.UNAVAILABLE,
-                "The ELITEA language server did not start: see its log in the Language Servers tool window, or Restart Server.",
+                EliteaBundle.message("server.notStarted"),
             )
             // The rules come with initialize's result: the capabilities LSP4IJ keeps.
             EliteaApi(server, item.serverCapabilities?.experimental)

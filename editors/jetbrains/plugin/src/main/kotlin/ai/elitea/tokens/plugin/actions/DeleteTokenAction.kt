@@ -1,5 +1,7 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.plugin.EliteaBundle
+
 import ai.elitea.tokens.client.DeleteTokenParams
 import ai.elitea.tokens.client.ErrorKind
 import ai.elitea.tokens.client.TokenRow
@@ -14,7 +16,7 @@ import com.intellij.openapi.ui.Messages
 /** Tools | ELITEA | Delete Token: type the token's name to confirm, then `elitea.deleteToken`. */
 class DeleteTokenAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) =
-        TokenPicker.pick(project, e, "Delete ELITEA Token") { delete(project, it) }
+        TokenPicker.pick(project, e, EliteaBundle.message("picker.delete")) { delete(project, it) }
 
     companion object {
         fun delete(project: Project, row: TokenRow) {
@@ -29,14 +31,14 @@ class DeleteTokenAction : EliteaAction() {
             service.call({ it.deleteToken(DeleteTokenParams(row.uuid, typedName, force.takeIf { f -> f })) }, onError = onError@{ e ->
                 if (e.kind != ErrorKind.TOKEN_IN_USE || force) return@onError false
                 val yes = Messages.showYesNoDialog(
-                    project, e.message.orEmpty(), "Token Still in Use", "Delete Anyway", "Cancel", Messages.getWarningIcon(),
+                    project, e.message.orEmpty(), EliteaBundle.message("delete.inUse.title"), EliteaBundle.message("delete.anyway"), Messages.getCancelButton(), Messages.getWarningIcon(),
                 )
                 if (yes == Messages.YES) send(project, row, typedName, force = true)
                 true
             }) {
                 Notifier.info(
                     project,
-                    "Deleted the token '${row.displayName}'. The server may still accept it for up to a minute (its cache).",
+                    EliteaBundle.message("delete.done", row.displayName),
                 )
                 service.tokensChanged()
             }

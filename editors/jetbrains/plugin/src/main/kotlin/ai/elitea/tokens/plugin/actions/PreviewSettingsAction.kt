@@ -1,5 +1,7 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.plugin.EliteaBundle
+
 import ai.elitea.tokens.client.Ide
 import ai.elitea.tokens.client.PreviewSettingsParams
 import ai.elitea.tokens.client.SettingsSchema
@@ -18,7 +20,7 @@ import com.intellij.openapi.project.Project
  */
 class PreviewSettingsAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) =
-        TokenPicker.pick(project, e, "Preview ELITEA Settings for") { preview(project, it, Ide.JETBRAINS) }
+        TokenPicker.pick(project, e, EliteaBundle.message("picker.preview")) { preview(project, it, Ide.JETBRAINS) }
 
     companion object {
         fun preview(

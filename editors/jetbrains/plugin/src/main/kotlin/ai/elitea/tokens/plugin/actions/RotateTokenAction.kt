@@ -1,5 +1,7 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.plugin.EliteaBundle
+
 import ai.elitea.tokens.client.TokenRow
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.Notifier
@@ -14,7 +16,7 @@ import com.intellij.openapi.project.Project
  */
 class RotateTokenAction : EliteaAction() {
     override fun perform(project: Project, e: AnActionEvent) =
-        TokenPicker.pick(project, e, "Rotate ELITEA Token") { rotate(project, it) }
+        TokenPicker.pick(project, e, EliteaBundle.message("picker.rotate")) { rotate(project, it) }
 
     companion object {
         fun rotate(project: Project, row: TokenRow) {
@@ -23,7 +25,7 @@ class RotateTokenAction : EliteaAction() {
                 val dialog = RotateTokenDialog(project, row, rules)
                 if (!dialog.showAndGet()) return@call
                 service.call({ it.rotateToken(dialog.params()) }) { result ->
-                    val files = if (result.appliedTo.isEmpty()) "" else "\nWritten to: " + result.appliedTo.joinToString(", ") { com.intellij.openapi.util.io.FileUtil.getLocationRelativeToUserHome(it) }
+                    val files = if (result.appliedTo.isEmpty()) "" else "\n" + EliteaBundle.message("rotate.writtenTo", result.appliedTo.joinToString(", ") { com.intellij.openapi.util.io.FileUtil.getLocationRelativeToUserHome(it) })
                     Notifier.info(project, result.message + files)
                     service.tokensChanged()
                 }

@@ -1,5 +1,7 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.plugin.EliteaBundle
+
 import ai.elitea.tokens.client.ErrorKind
 import ai.elitea.tokens.client.ModelInfo
 import ai.elitea.tokens.client.SelectModelParams
@@ -20,12 +22,12 @@ class SelectModelAction : EliteaAction() {
         // A deployment without the models endpoint: the model can still be named by hand.
         val byHand = { e: ai.elitea.tokens.client.EliteaException ->
             val missing = e.kind == ErrorKind.NOT_FOUND || e.kind == ErrorKind.SETTINGS_UNAVAILABLE
-            if (missing) enterByHand(project, e.message ?: "The server lists no models.")
+            if (missing) enterByHand(project, e.message ?: EliteaBundle.message("model.none"))
             missing
         }
         service.call({ it.listModels() }, onError = byHand) { models ->
             if (models.items.isEmpty()) {
-                enterByHand(project, "The ELITEA project has no model configurations.")
+                enterByHand(project, EliteaBundle.message("model.empty"))
                 return@call
             }
             fun describe(m: ModelInfo) = buildString {
@@ -38,13 +40,13 @@ class SelectModelAction : EliteaAction() {
             }
             JBPopupFactory.getInstance()
                 .createPopupChooserBuilder(models.items)
-                .setTitle("Select the ELITEA Model Settings Name")
+                .setTitle(EliteaBundle.message("model.title"))
                 .setRenderer(SimpleListCellRenderer.create("") { describe(it) })
                 .setNamerForFiltering { it.displayName + " " + it.name }
                 .setItemChosenCallback { m ->
                     // `<project>/<name>` picks this very model when two projects have one of that name.
                     service.call({ it.selectModel(SelectModelParams(name = "${m.projectId}/${m.name}")) }) { r ->
-                        Notifier.info(project, "Settings will name the model ${r.selected.name} (project ${r.selected.projectId}).")
+                        Notifier.info(project, EliteaBundle.message("model.selected", r.selected.name, r.selected.projectId.toString()))
                         service.refreshStatus()
                     }
                 }
@@ -62,22 +64,22 @@ class SelectModelAction : EliteaAction() {
         }
         val projectId = Messages.showInputDialog(
             project,
-            "$why\n\nName the model by hand. Project id:",
-            "ELITEA: Enter a Model by Hand",
+            EliteaBundle.message("model.byHand.project", why),
+            EliteaBundle.message("model.byHand.title"),
             null,
             "",
             number,
         )?.trim()?.toLongOrNull() ?: return
         val name = Messages.showInputDialog(
             project,
-            "The model configuration's name, as ELITEA shows it:",
-            "ELITEA: Enter a Model by Hand",
+            EliteaBundle.message("model.byHand.name"),
+            EliteaBundle.message("model.byHand.title"),
             null,
         )?.trim()?.takeIf { it.isNotEmpty() } ?: return
         service.call({ it.selectModel(SelectModelParams(projectId = projectId, name = name, manual = true)) }) { r ->
             Notifier.info(
                 project,
-                "Settings will name the model ${r.selected.name} (project ${r.selected.projectId}), entered by hand and not checked.",
+                EliteaBundle.message("model.selected.byHand", r.selected.name, r.selected.projectId.toString()),
             )
             service.refreshStatus()
         }

@@ -58,24 +58,24 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
     private val url = JBTextField(options.serverUrl ?: "https://next.elitea.ai")
     private val token = JBPasswordField()
     private val projectId = JBTextField(options.projectId.orEmpty())
-    private val verify = JBCheckBox("Verify TLS certificates", options.verifySsl)
+    private val verify = JBCheckBox(EliteaBundle.message("settings.verifySsl"), options.verifySsl)
 
     init {
-        title = "Sign In to ELITEA"
-        setOKButtonText("Sign In")
+        title = EliteaBundle.message("signin.title")
+        setOKButtonText(EliteaBundle.message("signin.button"))
         init()
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row("Server URL:") {
+        row(EliteaBundle.message("settings.serverUrl")) {
             cell(url).columns(COLUMNS_LARGE)
-                .comment("<code>sandbox</code> starts an embedded ELITEA to try things with (leave the token empty).")
+                .comment(EliteaBundle.message("signin.url.comment"))
         }
-        row("Personal token:") {
+        row(EliteaBundle.message("signin.token")) {
             cell(token).columns(COLUMNS_LARGE)
-                .comment("From the ELITEA web UI (Settings | Tokens). It is checked with the server, then kept in the OS keyring or the IDE's password safe (Settings | Tools | ELITEA).")
+                .comment(EliteaBundle.message("signin.token.comment"))
         }
-        row("Project ID:") { cell(projectId).columns(10).comment("Empty: your personal project.") }
+        row(EliteaBundle.message("settings.projectId")) { cell(projectId).columns(10).comment(EliteaBundle.message("settings.projectId.comment")) }
         row { cell(verify) }
     }
 
@@ -85,10 +85,10 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
         val u = url.text.trim()
         val sandbox = u == "sandbox"
         return when {
-            u.isEmpty() -> ValidationInfo("Enter the ELITEA server URL.", url)
-            !sandbox && !u.startsWith("https://") && !u.startsWith("http://") -> ValidationInfo("The URL starts with https://", url)
-            !sandbox && token.password.isEmpty() -> ValidationInfo("Paste your personal token.", token)
-            projectId.text.isNotBlank() && projectId.text.trim().toLongOrNull() == null -> ValidationInfo("A project id is a number.", projectId)
+            u.isEmpty() -> ValidationInfo(EliteaBundle.message("signin.url.empty"), url)
+            !sandbox && !u.startsWith("https://") && !u.startsWith("http://") -> ValidationInfo(EliteaBundle.message("signin.url.scheme"), url)
+            !sandbox && token.password.isEmpty() -> ValidationInfo(EliteaBundle.message("signin.token.empty"), token)
+            projectId.text.isNotBlank() && projectId.text.trim().toLongOrNull() == null -> ValidationInfo(EliteaBundle.message("settings.projectId.invalid"), projectId)
             else -> null
         }
     }
@@ -115,8 +115,8 @@ class GenerateTokenDialog(project: Project, private val taken: Set<String>, priv
     private val value = JBTextField(rules.valueText(rules.expiration.default))
 
     init {
-        title = "Generate ELITEA Token"
-        setOKButtonText("Generate")
+        title = EliteaBundle.message("generate.title")
+        setOKButtonText(EliteaBundle.message("generate.button"))
         val sync = { value.isEnabled = rules.measureRule(selectedMeasure())?.let { it.min != null || it.max != null } ?: false }
         measure.addActionListener { sync() }
         sync()
@@ -129,12 +129,12 @@ class GenerateTokenDialog(project: Project, private val taken: Set<String>, priv
             // The hint and the reserved names are the server's (rules in initialize): checked as typed.
             cell(name).columns(COLUMNS_MEDIUM).comment(rules.name.hint + " " + EliteaBundle.message("generate.name.unique"))
         }
-        row("Expires in:") {
+        row(EliteaBundle.message("generate.expires")) {
             cell(value).columns(6)
             cell(measure)
         }
         row {
-            comment("The full value is shown once, right after.")
+            comment(EliteaBundle.message("generate.once"))
         }
     }
 
@@ -157,7 +157,7 @@ class TokenValueDialog(private val project: Project, private val token: Generate
         isEditable = false
         font = Font(Font.MONOSPACED, Font.PLAIN, font.size)
     }
-    private val includeToken = JBCheckBox("Also write the token into the XML (only older ELITEA plugin versions read it)")
+    private val includeToken = JBCheckBox(EliteaBundle.message("value.includeToken"))
     private val status = JBLabel(" ")
 
     private val copyAction = object : DialogWrapperAction(EliteaBundle.message("value.copy")) {
@@ -178,8 +178,8 @@ class TokenValueDialog(private val project: Project, private val token: Generate
     }
 
     init {
-        title = "ELITEA Token '${token.displayName}'"
-        setOKButtonText("Close")
+        title = EliteaBundle.message("value.title", token.displayName)
+        setOKButtonText(EliteaBundle.message("value.close"))
         init()
     }
 
@@ -187,11 +187,11 @@ class TokenValueDialog(private val project: Project, private val token: Generate
 
     override fun createCenterPanel(): JComponent = panel {
         row {
-            label("Copy the value now: it is not shown again.").applyToComponent { font = JBFont.label().asBold() }
+            label(EliteaBundle.message("value.once")).applyToComponent { font = JBFont.label().asBold() }
         }
-        row("Value:") { cell(value).columns(COLUMNS_LARGE).align(AlignX.FILL) }
-        row("Expires:") { label(StatusMarks.describe(token.status) + (ExpiryDates.format(token.expires)?.let { " ($it)" } ?: "")) }
-        token.keptIn?.let { row { comment("The value is kept in $it, so that settings written for it work.") } }
+        row(EliteaBundle.message("value.value")) { cell(value).columns(COLUMNS_LARGE).align(AlignX.FILL) }
+        row(EliteaBundle.message("value.expires")) { label(StatusMarks.describe(token.status) + (ExpiryDates.format(token.expires)?.let { " ($it)" } ?: "")) }
+        token.keptIn?.let { row { comment(EliteaBundle.message("value.keptIn", it)) } }
         token.warning?.let { row { comment(it) } }
         row { cell(includeToken) }
         row { cell(status) }
@@ -211,8 +211,8 @@ class DeleteTokenDialog(project: Project, private val row: TokenRow) : DialogWra
     private val typed = JBTextField()
 
     init {
-        title = "Delete ELITEA Token"
-        setOKButtonText("Delete")
+        title = EliteaBundle.message("delete.title")
+        setOKButtonText(EliteaBundle.message("delete.button"))
         typed.document.addDocumentListener(object : DocumentAdapter() {
             override fun textChanged(e: DocumentEvent) {
                 setOKActionEnabled(typed.text == expected)
@@ -223,30 +223,30 @@ class DeleteTokenDialog(project: Project, private val row: TokenRow) : DialogWra
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { label("Delete '${row.displayName}' (${row.masked}, ${StatusMarks.describe(row.status)}) on the ELITEA server?") }
-        row { comment("Anything still using it stops working. This cannot be undone.") }
-        row("Type its name to confirm:") { cell(typed).columns(COLUMNS_MEDIUM) }
+        row { label(EliteaBundle.message("delete.question", row.displayName, row.masked, StatusMarks.describe(row.status))) }
+        row { comment(EliteaBundle.message("delete.warning")) }
+        row(EliteaBundle.message("delete.type")) { cell(typed).columns(COLUMNS_MEDIUM) }
     }
 
     override fun getPreferredFocusedComponent(): JComponent = typed
 
     override fun doValidate(): ValidationInfo? =
-        if (typed.text != expected) ValidationInfo("Type '$expected' exactly.", typed) else null
+        if (typed.text != expected) ValidationInfo(EliteaBundle.message("delete.exactly", expected), typed) else null
 
     fun typedName(): String = typed.text
 }
 
 /** Rotate: the replacement's expiration and name, and whether the old token is deleted. */
 class RotateTokenDialog(project: Project, private val row: TokenRow, private val rules: Rules) : DialogWrapper(project) {
-    private val sameExpiry = JBCheckBox("Same expiration as the old token", true)
+    private val sameExpiry = JBCheckBox(EliteaBundle.message("rotate.sameExpiry"), true)
     private val measure = measureBox(rules, rules.expiration.default.measure)
     private val value = JBTextField(rules.valueText(rules.expiration.default))
     private val name = JBTextField().apply { emptyText.text = "${row.name ?: "token"}-yyyymmdd" }
-    private val deleteOld = JBCheckBox("Delete the old token once the new one works", true)
+    private val deleteOld = JBCheckBox(EliteaBundle.message("rotate.deleteOld"), true)
 
     init {
-        title = "Rotate ELITEA Token '${row.displayName}'"
-        setOKButtonText("Rotate")
+        title = EliteaBundle.message("rotate.title", row.displayName)
+        setOKButtonText(EliteaBundle.message("rotate.button"))
         val sync = {
             measure.isEnabled = !sameExpiry.isSelected
             value.isEnabled = !sameExpiry.isSelected &&
@@ -260,13 +260,13 @@ class RotateTokenDialog(project: Project, private val row: TokenRow, private val
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { comment("A new token replaces '${row.displayName}' wherever it is written in settings files; it is checked before the old one is deleted.") }
+        row { comment(EliteaBundle.message("rotate.comment", row.displayName)) }
         row { cell(sameExpiry) }
-        row("Expires in:") {
+        row(EliteaBundle.message("generate.expires")) {
             cell(value).columns(6)
             cell(measure)
         }
-        row("New name:") { cell(name).columns(COLUMNS_MEDIUM) }
+        row(EliteaBundle.message("rotate.name")) { cell(name).columns(COLUMNS_MEDIUM) }
         row { cell(deleteOld) }
     }
 
@@ -290,19 +290,19 @@ class RotateTokenDialog(project: Project, private val row: TokenRow, private val
 /** Apply to This Project: the schema, and whether the token goes into the XML (off by default). */
 class ApplySettingsDialog(project: Project, private val row: TokenRow) : DialogWrapper(project) {
     private val schema = schemaBox(EliteaSettings.getInstance().settingsSchema)
-    private val includeToken = JBCheckBox("Also write the token (llmAuthToken): only older ELITEA plugin versions read it")
+    private val includeToken = JBCheckBox(EliteaBundle.message("applyDialog.includeToken"))
 
     init {
-        title = "Apply ELITEA Settings to This Project"
-        setOKButtonText("Apply")
+        title = EliteaBundle.message("applyDialog.title")
+        setOKButtonText(EliteaBundle.message("applyDialog.button"))
         init()
     }
 
     override fun createCenterPanel(): JComponent = panel {
-        row { label("The ELITEA plugin settings for '${row.displayName}' go into this project's .idea folder; everything else there is kept.") }
-        row("Schema:") { cell(schema) }
+        row { label(EliteaBundle.message("applyDialog.label", row.displayName)) }
+        row(EliteaBundle.message("settings.schema")) { cell(schema) }
         row {
-            cell(includeToken).comment("The file then holds a secret: keep it out of version control (the server asks again if git would commit it).")
+            cell(includeToken).comment(EliteaBundle.message("applyDialog.comment"))
         }
     }
 

@@ -51,8 +51,8 @@ object SettingsPreview {
     fun save(project: Project, info: PreviewInfo) {
         val extension = if (info.result.isXml) "xml" else "json"
         val descriptor = FileSaverDescriptor(
-            "Save ELITEA Settings",
-            "If the file exists, the ELITEA keys are merged into it and everything else is kept.",
+            EliteaBundle.message("preview.save.title"),
+            EliteaBundle.message("preview.save.description"),
             extension,
         )
         val chosen = FileChooserFactory.getInstance().createSaveFileDialog(descriptor, project)
@@ -79,17 +79,16 @@ class PreviewNotificationProvider : EditorNotificationProvider, DumbAware {
         return Function { editor ->
             EditorNotificationPanel(editor, EditorNotificationPanel.Status.Info).apply {
                 val name = info.token.name ?: info.token.uuid
-                val what = if (info.ide == Ide.JETBRAINS) "JetBrains ${info.result.relativePath}" else "VSCode ${info.result.relativePath}"
-                val token = if (info.result.tokenIncluded) "with the token" else "without the token"
-                text = "ELITEA settings for '$name': $what, $token." + (info.result.note?.let { " $it" } ?: "")
+                val what = EliteaBundle.message(if (info.ide == Ide.JETBRAINS) "preview.jetbrains" else "preview.vscode", info.result.relativePath)
+                text = EliteaBundle.message(if (info.result.tokenIncluded) "preview.bar.token" else "preview.bar", name, what) + (info.result.note?.let { " $it" } ?: "")
                 val other = if (info.ide == Ide.JETBRAINS) Ide.VSCODE else Ide.JETBRAINS
-                createActionLabel(if (other == Ide.VSCODE) "Show VSCode" else "Show JetBrains") {
+                createActionLabel(EliteaBundle.message(if (other == Ide.VSCODE) "preview.showVscode" else "preview.showJetbrains")) {
                     PreviewSettingsAction.preview(project, info.token, other, info.schema) {
                         FileEditorManager.getInstance(project).closeFile(file)
                     }
                 }
-                createActionLabel("Copy") { SettingsPreview.copy(project, info) }
-                createActionLabel("Save…") { SettingsPreview.save(project, info) }
+                createActionLabel(EliteaBundle.message("value.copy")) { SettingsPreview.copy(project, info) }
+                createActionLabel(EliteaBundle.message("preview.save")) { SettingsPreview.save(project, info) }
             }
         }
     }
