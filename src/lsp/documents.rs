@@ -1,6 +1,6 @@
 //! The ELITEA settings files the editor has open: their text kept in sync (incremental), and
 //! diagnostics, hovers, quick fixes and completions on the values the product writes. The
-//! rules live in `service::documents`; this is the LSP side of them.
+//! rules live in `service::findings`; this is the LSP side of them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -15,7 +15,7 @@ use super::Inner;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::SecretString;
 use crate::service::OpenDocuments;
-use crate::service::documents::{self, DocKind, Finding, Knowledge, Severity, Sites};
+use crate::service::findings::{self as documents, DocKind, Finding, Knowledge, Severity, Sites};
 use crate::tokens::{self, mask};
 
 /// One open document.
@@ -228,9 +228,9 @@ pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
                 .and_then(|r| r.name.clone())
                 .unwrap_or_else(|| "(name not known)".into());
             lines.push(format!("**ELITEA token '{name}'** `{}`", mask(value)));
-            let expires = documents::effective_expiry(claims.expires, row.as_ref());
+            let expires = crate::tokens::effective_expiry(claims.expires, row.as_ref());
             let status =
-                documents::token_status(claims.expires, row.as_ref(), service.clock().now());
+                crate::tokens::token_status(claims.expires, row.as_ref(), service.clock().now());
             lines.push(match expires {
                 None => "Expires: never".to_string(),
                 Some(e) => format!(

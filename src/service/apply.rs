@@ -431,8 +431,8 @@ impl Service {
             };
             let name = row.and_then(|r| r.name.clone());
             // One expiry per token: the server's to the second, else the JWT's minute.
-            let mut status = super::documents::token_status(expires, row, now);
-            let expires = super::documents::effective_expiry(expires, row);
+            let mut status = tokens::token_status(expires, row, now);
+            let expires = tokens::effective_expiry(expires, row);
             if revoked {
                 status.label = "Revoked".into();
             }

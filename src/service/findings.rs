@@ -1,15 +1,15 @@
-//! The ELITEA settings files as documents: where their token, server and model values stand,
+//! The ELITEA settings files as documents, their findings: where their token, server and model values stand,
 //! and what is wrong with them. Pure over the text; the language server turns the findings
 //! into diagnostics, hovers, quick fixes and completions.
 
 use std::path::Path;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::settings::{
     self, JETBRAINS_COMPONENTS, Located, VSCODE_MODEL_KEYS, VSCODE_TOKEN_KEYS, VSCODE_URL_KEYS,
 };
-use crate::tokens::{self, StatusKind, TokenRow, expiry_status, mask};
+use crate::tokens::{self, StatusKind, TokenRow, mask, token_status};
 
 const XML_TOKEN: &str = "llmAuthToken";
 const XML_URL: &str = "llmServerUrl";
@@ -132,41 +132,6 @@ pub struct Knowledge<'a> {
     pub now: DateTime<Utc>,
     /// The signed-in server's URL and its token list, when both are known.
     pub listed: Option<(&'a str, &'a [TokenRow])>,
-}
-
-/// The one expiry of a token: the server's, to the second, when the list has it; else the
-/// JWT's, whose minute precision means it still works until the minute is over.
-pub fn effective_expiry(
-    jwt: Option<DateTime<Utc>>,
-    listed: Option<&TokenRow>,
-) -> Option<DateTime<Utc>> {
-    match listed {
-        Some(row) => row.expires,
-        None => jwt.map(|e| e + Duration::minutes(1)),
-    }
-}
-
-/// The state every view shows for a token found in a file: the server's, when the list has
-/// it; else from the JWT's minute, which is the expiry rounded down: "in 3 days" for a
-/// three-day token (not the next unit up), and expired only once that minute is over.
-pub fn token_status(
-    jwt: Option<DateTime<Utc>>,
-    listed: Option<&TokenRow>,
-    now: DateTime<Utc>,
-) -> tokens::ExpiryStatus {
-    if let Some(row) = listed {
-        return expiry_status(row.expires, now);
-    }
-    let status = expiry_status(jwt, now);
-    match jwt {
-        Some(j) if status.kind == StatusKind::Expired && now < j + Duration::minutes(1) => {
-            tokens::ExpiryStatus {
-                kind: StatusKind::Warning,
-                label: "in 1 minute".into(),
-            }
-        }
-        _ => status,
-    }
 }
 
 fn normal_url(u: &str) -> String {
@@ -377,11 +342,7 @@ pub fn without_ours(kind: DocKind, text: &str, sites: &Sites) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
-    fn now() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
-    }
 
     #[test]
     fn removal_keeps_the_rest_valid() {
@@ -396,29 +357,5 @@ mod tests {
             "{\n  \"alitacode.authToken\": \"x\",\n  \"eliteacode.LLMAuthToken\": \"y\"\n}\n";
         let s = sites(DocKind::Json, only).unwrap();
         assert_eq!(without_ours(DocKind::Json, only, &s), "{\n}\n");
-    }
-
-    #[test]
-    fn a_jwt_minute_is_not_expired_until_it_is_over() {
-        let at = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
-        assert_eq!(
-            effective_expiry(Some(at), None),
-            Some(at + Duration::minutes(1))
-        );
-        assert_eq!(
-            token_status(Some(at), None, now()).kind,
-            StatusKind::Warning
-        );
-        assert_eq!(token_status(Some(at), None, now()).label, "in 1 minute");
-        assert_eq!(
-            token_status(Some(at), None, now() + Duration::minutes(1)).kind,
-            StatusKind::Expired
-        );
-        // A three-day token, made at 12:00:30: its JWT says 12:00 three days on.
-        let three = now() + Duration::days(3);
-        assert_eq!(
-            token_status(Some(three), None, now() + Duration::seconds(30)).label,
-            "in 3 days"
-        );
     }
 }

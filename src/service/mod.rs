@@ -1,13 +1,13 @@
 //! The core every front end calls: the CLI and the language server are thin layers over this.
 
-pub mod documents;
+pub mod findings;
 mod migrate;
 mod models;
 mod options;
 mod profile;
 mod rotate;
 mod secrets_io;
-mod settings;
+mod apply;
 pub mod state;
 mod status;
 
@@ -29,7 +29,7 @@ pub use options::DEFAULT_PUBLIC_PROJECT_ID;
 pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
 pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, candidate_files};
 pub use secrets_io::KEYRING_TIMEOUT;
-pub use settings::{
+pub use apply::{
     ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
     is_token, place_of, replace_token_in_file, replace_token_text, scan_files, token_values,
     vscode_user_settings,

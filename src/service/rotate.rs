@@ -9,7 +9,7 @@ use std::pin::Pin;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::settings::{EditorPaths, replace_token_in_file};
+use super::apply::{EditorPaths, replace_token_in_file};
 use super::{Service, secrets_io};
 use crate::api::Client;
 use crate::error::{Error, ErrorKind, Result};

@@ -14,7 +14,9 @@ pub use jwt::{TokenClaims, read_claims};
 pub use list::{ListQuery, Order, PAGE_SIZES, Page, SortBy, list_page, list_page_of};
 pub use name::{NAME_MAX_LEN, RESERVED_NAMES, check_name_free, reserved_hint, validate_name};
 pub use row::TokenRow;
-pub use status::{ExpiryStatus, StatusKind, WARNING_WINDOW, expiry_status};
+pub use status::{
+    ExpiryStatus, StatusKind, WARNING_WINDOW, effective_expiry, expiry_status, token_status,
+};
 pub use time::{format_http_date, parse_expires};
 
 /// `...` plus the last four characters, as the web UI shows a token. Works on the full value

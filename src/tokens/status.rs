@@ -1,6 +1,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::TokenRow;
+
 /// A token with this much left or less is in the warning state.
 pub const WARNING_WINDOW: Duration = Duration::days(7);
 
@@ -88,6 +90,41 @@ fn push_number(out: &mut String, n: i64) {
     }
 }
 
+/// The one expiry of a token: the server's, to the second, when the list has it; else the
+/// JWT's, whose minute precision means it still works until the minute is over.
+pub fn effective_expiry(
+    jwt: Option<DateTime<Utc>>,
+    listed: Option<&TokenRow>,
+) -> Option<DateTime<Utc>> {
+    match listed {
+        Some(row) => row.expires,
+        None => jwt.map(|e| e + Duration::minutes(1)),
+    }
+}
+
+/// The state every view shows for a token found in a file: the server's, when the list has
+/// it; else from the JWT's minute, which is the expiry rounded down: "in 3 days" for a
+/// three-day token (not the next unit up), and expired only once that minute is over.
+pub fn token_status(
+    jwt: Option<DateTime<Utc>>,
+    listed: Option<&TokenRow>,
+    now: DateTime<Utc>,
+) -> ExpiryStatus {
+    if let Some(row) = listed {
+        return expiry_status(row.expires, now);
+    }
+    let status = expiry_status(jwt, now);
+    match jwt {
+        Some(j) if status.kind == StatusKind::Expired && now < j + Duration::minutes(1) => {
+            ExpiryStatus {
+                kind: StatusKind::Warning,
+                label: "in 1 minute".into(),
+            }
+        }
+        _ => status,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +209,36 @@ mod tests {
             let got = expiry_status(left.map(|d| now + d), now);
             assert_eq!((got.kind, got.label.as_str()), (*kind, *label), "{left:?}");
         }
+    }
+    #[test]
+    fn a_jwt_minute_is_not_expired_until_it_is_over() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap();
+        assert_eq!(
+            effective_expiry(Some(at), None),
+            Some(at + Duration::minutes(1))
+        );
+        assert_eq!(
+            token_status(Some(at), None, now_nov30()).kind,
+            StatusKind::Warning
+        );
+        assert_eq!(
+            token_status(Some(at), None, now_nov30()).label,
+            "in 1 minute"
+        );
+        assert_eq!(
+            token_status(Some(at), None, now_nov30() + Duration::minutes(1)).kind,
+            StatusKind::Expired
+        );
+        // A three-day token, made at 12:00:30: its JWT says 12:00 three days on.
+        let three = now_nov30() + Duration::days(3);
+        assert_eq!(
+            token_status(Some(three), None, now_nov30() + Duration::seconds(30)).label,
+            "in 3 days"
+        );
+    }
+
+    fn now_nov30() -> DateTime<Utc> {
+        use chrono::TimeZone;
+        Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).unwrap()
     }
 }
