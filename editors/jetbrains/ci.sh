@@ -6,11 +6,13 @@
 #      match, and the integration tests that launch the real `elitea-tokens lsp` against the
 #      sandbox (the plugin checks excluded here, they are phase 3), with the libraries the
 #      IDE provides (LSP4J 0.21.1 as LSP4IJ 0.17.0 bundles it, IntelliJ 2024.2's Gson 2.11.0);
-#   2b. the same tests once more with the newest LSP4J and Gson (`-Pnewest`, its own build
-#      folder), so that both ends of the supported range are covered;
+#   2b. the same tests once more with LSP4J 1.0.0, what the newest LSP4IJ (0.20.x) bundles and so
+#      what users get, and the newest Gson (`-Pnewest`, its own build folder), so that both ends
+#      of the supported range are covered;
 #   3. the plugin checks (plugin.xml, action -> command mapping, no LSP outside client/,
-#      Kotlin syntax of the plugin sources, Gradle build files): JUnit tests of client/, run
-#      on their own.
+#      Kotlin syntax of the plugin sources, Gradle build files, modality capture, the restart,
+#      the connection provider, no API deprecated at ERROR level, message bundle, icons,
+#      since/until-build, Java 21): JUnit tests of client/ that read plugin/, run on their own.
 # The plugin itself (plugin/) is not compiled: the IntelliJ Platform SDK and LSP4IJ are not on
 # Maven Central, and nothing else can be downloaded here.
 # Each phase's time is printed; the last line is the test count.
@@ -107,7 +109,7 @@ status=0
 mvn_run verify -DexcludedGroups=plugin-checks || status=$?
 phase_done
 
-phase "client: mvn -Pnewest verify, the newest LSP4J + Gson"
+phase "client: mvn -Pnewest verify, LSP4J 1.0.0 (newest LSP4IJ) + newest Gson"
 newest=0
 mvn_run -Pnewest verify -DexcludedGroups=plugin-checks || newest=$?
 [ "$status" != 0 ] || status=$newest
