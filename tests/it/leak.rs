@@ -656,3 +656,21 @@ async fn signed_in_each_token_is_named() {
     assert!(!offline.stdout.contains("yours"), "{offline:?}");
     assert_no_value(&[mine, gone, foreign, expired], &[&out.stdout, &out.stderr]);
 }
+
+/// The benchmark's generator and check on a small tree and history: exactly the 50 planted
+/// tokens, none of the 50 look-alikes (the full, timed run is manual: docs/leak-guard.md).
+#[test]
+fn benchmark_smoke_run_finds_exactly_the_planted_tokens() {
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/leak/run.py"))
+        .args(["--size-mb", "2", "--files", "300", "--commits", "150", "--check-only", "--bin", bin()])
+        .arg("--work")
+        .arg(work.path().join("w"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("tree: exactly the 50 tokens found"), "{said}");
+    assert!(said.contains("history: exactly the 50 tokens found"), "{said}");
+}
