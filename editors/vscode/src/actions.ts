@@ -6,7 +6,8 @@
 // the message text. Also the arguments of the server's "Replace with a new token…" quick fix.
 // No `vscode` import.
 
-import type { GenerateTokenParams, WarningAction } from "./protocol";
+import type { GenerateTokenParams, ReplaceIn } from "./protocol";
+import type { WarningAction } from "./serverError";
 
 export interface ActionItem {
   title: string;
@@ -33,7 +34,10 @@ export function answerFor(chosen: ActionItem | undefined): { answer: ActionItem 
 }
 
 /** The server's "Replace with a new token…" quick fix: a proposed name and where the value goes. */
-export type ReplaceFix = Required<Pick<GenerateTokenParams, "name" | "replaceIn">>;
+export interface ReplaceFix {
+  name: string;
+  replaceIn: ReplaceIn;
+}
 
 /** The quick fix's arguments, as the server sends them; anything else is a plain Generate. */
 export function asReplaceFix(a: unknown): ReplaceFix | undefined {

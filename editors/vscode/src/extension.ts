@@ -32,11 +32,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const output = vscode.window.createOutputChannel("ELITEA Tokens", { log: true });
   const srv = new Server(context, output);
   server = srv;
-  const places = () => ({
-    userSettings: srv.options().vscodeUserSettingsPath ?? null,
-    folders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath),
-  });
-  const bar = new StatusBar(places);
+  const hasFolder = () => (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === "file");
+  const bar = new StatusBar();
   context.subscriptions.push(output, srv, bar);
 
   // The embedded sandbox's address, remembered at sign-in, so that every message names it
@@ -85,7 +82,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     where,
   };
 
-  const openPage = () => TokensPage.show(ctx, context.extensionUri, () => bar.tokensInUse, places);
+  const openPage = () => TokensPage.show(ctx, context.extensionUri, hasFolder);
 
   context.subscriptions.push(
     srv.onTokenStatus((p) => {
@@ -139,7 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.signIn", () => signIn(ctx));
   register("elitea.signOut", () => signOut(ctx));
   register("elitea.openTokensPage", () => openPage());
-  register("elitea.showTokens", () => showTokens(ctx, () => bar.tokensInUse));
+  register("elitea.showTokens", () => showTokens(ctx));
   register("elitea.generateToken", (a) => generateToken(ctx, asReplaceFix(a)));
   register("elitea.deleteToken", (a) => deleteToken(ctx, asRow(a)));
   register("elitea.previewSettings", (a) => previewSettings(ctx, asRow(a)));

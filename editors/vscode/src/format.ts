@@ -1,7 +1,7 @@
 // How tokens, states and answers are shown: pure functions, no `vscode` import, so that
 // test/unit can run them under plain Node.
 
-import type { StatusKind, TokenInUse, TokenRow } from "./protocol";
+import type { ServerUrlRule, StatusKind, TokenInUse, TokenRow } from "./protocol";
 
 /** The codicon for a state: `pass`, `warning` or `error`. */
 export function statusIcon(kind: StatusKind, revoked = false): "pass" | "warning" | "error" {
@@ -25,27 +25,17 @@ export function statusSymbol(kind: StatusKind, revoked = false): string {
 }
 
 /**
- * The token's name; a nameless one is called by its masked value (`...ab12`), never
- * "(no name)", so that the user can tell it in the list.
+ * A token in use (`TokenInUse`, read from a settings file) as the status names it. Unlike a
+ * `TokenRow` it carries no `displayName` from the server, nor a masked value: its name, else
+ * its uuid (the server's `confirmName` rule, the one thing both kinds of token have).
  */
-export function displayName(row: { name?: string | null; masked?: string | null; uuid?: string }): string {
-  if (row.name && row.name.length > 0) {
-    return row.name;
-  }
-  if (row.masked && row.masked.length > 0) {
-    return row.masked;
-  }
-  return row.uuid ? `token ${row.uuid.slice(0, 8)}` : "token";
-}
-
-/** What a token is named by when the user must type it to confirm: the name, else the uuid. */
-export function confirmationName(row: { name?: string | null; uuid: string }): string {
-  return row.name && row.name.length > 0 ? row.name : row.uuid;
+export function inUseName(t: Pick<TokenInUse, "name" | "uuid">): string {
+  return t.name || t.uuid;
 }
 
 /** `VSCode-Dev   ...ab12   ⚠ in 3 days` */
 export function rowText(row: TokenRow): string {
-  return `${displayName(row)}   ${row.masked}   ${statusSymbol(row.status.kind)} ${row.status.label}`;
+  return `${row.displayName}   ${row.masked}   ${statusSymbol(row.status.kind)} ${row.status.label}`;
 }
 
 export interface RowItem {
@@ -56,30 +46,22 @@ export interface RowItem {
 }
 
 /**
- * A QuickPick row: the name, then `...ab12   $(warning) in 3 days`. `inUse` lists the settings
- * files that hold this token, when any.
+ * A QuickPick row: the name, then `...ab12   $(warning) in 3 days`, and where it is used in the
+ * server's words (`usedInPlaces`), when anywhere.
  */
-export function rowItem(row: TokenRow, inUse: string[] = []): RowItem {
+export function rowItem(row: TokenRow): RowItem {
   const icon = statusIcon(row.status.kind);
   // A token made elsewhere: its value is not kept here, so settings for it lack the token.
   const unknown = row.valueKnown ? "" : "   $(circle-slash) value not kept here";
   const item: RowItem = {
-    label: displayName(row),
+    label: row.displayName,
     description: `${row.masked}   $(${icon}) ${row.status.label}${unknown}`,
     icon,
   };
-  if (inUse.length > 0) {
-    item.detail = `$(check) In use in ${inUse.map(baseName).join(", ")}`;
+  if (row.usedInPlaces.length > 0) {
+    item.detail = `$(check) In use in ${row.usedInPlaces.join(", ")}`;
   }
   return item;
-}
-
-function baseName(path: string): string {
-  const parts = path.split(/[\\/]/);
-  const last = parts[parts.length - 1] ?? path;
-  const parent = parts[parts.length - 2];
-  // `.vscode/settings.json` says more than `settings.json`.
-  return parent && parent.startsWith(".") ? `${parent}/${last}` : last;
 }
 
 /** The project id typed at sign-in: empty means "my personal project" (`null`). */
@@ -94,28 +76,18 @@ export function parseProjectId(text: string): { value: number | null } | { error
   return { value: Number(t) };
 }
 
-/** Why a server URL cannot be used, or `undefined`. `sandbox` is the embedded sandbox. */
-export function validateServerUrl(text: string): string | undefined {
-  const t = text.trim();
-  if (t === "sandbox") {
-    return undefined;
-  }
-  if (t.length === 0) {
-    return "Enter the ELITEA server's address, such as https://next.elitea.ai, or sandbox.";
-  }
-  let url: URL;
-  try {
-    url = new URL(t);
-  } catch {
-    return "Enter a full address starting with https:// (or http:// for a local server).";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return "The address must start with https:// or http://.";
-  }
-  return undefined;
+/**
+ * Why a server address cannot be used, or `undefined`: the server's rule (`rules.serverUrl`,
+ * a pattern for the whole text and its sentence), the same one sign-in applies.
+ */
+export function validateServerUrl(text: string, rule: ServerUrlRule): string | undefined {
+  return new RegExp(rule.pattern).test(text) ? undefined : rule.hint;
 }
 
-/** What the delete InputBox says while the typed text is not the name. */
+/**
+ * What the delete InputBox says while the typed text is not `name`, the row's `confirmName`
+ * (the server's: the name, else the uuid).
+ */
 export function deleteConfirmation(typed: string, name: string): string | undefined {
   if (typed === name) {
     return undefined;
@@ -165,58 +137,6 @@ export function tildePath(p: string, home: string | undefined): string {
     return `~${p.slice(h.length)}`;
   }
   return p;
-}
-
-export interface Places {
-  /** The user settings.json the server writes for "user". */
-  userSettings?: string | null;
-  /** The workspace folders (absolute paths). */
-  folders: string[];
-  home?: string;
-}
-
-function norm(p: string): string {
-  return p.replace(/\\/g, "/").replace(/\/+$/, "");
-}
-
-function baseOf(p: string): string {
-  const parts = norm(p).split("/");
-  return parts[parts.length - 1] ?? p;
-}
-
-export type PlaceKind = "user" | "workspace" | "jetbrains" | "other";
-
-/** What a settings file is to the user: user settings, a workspace's, a JetBrains project's, or other. */
-export function placeOf(file: string, places: Places): { kind: PlaceKind; words: string } {
-  const f = norm(file);
-  if (places.userSettings && f === norm(places.userSettings)) {
-    return { kind: "user", words: "user settings" };
-  }
-  const jb = /^(.*)\/\.idea\/(alita|elitea)\.xml$/.exec(f);
-  if (jb) {
-    return { kind: "jetbrains", words: `JetBrains project ${baseOf(jb[1]!)}` };
-  }
-  for (const folder of places.folders) {
-    const d = norm(folder);
-    if (f === `${d}/.vscode/settings.json`) {
-      return { kind: "workspace", words: `workspace settings (${baseOf(d)})` };
-    }
-  }
-  if (f.endsWith(".code-workspace")) {
-    return { kind: "workspace", words: `workspace ${baseOf(f).replace(/\.code-workspace$/, "")}` };
-  }
-  return { kind: "other", words: tildePath(file, places.home) };
-}
-
-/** The Used in column: "user settings", "workspace", "JetBrains", "other files", in that order. */
-export function usedInSummary(files: string[], places: Places): string[] {
-  const kinds = new Set(files.map((f) => placeOf(f, places).kind));
-  const out: string[] = [];
-  if (kinds.has("user")) out.push("user settings");
-  if (kinds.has("workspace")) out.push("workspace");
-  if (kinds.has("jetbrains")) out.push("JetBrains");
-  if (kinds.has("other")) out.push("other files");
-  return out;
 }
 
 /** A date and time in the user's locale; the only thing the shim formats itself. */
@@ -281,7 +201,7 @@ export function statusBarView(
   tokens: TokenInUse[] | undefined,
   signedIn: boolean | undefined,
   where: string | undefined,
-  places: Places,
+  home: string | undefined,
 ): StatusBarView {
   if (signedIn !== true) {
     return {
@@ -310,11 +230,12 @@ export function statusBarView(
   });
   const top = sorted[0]!;
   const lines = sorted.map((t) => {
-    const files = t.files.map((f) => placeOf(f, places).words).join(", ");
+    // Paths: the server sends a token in use's files without words for them.
+    const files = t.files.map((f) => tildePath(f, home)).join(", ");
     const sev = severityOf(t);
     const symbol = sev === "error" ? "✗" : sev === "warning" ? "⚠" : "✓";
     const state = t.revoked ? "revoked on the server" : t.status.label;
-    return `${symbol} ${displayName(t)}: ${state}${files ? ` (${files})` : ""}`;
+    return `${symbol} ${inUseName(t)}: ${state}${files ? ` (${files})` : ""}`;
   });
   return {
     text: `$(key) ELITEA ${shortState(top)}`,

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 
 import { tildePath } from "./format";
-import type { MigrateSettingsResult } from "./protocol";
+import type { MigrateResult } from "./protocol";
 
 /**
  * Whether the active editor's file is one to migrate: a settings.json, a `*.code-workspace`,
@@ -57,14 +57,14 @@ export function migrationCandidates(o: CandidateInput): string[] {
 }
 
 /** Whether a dry run found anything to do. */
-export function hasWork(r: MigrateSettingsResult): boolean {
+export function hasWork(r: MigrateResult): boolean {
   return r.moves.length > 0 || r.files.length > 0;
 }
 
 export type MigrationPlan =
   | { kind: "none" }
-  | { kind: "one"; path: string; dryRun: MigrateSettingsResult }
-  | { kind: "choose"; options: { path: string; dryRun: MigrateSettingsResult }[] };
+  | { kind: "one"; path: string; dryRun: MigrateResult }
+  | { kind: "choose"; options: { path: string; dryRun: MigrateResult }[] };
 
 /**
  * Which file to migrate, from the dry runs of the candidates (in their order; a file whose dry
@@ -72,7 +72,7 @@ export type MigrationPlan =
  * settings, is the one; otherwise the only file that has some, or the user chooses among
  * several (the preferred first).
  */
-export function migrationPlan(dryRuns: { path: string; dryRun: MigrateSettingsResult }[], active?: string): MigrationPlan {
+export function migrationPlan(dryRuns: { path: string; dryRun: MigrateResult }[], active?: string): MigrationPlan {
   const withWork = dryRuns.filter((d) => hasWork(d.dryRun));
   const activeRun = active ? withWork.find((d) => d.path === active) : undefined;
   if (activeRun) {
@@ -88,7 +88,7 @@ export function migrationPlan(dryRuns: { path: string; dryRun: MigrateSettingsRe
 }
 
 /** One line per move of the dry run: `alitacode.authToken → eliteacode.authToken`. */
-export function moveLines(r: MigrateSettingsResult): string[] {
+export function moveLines(r: MigrateResult): string[] {
   return r.moves.map((m) => (m.to ? `${m.from} → ${m.to}` : `${m.from}: removed (today's key already holds a value)`));
 }
 
@@ -96,19 +96,19 @@ export function moveLines(r: MigrateSettingsResult): string[] {
  * One line per file the migration writes: `relative` names a file inside the workspace as the
  * user sees it (`.idea/elitea.xml`), or answers the path unchanged; others get `~` for home.
  */
-export function fileLines(r: MigrateSettingsResult, home: string | undefined, relative: (p: string) => string = (p) => p): string[] {
+export function fileLines(r: MigrateResult, home: string | undefined, relative: (p: string) => string = (p) => p): string[] {
   const words = { edited: "edited", created: "created", deleted: "deleted (nothing else was in it)" } as const;
   return r.files.map((f) => `${tildePath(relative(f.path), home)}: ${words[f.change] ?? f.change}`);
 }
 
 /** `N settings` / `1 setting`. */
-export function settingsCount(r: MigrateSettingsResult): string {
+export function settingsCount(r: MigrateResult): string {
   const n = r.moves.length;
   return `${n} setting${n === 1 ? "" : "s"}`;
 }
 
 /** The confirmation's detail: what moves, then which files change. */
-export function dryRunDetail(r: MigrateSettingsResult, home: string | undefined, relative?: (p: string) => string): string {
+export function dryRunDetail(r: MigrateResult, home: string | undefined, relative?: (p: string) => string): string {
   const parts = [...moveLines(r)];
   const files = fileLines(r, home, relative);
   if (files.length > 0) {

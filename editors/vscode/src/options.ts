@@ -3,7 +3,7 @@
 
 import * as path from "node:path";
 
-import { type InitializationOptions, SECRETS_STORES, type SecretsStore, type SettingsSchema } from "./protocol";
+import { type InitializationOptions, type Schema, type StoreChoice, StoreChoiceValues } from "./protocol";
 
 /** The `elitea.*` settings, as read from the configuration. */
 export interface EliteaSettings {
@@ -89,10 +89,10 @@ export function buildOptions(
     typeof settings.projectId === "number" && Number.isInteger(settings.projectId) ? settings.projectId : null;
   const schema =
     settings.settingsSchema === "legacy" || settings.settingsSchema === "current"
-      ? (settings.settingsSchema as SettingsSchema)
+      ? (settings.settingsSchema as Schema)
       : null;
-  const store = (SECRETS_STORES as readonly string[]).includes(settings.secretsStore ?? "")
-    ? (settings.secretsStore as SecretsStore)
+  const store = (StoreChoiceValues as readonly string[]).includes(settings.secretsStore ?? "")
+    ? (settings.secretsStore as StoreChoice)
     : null;
   return {
     serverUrl: url ? url : null,
@@ -109,12 +109,12 @@ export function buildOptions(
  * The schema the extension asks for: the setting when it names one, else `current` (today's
  * web UI, the server's default too).
  */
-export function settingsSchemaOf(setting: string | undefined): SettingsSchema {
+export function settingsSchemaOf(setting: string | undefined): Schema {
   return setting === "legacy" ? "legacy" : "current";
 }
 
 /** The JetBrains file a schema writes, for the pickers' descriptions. */
-export function jetbrainsFile(schema: SettingsSchema): string {
+export function jetbrainsFile(schema: Schema): string {
   return schema === "legacy" ? ".idea/alita.xml" : ".idea/elitea.xml";
 }
 

@@ -1,7 +1,7 @@
 // What the Personal Tokens page shows, computed in the extension: the webview only draws this
 // and sends back what the user clicked. No rule is computed in the webview. No `vscode` import.
 
-import { displayName, formatDate, type Places, usedInSummary } from "./format";
+import { formatDate, tildePath } from "./format";
 import * as paging from "./paging";
 import type { Page, TokenRow } from "./protocol";
 
@@ -16,6 +16,7 @@ export interface RowView {
   kind: "ok" | "warning" | "expired" | "never";
   /** The server's label ("in 3 days"), when it says more than `state`. */
   label: string;
+  /** Where it is written, in the server's words (`usedInPlaces`). */
   usedIn: string[];
   /** The files, for the tooltip, with `~` for the home folder. */
   usedInFiles: string[];
@@ -38,46 +39,42 @@ export interface PageView {
 
 const STATE: Record<RowView["kind"], string> = { ok: "✓", warning: "⚠", expired: "Expired", never: "Never" };
 
-export function rowView(row: TokenRow, files: string[], places: Places, locale: string | undefined): RowView {
+/** Where the page is shown: the home folder (for `~`) and whether a workspace folder is open. */
+export interface PageEnv {
+  home?: string;
+  hasFolder: boolean;
+}
+
+export function rowView(row: TokenRow, home: string | undefined, locale: string | undefined): RowView {
   const kind = row.status.kind;
   const state = STATE[kind] ?? row.status.kind;
   return {
     uuid: row.uuid,
-    name: displayName(row),
+    name: row.displayName,
     masked: row.masked,
     date: formatDate(row.expires, locale),
     state,
     kind,
     label: row.status.label === state ? "" : row.status.label,
-    usedIn: usedInSummary(files, places),
-    usedInFiles: files.map((f) => (places.home && f.startsWith(places.home) ? `~${f.slice(places.home.length)}` : f)),
+    usedIn: row.usedInPlaces,
+    usedInFiles: row.usedIn.map((f) => tildePath(f, home)),
     valueKnown: row.valueKnown,
   };
 }
 
-/**
- * The page for one answer of `elitea.listTokens`. `inUse` gives the files per token from the
- * status, for servers whose rows carry no `usedIn`.
- */
-export function pageView(
-  state: paging.ListState,
-  page: Page<TokenRow>,
-  sizes: number[],
-  inUse: Map<string, string[]>,
-  places: Places,
-  locale: string | undefined,
-): PageView {
+/** The page for one answer of `elitea.listTokens`. */
+export function pageView(state: paging.ListState, page: Page, sizes: number[], env: PageEnv, locale: string | undefined): PageView {
   const view: PageView = {
     search: state.search,
     sortBy: state.sortBy,
     order: state.order,
-    rows: page.items.map((r) => rowView(r, r.usedIn ?? inUse.get(r.uuid) ?? [], places, locale)),
+    rows: page.items.map((r) => rowView(r, env.home, locale)),
     range: paging.rangeText(state, page.total),
     pageSizes: sizes,
     pageSize: state.pageSize,
     hasPrevious: paging.hasPrevious(state),
     hasNext: paging.hasNext(state, page.total),
-    hasFolder: places.folders.length > 0,
+    hasFolder: env.hasFolder,
   };
   if (page.items.length === 0) {
     view.empty = state.search.trim() ? `No token matches '${state.search.trim()}'.` : "You have no tokens yet: generate one.";

@@ -1,7 +1,13 @@
 // The state of the Show Tokens list: search, sort, page size and page. Pure and immutable;
 // the server does the searching, sorting and paging, this only decides what to ask for next.
 
-import type { ListQuery, Order, PageSize, SortBy } from "./protocol";
+import type { ListQuery, Order, SortBy } from "./protocol";
+
+/**
+ * One of the server's `rules.pageSizes`. The schema spells today's sizes out in
+ * `ListQuery.pageSize`; the shim takes them from the rules, so it holds plain numbers.
+ */
+export type PageSize = number;
 
 export interface ListState {
   readonly search: string;
@@ -17,7 +23,7 @@ export function initialState(defaultPageSize: PageSize): ListState {
 }
 
 export function toQuery(s: ListState): ListQuery {
-  const q: ListQuery = { sortBy: s.sortBy, order: s.order, pageSize: s.pageSize, page: s.page };
+  const q: ListQuery = { sortBy: s.sortBy, order: s.order, pageSize: s.pageSize as ListQuery["pageSize"], page: s.page };
   const search = s.search.trim();
   if (search.length > 0) {
     q.search = search;

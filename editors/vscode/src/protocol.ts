@@ -1,204 +1,350 @@
-// The editor protocol (shared/protocol.md), as the shim sees it. The shapes follow the JSON
-// schemas in the repository's schemas/ folder, which are generated from the Rust types;
-// test/unit/protocol.test.ts checks the names below against those files.
-// No `vscode` import here: the unit tests load this module under plain Node.
+// generated from schemas/ by editors/vscode/scripts/gen-protocol.mjs, do not edit.
+// Regenerate after `cargo run -q -- schemas schemas`: node editors/vscode/scripts/gen-protocol.mjs
+// (test/unit/protocol.test.ts fails when this file and schemas/ differ).
+// No `vscode` import: the unit tests load this module under plain Node.
 
+/** The server's commands (`workspace/executeCommand`), one per pair of schemas/<command>.{params,result}.json. */
 export const Commands = {
+  applySettings: "elitea.applySettings",
+  deleteToken: "elitea.deleteToken",
+  generateToken: "elitea.generateToken",
+  listModels: "elitea.listModels",
+  listTokens: "elitea.listTokens",
+  migrateSettings: "elitea.migrateSettings",
+  previewSettings: "elitea.previewSettings",
+  rotateToken: "elitea.rotateToken",
+  selectModel: "elitea.selectModel",
   signIn: "elitea.signIn",
   signOut: "elitea.signOut",
   status: "elitea.status",
-  listTokens: "elitea.listTokens",
-  generateToken: "elitea.generateToken",
-  deleteToken: "elitea.deleteToken",
-  listModels: "elitea.listModels",
-  selectModel: "elitea.selectModel",
-  previewSettings: "elitea.previewSettings",
-  applySettings: "elitea.applySettings",
-  rotateToken: "elitea.rotateToken",
-  migrateSettings: "elitea.migrateSettings",
 } as const;
 
 export type ServerCommand = (typeof Commands)[keyof typeof Commands];
 
-/** The custom notification the status bar item shows. */
-export const TOKEN_STATUS = "elitea/tokenStatus";
-
-export type ErrorKind =
-  | "invalidParams"
-  | "notSignedIn"
-  | "credentialRejected"
-  | "notFound"
-  | "conflict"
-  | "unavailable"
-  | "settingsUnavailable"
-  | "fileUnreadable"
-  | "fileChanged"
-  | "keyringUnavailable"
-  | "tokenInUse"
-  | "internal";
-
-export const ERROR_KINDS: readonly ErrorKind[] = [
-  "invalidParams",
-  "notSignedIn",
-  "credentialRejected",
-  "notFound",
-  "conflict",
-  "unavailable",
-  "settingsUnavailable",
-  "fileUnreadable",
-  "fileChanged",
-  "keyringUnavailable",
-  "tokenInUse",
-  "internal",
-];
-
-export type StatusKind = "never" | "ok" | "warning" | "expired";
-
-export interface ExpiryStatus {
-  kind: StatusKind;
-  label: string;
+/** Params and result types by command, for the typed `execute` of the client. */
+export interface CommandMap {
+  "elitea.applySettings": [ApplySettingsParams, ApplyResult];
+  "elitea.deleteToken": [DeleteTokenParams, DeleteTokenResult];
+  "elitea.generateToken": [GenerateTokenParams, GeneratedToken];
+  "elitea.listModels": [ListModelsParams, ModelsResult];
+  "elitea.listTokens": [ListQuery, Page];
+  "elitea.migrateSettings": [MigrateSettingsParams, MigrateResult];
+  "elitea.previewSettings": [PreviewSettingsParams, PreviewResult];
+  "elitea.rotateToken": [RotateTokenParams, RotateResult];
+  "elitea.selectModel": [SelectModelParams, SelectModelResult];
+  "elitea.signIn": [SignInParams, SignInResult];
+  "elitea.signOut": [SignOutParams, EmptyResult];
+  "elitea.status": [EmptyParams, StatusResult];
 }
 
-export interface TokenRow {
+/** What each schema file describes, by its name: `elitea/tokenStatus`'s params, `initialize`'s rules… */
+export interface SchemaTypes {
+  "applySettings.params": ApplySettingsParams;
+  "applySettings.result": ApplyResult;
+  "deleteToken.params": DeleteTokenParams;
+  "deleteToken.result": DeleteTokenResult;
+  "error.data": ErrorData;
+  "generateToken.params": GenerateTokenParams;
+  "generateToken.result": GeneratedToken;
+  "initializationOptions": InitializationOptions;
+  "listModels.params": ListModelsParams;
+  "listModels.result": ModelsResult;
+  "listTokens.params": ListQuery;
+  "listTokens.result": Page;
+  "migrateSettings.params": MigrateSettingsParams;
+  "migrateSettings.result": MigrateResult;
+  "previewSettings.params": PreviewSettingsParams;
+  "previewSettings.result": PreviewResult;
+  "rotateToken.params": RotateTokenParams;
+  "rotateToken.result": RotateResult;
+  "rules": Rules;
+  "selectModel.params": SelectModelParams;
+  "selectModel.result": SelectModelResult;
+  "signIn.params": SignInParams;
+  "signIn.result": SignInResult;
+  "signOut.params": SignOutParams;
+  "signOut.result": EmptyResult;
+  "status.params": EmptyParams;
+  "status.result": StatusResult;
+  "tokenStatus.params": TokenStatusParams;
+}
+
+export interface ApplyResult {
+  backupPath?: string | null;
+  changedKeys: string[];
+  path: string;
+  /** The token written instead of the expired one asked for (`replaceExpired`). */
+  replacedBy?: TokenRow | null;
+  tokenIncluded: boolean;
+}
+
+export interface ApplySettingsParams {
+  /**
+   * Write the token even though it has expired (else `conflict`, reason `tokenExpired`).
+   * Default: `false`.
+   */
+  allowExpired?: boolean;
+  /**
+   * Write the token into a file that git tracks or does not ignore.
+   * Default: `false`.
+   */
+  allowTrackedFile?: boolean;
+  ide: Ide;
+  /**
+   * Put `llmAuthToken` into the JetBrains XML (only old plugin versions read it).
+   * Default: `false`.
+   */
+  includeTokenInXml?: boolean;
+  /**
+   * An expired token is first replaced: a new one with the same lifetime, written where the
+   * old one was, the old one deleted; the new one is then written (`replacedBy`).
+   * Default: `false`.
+   */
+  replaceExpired?: boolean;
+  schema?: Schema | null;
+  target: Target;
   uuid: string;
-  name?: string | null;
-  masked: string;
-  expires?: string | null;
-  status: ExpiryStatus;
-  valueKnown: boolean;
-  /** The live settings files that hold this token (absent from older servers). */
-  usedIn?: string[];
+  /**
+   * Write the settings without the token when its value is not known.
+   * Default: `false`.
+   */
+  withoutToken?: boolean;
+  /**
+   * Replace the file even when it is read-only or owned by another user.
+   * Default: `false`.
+   */
+  writeProtected?: boolean;
 }
 
-export interface GeneratedToken extends TokenRow {
-  token: string;
-  warning?: string | null;
-  /** Where the server keeps the value ("OS keyring", "the editor's secret storage", …); absent when it could not. */
-  keptIn?: string | null;
-}
+export type Change = "edited" | "created" | "deleted";
+export const ChangeValues: readonly Change[] = ["edited", "created", "deleted"];
 
-export interface TokenInUse {
-  uuid: string;
-  name?: string | null;
-  expires?: string | null;
-  status: ExpiryStatus;
-  files: string[];
-  revoked?: boolean;
-  /** `...ab12`, when the server sends it: what a nameless token is called. */
-  masked?: string | null;
-}
-
-export interface UserInfo {
-  id: number;
-  email?: string | null;
-  name?: string | null;
-}
-
-export interface SelectedModel {
-  name: string;
-  projectId: number;
-  /** Named by hand on a server without the models endpoint: not checked. */
-  manual?: boolean;
-}
-
-export type Measure = "never" | "days" | "weeks" | "hours" | "minutes";
-
-export interface Expiration {
-  measure: Measure;
-  value?: number | null;
-}
-
-export type SortBy = "name" | "expiration";
-export type Order = "asc" | "desc";
-/** One of the server's `rules.pageSizes`. */
-export type PageSize = number;
-export type Ide = "vscode" | "jetbrains";
-export type SettingsSchema = "legacy" | "current";
-export type TargetKind = "user" | "workspace" | "file";
-
-export interface SignInParams {
-  serverUrl: string;
-  token: string;
-  projectId?: number | null;
-  verifySsl?: boolean | null;
-}
-
-export interface SignInResult {
-  user: UserInfo;
-  serverUrl: string;
-  projectId?: number | null;
-}
-
-export interface SignOutParams {
-  serverUrl?: string | null;
-}
-
-export interface StatusResult {
-  signedIn: boolean;
-  serverUrl?: string | null;
-  user?: UserInfo | null;
-  projectId?: number | null;
-  model?: SelectedModel | null;
-  settingsAvailable: boolean;
-  settingsUnavailableReason?: string | null;
-  tokensInUse: TokenInUse[];
-  verifySsl?: boolean | null;
-  secretsStore: string;
-  warnings: string[];
-  /** Why the credential cannot be read (no usable secret store) and what to do; also in `warnings`. */
-  credentialNote?: string | null;
-}
-
-export interface ListQuery {
-  search?: string | null;
-  sortBy?: SortBy | null;
-  order?: Order;
-  pageSize?: PageSize;
-  page?: number;
-  unused?: boolean;
-}
-
-export interface Page<T> {
-  total: number;
-  page: number;
-  pageSize: number;
-  items: T[];
-}
-
-export interface GenerateTokenParams {
-  name: string;
-  /** Required, except with `replaceIn`: then, when left out, the server asks the user. */
-  expiration?: Expiration;
-  /** The "Replace with a new token…" quick fix: the value goes here, through applyEdit. */
-  replaceIn?: ReplaceIn;
-}
-
-/** A token value in an open document: its URI and the value's range (LSP positions). */
-export interface ReplaceIn {
-  uri: string;
-  range: { start: { line: number; character: number }; end: { line: number; character: number } };
-}
+/**
+ * How the credential fared when status checked it.
+ * - `valid`: The server accepted it just now.
+ * - `rejected`: The server refused it: deleted, expired or wrong.
+ * - `notChecked`: The server could not be asked (unreachable, timed out, failing).
+ */
+export type CredentialState = "valid" | "rejected" | "notChecked";
+export const CredentialStateValues: readonly CredentialState[] = ["valid", "rejected", "notChecked"];
 
 export interface DeleteTokenParams {
-  uuid: string;
+  /** The token's name, typed by the user; must match exactly. */
   confirmName: string;
+  /**
+   * Delete even when a live settings file still holds the token (`tokenInUse` otherwise).
+   * Default: `false`.
+   */
   force?: boolean;
+  uuid: string;
 }
 
 export interface DeleteTokenResult {
   deleted: string;
 }
 
-export interface ModelInfo {
+/** A zero-based line and a character offset in UTF-16 code units, as LSP counts them. */
+export interface DocPosition {
+  character: number;
+  line: number;
+}
+
+export interface DocRange {
+  end: DocPosition;
+  start: DocPosition;
+}
+
+export type EmptyParams = Record<string, never>;
+
+export type EmptyResult = Record<string, unknown>;
+
+export interface ErrorData {
+  /** With `tokenInUse`: the live settings files that hold the token. */
+  files?: string[];
+  kind: ErrorKind;
+  /**
+   * A finer reason within the kind, for the shims to dispatch on: `valueNotKnown` (a
+   * `notFound` about a token's value), `tokenExpired` and `trackedFile` (a `conflict` of
+   * `applySettings`: resend with `allowExpired`/`replaceExpired`, or `allowTrackedFile`),
+   * `writeProtected` (a `fileUnreadable` file that is read-only or another user's: resend
+   * with `writeProtected`).
+   */
+  reason?: string | null;
+}
+
+/** - `tokenInUse`: A token that a live settings file still holds (`data.files`). */
+export type ErrorKind = "invalidParams" | "notSignedIn" | "credentialRejected" | "notFound" | "conflict" | "unavailable" | "settingsUnavailable" | "fileUnreadable" | "fileChanged" | "keyringUnavailable" | "internal" | "tokenInUse";
+export const ErrorKindValues: readonly ErrorKind[] = ["invalidParams", "notSignedIn", "credentialRejected", "notFound", "conflict", "unavailable", "settingsUnavailable", "fileUnreadable", "fileChanged", "keyringUnavailable", "internal", "tokenInUse"];
+
+export interface Expiration {
+  measure: Measure;
+  /** A whole number above 0; not used with `never`; 30 when omitted with `days`. */
+  value?: number | null;
+}
+
+export interface ExpirationRules {
+  default: Expiration;
+  measures: MeasureRule[];
+}
+
+export interface ExpiryStatus {
+  kind: StatusKind;
+  label: string;
+}
+
+export interface FileChange {
+  change: Change;
+  path: string;
+}
+
+export interface GenerateTokenParams {
+  /**
+   * Required, except with `replaceIn`: then, when it is left out, the server asks the user
+   * to choose one (`window/showMessageRequest`).
+   */
+  expiration?: Expiration | null;
+  /** `^[A-Za-z0-9_-]{1,768}$`, not taken by another of your tokens. */
   name: string;
+  /**
+   * Write the new value into an open document in place of the token value at this range,
+   * through `workspace/applyEdit` (the "Replace with a new token…" quick fix). The other
+   * files that hold the old token are left as they are: that is what rotation is for.
+   */
+  replaceIn?: ReplaceIn | null;
+}
+
+/** A generated token: its row, and the full value, shown this once. */
+export interface GeneratedToken {
+  /** What the user types to confirm its delete: the name, else the uuid. */
+  confirmName: string;
+  /** How every view names it: the name, else the masked value. */
   displayName: string;
-  projectId: number;
-  default: boolean;
-  shared: boolean;
+  /** RFC 3339, or null for a token that never expires. */
+  expires?: string | null;
+  /**
+   * Where the value is kept ("OS keyring", "the editor's secret storage", "insecure file
+   * ..."), for messages that say so; absent when it could not be kept.
+   */
+  keptIn?: string | null;
+  /** `...` plus the last four characters. */
+  masked: string;
+  name?: string | null;
+  status: ExpiryStatus;
+  token: string;
+  /** The live settings files that hold it (filled by a list; empty elsewhere). */
+  usedIn: string[];
+  /**
+   * The same files in the user's words ("your user settings", "workspace settings (app)"),
+   * in the same order.
+   */
+  usedInPlaces: string[];
+  uuid: string;
+  /**
+   * Whether the full value is held in the keyring, so settings written for this token will
+   * authenticate.
+   */
+  valueKnown: boolean;
+  /** Set when the value could not be kept in the keyring. */
+  warning?: string | null;
+}
+
+export type Ide = "vscode" | "jetbrains";
+export const IdeValues: readonly Ide[] = ["vscode", "jetbrains"];
+
+/**
+ * Options the editor passes in `initialize`, and later under the `elitea` section of
+ * `workspace/didChangeConfiguration`.
+ */
+export interface InitializationOptions {
+  /** Seconds to wait for a connection to the ELITEA server (10). */
+  connectTimeoutSeconds?: number | null;
+  jetbrainsProjectPath?: string | null;
+  projectId?: number | null;
+  publicProjectId?: number | null;
+  /** Seconds to wait for an answer from the ELITEA server (30). */
+  requestTimeoutSeconds?: number | null;
+  /** The settings schema written by default: `current` (the default) or `legacy`. */
+  schema?: Schema | null;
+  /** `keyring` (default) or `file`, the explicit insecure opt-in. */
+  secretsStore?: StoreChoice | null;
+  serverUrl?: string | null;
+  verifySsl?: boolean | null;
+  vscodeUserSettingsPath?: string | null;
+  workspaceFolders?: string[] | null;
 }
 
 export interface ListModelsParams {
   projectId?: number | null;
+}
+
+/** Search, sort and paging, all done by the client: the server has none of them. */
+export interface ListQuery {
+  /** Default: `"asc"`. */
+  order?: Order;
+  /** Default: `0`. */
+  page?: number;
+  /**
+   * 5, 10, 50 or 100.
+   * Default: `10`.
+   */
+  pageSize?: 5 | 10 | 50 | 100;
+  search?: string | null;
+  sortBy?: SortBy | null;
+  /**
+   * Only the tokens no live settings file holds.
+   * Default: `false`.
+   */
+  unused?: boolean;
+}
+
+/**
+ * The expiration choices the product offers, as the web UI does. The server also takes
+ * `seconds`, which nobody needs for a personal token.
+ */
+export type Measure = "never" | "days" | "weeks" | "hours" | "minutes";
+export const MeasureValues: readonly Measure[] = ["never", "days", "weeks", "hours", "minutes"];
+
+export interface MeasureRule {
+  label: string;
+  max?: number | null;
+  measure: Measure;
+  /** Absent for `never`, which takes no value. */
+  min?: number | null;
+}
+
+export interface MigrateResult {
+  /** Nothing was written: `files` and `moves` say what a real run would do. */
+  dryRun: boolean;
+  /** The files changed (or, in a dry run, that would be); empty when nothing is legacy. */
+  files: FileChange[];
+  /** Every key or option moved, by name (never a value). */
+  moves: Move[];
+}
+
+export interface MigrateSettingsParams {
+  /**
+   * Say what would move, writing nothing.
+   * Default: `false`.
+   */
+  dryRun?: boolean;
+  /**
+   * The settings file: a `settings.json`, a `.code-workspace` file, `.idea/alita.xml` (or
+   * `.idea/elitea.xml`, for the `alita.xml` beside it). A path or a `file:` URI.
+   */
+  path: string;
+  /**
+   * Replace the files even when read-only or owned by another user.
+   * Default: `false`.
+   */
+  writeProtected?: boolean;
+}
+
+export interface ModelInfo {
+  default: boolean;
+  displayName: string;
+  name: string;
+  projectId: number;
+  shared: boolean;
 }
 
 export interface ModelsResult {
@@ -206,193 +352,263 @@ export interface ModelsResult {
   selected?: SelectedModel | null;
 }
 
+/**
+ * One key (or option) moved: `to` is `None` when it was dropped because today's key was
+ * already there (the value today's plugin reads is the one kept).
+ */
+export interface Move {
+  from: string;
+  to?: string | null;
+}
+
+export interface NameRule {
+  /** A sentence for a name that does not match. */
+  hint: string;
+  maxLength: number;
+  /** An ECMAScript and Java compatible regular expression for the whole name. */
+  pattern: string;
+  /** A sentence for a reserved name. */
+  reservedHint: string;
+  /** Names the server keeps for itself: refused whole and exactly as written. */
+  reservedNames: string[];
+}
+
+export type Order = "asc" | "desc";
+export const OrderValues: readonly Order[] = ["asc", "desc"];
+
+export interface Page {
+  items: TokenRow[];
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+export interface PreviewResult {
+  content: string;
+  fileName: string;
+  language: string;
+  /** Why the token is left out, when it is. */
+  note?: string | null;
+  /** Where the file goes inside a project: `.vscode/settings.json`, `.idea/alita.xml`, ... */
+  relativePath: string;
+  tokenIncluded: boolean;
+}
+
+export interface PreviewSettingsParams {
+  ide: Ide;
+  /** `current` (default, what the web UI writes and today's plugins read) or `legacy`. */
+  schema?: Schema | null;
+  uuid: string;
+}
+
+/** A token value in an open document: its URI and the value's range (LSP positions). */
+export interface ReplaceIn {
+  range: DocRange;
+  uri: string;
+}
+
+export interface RotateResult {
+  appliedTo: string[];
+  deleted: boolean;
+  /** What happened, in a sentence for the user. */
+  message: string;
+  new: TokenRow;
+  old: string;
+}
+
+export interface RotateTokenParams {
+  /** Delete the old token once the new one works; when omitted, the user is asked. */
+  deleteOld?: boolean | null;
+  /** The replacement's expiration; by default the old one's. */
+  expiration?: Expiration | null;
+  /** The replacement's name; `<old>-<yyyymmdd>` by default. */
+  name?: string | null;
+  uuid: string;
+}
+
+/**
+ * The rules the shims validate with as the user types, sent in `initialize`'s result as
+ * `capabilities.experimental.elitea.rules`, so that no shim keeps a copy of its own.
+ */
+export interface Rules {
+  defaultPageSize: number;
+  expiration: ExpirationRules;
+  name: NameRule;
+  pageSizes: number[];
+  serverUrl: ServerUrlRule;
+  /** When expiry warnings fall due, as what is left of the token's life. */
+  warningThresholds: WarningThreshold[];
+}
+
+/**
+ * Which generation of the ELITEA plugins the file is for. `current` is what the web UI writes
+ * and today's plugins read, hence the default; `legacy` is written on request, and kept up to
+ * date in files that already hold it.
+ */
+export type Schema = "legacy" | "current";
+export const SchemaValues: readonly Schema[] = ["legacy", "current"];
+
 export interface SelectModelParams {
-  projectId?: number | null;
-  name: string;
-  /** Keep the name as typed, unchecked (a server without the models endpoint). */
+  /**
+   * Keep `name` as typed, unchecked: for a server without the models endpoint. The
+   * project is `projectId`, else the one given at sign-in.
+   * Default: `false`.
+   */
   manual?: boolean;
+  name: string;
+  projectId?: number | null;
 }
 
 export interface SelectModelResult {
   selected: SelectedModel;
 }
 
-export interface PreviewSettingsParams {
-  uuid: string;
-  ide: Ide;
-  schema?: SettingsSchema | null;
+export interface SelectedModel {
+  /** Typed by the user on a server without the models endpoint: not checked against it. */
+  manual?: boolean;
+  name: string;
+  projectId: number;
 }
 
-export interface PreviewResult {
-  fileName: string;
-  relativePath: string;
-  language: string;
-  content: string;
-  tokenIncluded: boolean;
-  note?: string | null;
+/**
+ * What a server address may be, as sign-in takes it: `sandbox`, or an `https://` (or
+ * `http://`) URL with a host and no query or fragment.
+ */
+export interface ServerUrlRule {
+  /** A sentence for a text that does not match. */
+  hint: string;
+  /** An ECMAScript and Java compatible regular expression for the whole text. */
+  pattern: string;
 }
+
+export interface SignInParams {
+  projectId?: number | null;
+  /** A server URL, or `sandbox` for the embedded sandbox. */
+  serverUrl: string;
+  token: string;
+  verifySsl?: boolean | null;
+}
+
+export interface SignInResult {
+  projectId?: number | null;
+  serverUrl: string;
+  user: UserInfo;
+}
+
+export interface SignOutParams {
+  /** The server to sign out of; the current one when omitted. */
+  serverUrl?: string | null;
+}
+
+export type SortBy = "name" | "expiration";
+export const SortByValues: readonly SortBy[] = ["name", "expiration"];
+
+export type StatusKind = "never" | "ok" | "warning" | "expired";
+export const StatusKindValues: readonly StatusKind[] = ["never", "ok", "warning", "expired"];
+
+export interface StatusResult {
+  /**
+   * Whether the server accepts the credential, asked with one fast call: `rejected` once
+   * the token was deleted or expired on the server, `notChecked` when it cannot be asked.
+   */
+  credential?: CredentialState | null;
+  /** Why the credential is rejected or was not checked, in a sentence. */
+  credentialNote?: string | null;
+  model?: SelectedModel | null;
+  projectId?: number | null;
+  /** Where secrets are kept. */
+  secretsStore: string;
+  serverUrl?: string | null;
+  settingsAvailable: boolean;
+  settingsUnavailableReason?: string | null;
+  signedIn: boolean;
+  tokensInUse: TokenInUse[];
+  user?: UserInfo | null;
+  /** False when TLS verification is off for this server. */
+  verifySsl?: boolean | null;
+  /** Things the user should know: TLS verification off, secrets in a plain file. */
+  warnings: string[];
+}
+
+/**
+ * Which store the user chose.
+ * - `editor`: The editor's own secret storage (VSCode's SecretStorage, IntelliJ's PasswordSafe), through the language server's client; the CLI treats it as `keyring`.
+ */
+export type StoreChoice = "keyring" | "file" | "editor";
+export const StoreChoiceValues: readonly StoreChoice[] = ["keyring", "file", "editor"];
 
 export interface Target {
   kind: TargetKind;
   path?: string | null;
 }
 
-export interface ApplySettingsParams {
-  uuid: string;
-  ide: Ide;
-  target: Target;
-  schema?: SettingsSchema | null;
-  withoutToken?: boolean;
-  allowTrackedFile?: boolean;
-  includeTokenInXml?: boolean;
-  /** Write an expired token anyway: the user insisted. */
-  allowExpired?: boolean;
-  /** Replace an expired token first (same lifetime, written where the old one was), then apply the new one. */
-  replaceExpired?: boolean;
-}
+/**
+ * - `user`: VSCode's user settings.json.
+ * - `workspace`: A workspace (`.vscode/settings.json`) or a JetBrains project (`.idea/...`); `path` is the folder, else the first workspace folder the editor passed.
+ * - `file`: The file at `path`.
+ */
+export type TargetKind = "user" | "workspace" | "file";
+export const TargetKindValues: readonly TargetKind[] = ["user", "workspace", "file"];
 
-export interface ApplyResult {
-  path: string;
-  changedKeys: string[];
-  backupPath?: string | null;
-  tokenIncluded: boolean;
-  /** The new token written instead of the expired one (`replaceExpired`). */
-  replacedBy?: TokenRow | null;
-}
-
-/** `elitea.migrateSettings`: legacy `alitacode.*` keys / `.idea/alita.xml` to today's. */
-export interface MigrateSettingsParams {
-  path: string;
-  dryRun?: boolean;
-  writeProtected?: boolean;
-}
-
-export type FileChange = "edited" | "created" | "deleted";
-
-export interface MigrateSettingsResult {
-  dryRun: boolean;
-  files: { path: string; change: FileChange }[];
-  /** `to: null`: the legacy key was dropped, today's key already held a value. */
-  moves: { from: string; to: string | null }[];
-}
-
-export interface RotateTokenParams {
-  uuid: string;
-  expiration?: Expiration | null;
+/** A token found in a live settings file (read from its JWT payload, so it works offline). */
+export interface TokenInUse {
+  expires?: string | null;
+  files: string[];
   name?: string | null;
-  deleteOld?: boolean | null;
+  /**
+   * Deleted on the server while still written in a settings file.
+   * Default: `false`.
+   */
+  revoked?: boolean;
+  status: ExpiryStatus;
+  uuid: string;
 }
 
-export interface RotateResult {
-  old: string;
-  new: TokenRow;
-  appliedTo: string[];
-  deleted: boolean;
-  message: string;
+/** The protocol's `TokenRow` as sent. */
+export interface TokenRow {
+  /** What the user types to confirm its delete: the name, else the uuid. */
+  confirmName: string;
+  /** How every view names it: the name, else the masked value. */
+  displayName: string;
+  /** RFC 3339, or null for a token that never expires. */
+  expires?: string | null;
+  /** `...` plus the last four characters. */
+  masked: string;
+  name?: string | null;
+  status: ExpiryStatus;
+  /** The live settings files that hold it (filled by a list; empty elsewhere). */
+  usedIn: string[];
+  /**
+   * The same files in the user's words ("your user settings", "workspace settings (app)"),
+   * in the same order.
+   */
+  usedInPlaces: string[];
+  uuid: string;
+  /**
+   * Whether the full value is held in the keyring, so settings written for this token will
+   * authenticate.
+   */
+  valueKnown: boolean;
 }
 
 export interface TokenStatusParams {
   tokensInUse: TokenInUse[];
-  /** The signed-in user, once the server knows the name (sign-in answers before it does). */
+  /**
+   * Who is signed in, when anyone is: sent again when the user's name arrives after
+   * sign-in (a slow user endpoint).
+   */
   user?: UserInfo | null;
 }
 
-/** `initializationOptions`, and the `elitea` section of `workspace/didChangeConfiguration`. */
-export interface InitializationOptions {
-  serverUrl?: string | null;
-  projectId?: number | null;
-  verifySsl?: boolean | null;
-  schema?: SettingsSchema | null;
-  publicProjectId?: number | null;
-  vscodeUserSettingsPath?: string | null;
-  jetbrainsProjectPath?: string | null;
-  workspaceFolders?: string[] | null;
-  secretsStore?: SecretsStore | null;
+export interface UserInfo {
+  email?: string | null;
+  id: number;
+  name?: string | null;
 }
 
-export type SecretsStore = "keyring" | "file" | "editor";
-export const SECRETS_STORES: readonly SecretsStore[] = ["keyring", "file", "editor"];
-
-/** Server-to-client requests answered from the editor's SecretStorage (announced in `initialize`). */
-export const SECRET_STORAGE = {
-  get: "elitea/secretStorage/get",
-  store: "elitea/secretStorage/store",
-  delete: "elitea/secretStorage/delete",
-} as const;
-
-/** What an expiry warning's button asks for; the server names it, the shim never reads titles. */
-export type WarningAction = "rotate" | "replace" | "showTokens" | "snooze";
-
-/** One expiration measure the server accepts, with its limits (`initialize` rules). */
-export interface MeasureRule {
-  measure: Measure;
-  label: string;
-  min?: number;
-  max?: number;
-}
-
-/** `initialize`'s `capabilities.experimental.elitea.rules`: the only copy of the rules the shim uses. */
-export interface Rules {
-  name: {
-    pattern: string;
-    maxLength: number;
-    hint: string;
-    /** Names ELITEA keeps for itself (whole name, case-sensitive); absent from older servers. */
-    reservedNames?: string[];
-    /** Why a reserved name is refused, in the server's words. */
-    reservedHint?: string;
-  };
-  expiration: { default: Expiration; measures: MeasureRule[] };
-  pageSizes: number[];
-  defaultPageSize: number;
-  warningThresholds: { name: string; seconds: number }[];
-}
-
-/** Params and result types by command, for the typed `execute` of the client. */
-export interface CommandMap {
-  "elitea.signIn": [SignInParams, SignInResult];
-  "elitea.signOut": [SignOutParams, Record<string, never>];
-  "elitea.status": [Record<string, never>, StatusResult];
-  "elitea.listTokens": [ListQuery, Page<TokenRow>];
-  "elitea.generateToken": [GenerateTokenParams, GeneratedToken];
-  "elitea.deleteToken": [DeleteTokenParams, DeleteTokenResult];
-  "elitea.listModels": [ListModelsParams, ModelsResult];
-  "elitea.selectModel": [SelectModelParams, SelectModelResult];
-  "elitea.previewSettings": [PreviewSettingsParams, PreviewResult];
-  "elitea.applySettings": [ApplySettingsParams, ApplyResult];
-  "elitea.rotateToken": [RotateTokenParams, RotateResult];
-  "elitea.migrateSettings": [MigrateSettingsParams, MigrateSettingsResult];
-}
-
-/** A failed command: the server's sentence and its `data.kind`. */
-export class ServerError extends Error {
-  readonly kind: ErrorKind;
-  readonly code: number | undefined;
-  /** `data.reason`: a finer reason within the kind, such as `valueNotKnown`. */
-  readonly reason: string | undefined;
-  constructor(message: string, kind: ErrorKind, code?: number, reason?: string) {
-    super(message);
-    this.name = "ServerError";
-    this.kind = kind;
-    this.code = code;
-    this.reason = reason;
-  }
-}
-
-/** Turns whatever a request rejected with into a `ServerError`. */
-export function toServerError(e: unknown): ServerError {
-  if (e instanceof ServerError) {
-    return e;
-  }
-  const any = e as { message?: unknown; data?: { kind?: unknown }; code?: unknown } | undefined;
-  const message =
-    typeof any?.message === "string" && any.message.length > 0 ? any.message : String(e);
-  const kindRaw = any?.data?.kind;
-  const kind: ErrorKind =
-    typeof kindRaw === "string" && (ERROR_KINDS as readonly string[]).includes(kindRaw)
-      ? (kindRaw as ErrorKind)
-      : "internal";
-  const code = typeof any?.code === "number" ? any.code : undefined;
-  const reasonRaw = (any?.data as { reason?: unknown } | undefined)?.reason;
-  return new ServerError(message, kind, code, typeof reasonRaw === "string" ? reasonRaw : undefined);
+export interface WarningThreshold {
+  /** `week`, `day`, `hour` or `expired`. */
+  name: string;
+  /** Seconds left when the warning is due. */
+  seconds: number;
 }

@@ -29,16 +29,8 @@ import { type ActionItem, answerFor } from "./actions";
 import { findServerBinary, notFoundMessage } from "./binary";
 import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, parseServerLogLine, RESTART_SETTINGS, serverArgs, userSettingsPath, type EliteaSettings } from "./options";
 import { rulesFrom } from "./rules";
-import {
-  type CommandMap,
-  type InitializationOptions,
-  type Rules,
-  SECRET_STORAGE,
-  ServerError,
-  TOKEN_STATUS,
-  type TokenStatusParams,
-  toServerError,
-} from "./protocol";
+import type { CommandMap, InitializationOptions, Rules, TokenStatusParams } from "./protocol";
+import { SECRET_STORAGE, ServerError, TOKEN_STATUS, toServerError } from "./serverError";
 
 /**
  * A LanguageClient that does not turn the server's commands into VSCode commands: the shim
@@ -88,6 +80,8 @@ export class Server implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<TokenStatusParams>();
   private readonly actionEmitter = new vscode.EventEmitter<LocalAction>();
   private serverRules: Rules | undefined;
+  /** Why the running server's rules cannot be used (none, or malformed), for every view that needs them. */
+  private rulesProblem: string | undefined;
   private starting: Promise<void> | undefined;
 
   /** Fires when the server starts, stops, or cannot be found. */
@@ -97,9 +91,18 @@ export class Server implements vscode.Disposable {
   /** A warning's action that is the shim's to do (show the tokens). */
   readonly onLocalAction = this.actionEmitter.event;
 
-  /** The rules the server announced in `initialize`; `undefined` from an older server. */
-  get rules(): Rules | undefined {
-    return this.serverRules;
+  /**
+   * The rules the server announced in `initialize`. The shim has no copy of its own: before the
+   * server runs, or from a server that sent none, this throws a sentence to show instead.
+   */
+  get rules(): Rules {
+    if (this.serverRules) {
+      return this.serverRules;
+    }
+    throw new Error(
+      this.rulesProblem ??
+        "The ELITEA language server is not running yet, and the checks of what you type come from it. Try again in a moment, or run ELITEA: Restart Server.",
+    );
   }
 
   constructor(
@@ -272,7 +275,18 @@ export class Server implements vscode.Disposable {
         return;
       }
       if (e.newState === State.Running) {
-        this.serverRules = rulesFrom(client.initializeResult);
+        const rules = rulesFrom(client.initializeResult);
+        if ("error" in rules) {
+          // An error state, not a fallback: the server is older than this extension, or not
+          // elitea-tokens at all. Commands still reach it; the views that check input say so.
+          this.serverRules = undefined;
+          this.rulesProblem = `The ELITEA language server (${binary}) is older than this extension: ${rules.error}. Update it, or point elitea.server.path to a current elitea-tokens.`;
+          this.output.error(this.rulesProblem);
+          void vscode.window.showErrorMessage(`ELITEA Tokens: ${this.rulesProblem}`, "Show Logs").then((c) => c && this.output.show());
+        } else {
+          this.serverRules = rules;
+          this.rulesProblem = undefined;
+        }
         this.setState("running");
       } else if (e.newState === State.Starting) {
         this.setState("starting");

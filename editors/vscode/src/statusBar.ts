@@ -5,7 +5,7 @@ import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { type Places, statusBarView } from "./format";
+import { statusBarView } from "./format";
 import type { TokenInUse } from "./protocol";
 import type { ServerState } from "./server";
 
@@ -16,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
   private where: string | undefined;
   private serverState: ServerState = "starting";
 
-  constructor(private readonly places: () => Omit<Places, "home">) {
+  constructor() {
     this.item = vscode.window.createStatusBarItem("elitea.tokenStatus", vscode.StatusBarAlignment.Right, 100);
     this.item.name = "ELITEA Tokens";
     this.render();
@@ -57,7 +57,7 @@ export class StatusBar implements vscode.Disposable {
       this.item.accessibilityInformation = { label: tooltip };
       return;
     }
-    const view = statusBarView(this.tokens, this.signedIn, this.where, { ...this.places(), home: os.homedir() });
+    const view = statusBarView(this.tokens, this.signedIn, this.where, os.homedir());
     this.item.text = view.text;
     this.item.tooltip = view.tooltip;
     // Screen readers get what the tooltip says, not only the icon's neighbour text.

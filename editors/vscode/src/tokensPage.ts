@@ -8,11 +8,9 @@ import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { type Places } from "./format";
 import { type FromWebview, pageView, parseMessage } from "./pageModel";
 import * as paging from "./paging";
-import type { GeneratedToken, TokenInUse, TokenRow } from "./protocol";
-import { pageSizes } from "./rules";
+import type { GeneratedToken, TokenRow } from "./protocol";
 import { type Ctx, reportError } from "./ui/common";
 import { deleteToken } from "./ui/delete";
 import { generateInteractive, keptSentence } from "./ui/generate";
@@ -30,7 +28,7 @@ export class TokensPage implements vscode.Disposable {
   private generated: GeneratedToken | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
-  static show(ctx: Ctx, extensionUri: vscode.Uri, inUse: () => TokenInUse[], places: () => Omit<Places, "home">): TokensPage {
+  static show(ctx: Ctx, extensionUri: vscode.Uri, hasFolder: () => boolean): TokensPage {
     if (TokensPage.current) {
       TokensPage.current.panel.reveal();
       void TokensPage.current.refresh();
@@ -41,7 +39,7 @@ export class TokensPage implements vscode.Disposable {
       // Only the page's own script, styles and font; nothing remote.
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, "dist", "webview")],
     });
-    TokensPage.current = new TokensPage(panel, ctx, extensionUri, inUse, places);
+    TokensPage.current = new TokensPage(panel, ctx, extensionUri, hasFolder);
     return TokensPage.current;
   }
 
@@ -54,8 +52,7 @@ export class TokensPage implements vscode.Disposable {
     private readonly panel: vscode.WebviewPanel,
     private readonly ctx: Ctx,
     extensionUri: vscode.Uri,
-    private readonly inUse: () => TokenInUse[],
-    private readonly places: () => Omit<Places, "home">,
+    private readonly hasFolder: () => boolean,
   ) {
     panel.webview.html = html(panel.webview, extensionUri);
     this.disposables.push(
@@ -74,12 +71,19 @@ export class TokensPage implements vscode.Disposable {
   }
 
   private listState(): paging.ListState {
-    this.state ??= paging.initialState(this.ctx.server.rules?.defaultPageSize ?? 10);
+    this.state ??= paging.initialState(this.ctx.server.rules.defaultPageSize);
     return this.state;
   }
 
   async refresh(next?: paging.ListState): Promise<void> {
-    const state = next ?? this.listState();
+    let state: paging.ListState;
+    try {
+      state = next ?? this.listState();
+    } catch (e) {
+      // No rules from the server (src/server.ts says why): nothing to page with.
+      reportError(e);
+      return;
+    }
     this.state = state;
     const mine = ++this.seq;
     this.post({ type: "busy", busy: true });
@@ -99,9 +103,8 @@ export class TokensPage implements vscode.Disposable {
       }
       this.rows = new Map(page.items.map((r) => [r.uuid, r]));
       this.total = page.total;
-      const files = new Map(this.inUse().map((t) => [t.uuid, t.files]));
-      const places = { ...this.places(), home: os.homedir() };
-      const view = pageView(this.state, page, pageSizes(this.ctx.server.rules, page.pageSize), files, places, vscode.env.language);
+      const env = { home: os.homedir(), hasFolder: this.hasFolder() };
+      const view = pageView(this.state, page, this.ctx.server.rules.pageSizes, env, vscode.env.language);
       this.post({ type: "view", view });
     } catch (e) {
       if (mine === this.seq) {
@@ -126,7 +129,7 @@ export class TokensPage implements vscode.Disposable {
       case "sort":
         return this.refresh(paging.sortedBy(s, m.by));
       case "pageSize":
-        if (!pageSizes(this.ctx.server.rules, s.pageSize).includes(m.size)) {
+        if (!this.ctx.server.rules.pageSizes.includes(m.size)) {
           return;
         }
         return this.refresh(paging.withPageSize(s, m.size));
@@ -149,11 +152,11 @@ export class TokensPage implements vscode.Disposable {
       return;
     }
     this.generated = made;
-    const hasFolder = this.places().folders.length > 0;
+    const hasFolder = this.hasFolder();
     this.post({
       type: "generated",
       generated: {
-        name: made.name ?? made.masked,
+        name: made.displayName,
         masked: made.masked,
         value: made.token,
         label: made.status.label,

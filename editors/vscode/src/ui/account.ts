@@ -4,14 +4,18 @@ import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { displayName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
-import { type StatusResult, type UserInfo, toServerError } from "../protocol";
+import { inUseName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
+import type { ServerUrlRule, StatusResult, UserInfo } from "../protocol";
+import { toServerError } from "../serverError";
 import { type Ctx, reportError } from "./common";
 
 const SANDBOX = "sandbox";
 
-/** Step 1: the server, typed or picked; `sandbox` is offered to try without an account. */
-async function askServer(): Promise<string | undefined> {
+/**
+ * Step 1: the server, typed or picked; `sandbox` is offered to try without an account. What is
+ * typed is checked with the server's own rule for an address (`rules.serverUrl`).
+ */
+async function askServer(rule: ServerUrlRule): Promise<string | undefined> {
   const configured = vscode.workspace.getConfiguration("elitea").get<string>("serverUrl")?.trim();
   type Item = vscode.QuickPickItem & { url: string };
   const fixed: Item[] = [];
@@ -34,7 +38,7 @@ async function askServer(): Promise<string | undefined> {
       qp.items = fixed;
       return;
     }
-    const why = validateServerUrl(typed);
+    const why = validateServerUrl(typed, rule);
     // Shown as typed, so that the typed address can be chosen as it is.
     qp.items = [{ label: typed, description: why ?? "Sign in to this server", url: typed, alwaysShow: true }, ...fixed];
   };
@@ -44,7 +48,7 @@ async function askServer(): Promise<string | undefined> {
     qp.onDidAccept(() => {
       const item = qp.selectedItems[0] ?? qp.activeItems[0];
       const url = item?.url ?? qp.value.trim();
-      const why = validateServerUrl(url);
+      const why = validateServerUrl(url, rule);
       if (why) {
         qp.items = [{ label: url || "(empty)", description: why, url: "", alwaysShow: true }, ...fixed];
         return;
@@ -61,7 +65,7 @@ async function askServer(): Promise<string | undefined> {
 }
 
 export async function signIn(ctx: Ctx): Promise<void> {
-  const serverUrl = await askServer();
+  const serverUrl = await askServer(ctx.server.rules.serverUrl);
   if (!serverUrl) {
     return;
   }
@@ -292,7 +296,7 @@ export function statusLines(s: StatusResult, where: (url: string | null | undefi
     lines.push("Tokens in use:");
     for (const t of s.tokensInUse) {
       const state = t.revoked ? "revoked on the server" : t.status.label;
-      lines.push(`  ${statusSymbol(t.status.kind, t.revoked)} ${displayName(t)}: ${state} (${t.files.map((f) => tildePath(f, os.homedir())).join(", ")})`);
+      lines.push(`  ${statusSymbol(t.status.kind, t.revoked)} ${inUseName(t)}: ${state} (${t.files.map((f) => tildePath(f, os.homedir())).join(", ")})`);
     }
   }
   for (const w of s.warnings) {

@@ -1,9 +1,12 @@
 // What every command shares: the server, how failures are shown, and a token picker.
 
+import * as os from "node:os";
+
 import * as vscode from "vscode";
 
-import { displayName, rowItem } from "../format";
-import { type ServerError, type TokenRow, toServerError } from "../protocol";
+import { rowItem, tildePath } from "../format";
+import type { TokenRow } from "../protocol";
+import { type ServerError, toServerError } from "../serverError";
 import type { Server } from "../server";
 
 export interface Ctx {
@@ -76,8 +79,8 @@ export interface TokenPickItem extends vscode.QuickPickItem {
   row?: TokenRow;
 }
 
-export function tokenItem(row: TokenRow, inUse: string[] = [], buttons?: vscode.QuickInputButton[]): TokenPickItem {
-  const v = rowItem(row, inUse);
+export function tokenItem(row: TokenRow, buttons?: vscode.QuickInputButton[]): TokenPickItem {
+  const v = rowItem(row);
   // The state's icon sits in the description, before its label: `...ab12   $(warning) in 3 days`.
   const item: TokenPickItem = {
     label: v.label,
@@ -176,5 +179,15 @@ export async function pickToken(ctx: Ctx, title: string, placeholder = "Type to 
 }
 
 export function tokenTitle(row: TokenRow): string {
-  return `'${displayName(row)}' (${row.masked})`;
+  return `'${row.displayName}' (${row.masked})`;
+}
+
+/**
+ * A settings file as a message names it: relative to the workspace when inside it
+ * (`.vscode/settings.json`), else its path with `~` for the home folder. The server sends
+ * paths without words for apply, migrate and the tokens in use; the shim adds none of its own.
+ */
+export function shownPath(file: string): string {
+  const rel = vscode.workspace.asRelativePath(file);
+  return rel !== file ? rel : tildePath(file, os.homedir());
 }

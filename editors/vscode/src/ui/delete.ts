@@ -3,8 +3,9 @@
 
 import * as vscode from "vscode";
 
-import { confirmationName, deleteConfirmation, displayName } from "../format";
-import { type TokenRow, toServerError } from "../protocol";
+import { deleteConfirmation } from "../format";
+import type { TokenRow } from "../protocol";
+import { toServerError } from "../serverError";
 import { type Ctx, pickToken, reportError } from "./common";
 
 /** Resolves to whether the token was deleted. */
@@ -14,9 +15,10 @@ export async function deleteToken(ctx: Ctx, row?: TokenRow): Promise<boolean> {
     return false;
   }
   const target = row;
-  const name = confirmationName(target);
+  // What the server takes as the confirmation: the name, else the uuid (its `confirmName`).
+  const name = target.confirmName;
   const box = vscode.window.createInputBox();
-  box.title = `Delete token '${displayName(target)}' (${target.masked})`;
+  box.title = `Delete token '${target.displayName}' (${target.masked})`;
   box.prompt = `Type '${name}' to delete it. Anything that uses this token stops working.`;
   box.placeholder = name;
   box.ignoreFocusOut = true;
@@ -74,12 +76,12 @@ export async function deleteToken(ctx: Ctx, row?: TokenRow): Promise<boolean> {
         finish(r.deleted === target.uuid);
         box.hide();
         void vscode.window.showInformationMessage(
-          `Token '${displayName(target)}' deleted. ELITEA may still accept it for up to a minute.`,
+          `Token '${target.displayName}' deleted. ELITEA may still accept it for up to a minute.`,
         );
         ctx.refreshStatus();
       } catch (e) {
         box.hide();
-        reportError(e, `'${displayName(target)}' was not deleted`);
+        reportError(e, `'${target.displayName}' was not deleted`);
         finish(false);
       }
     });

@@ -5,8 +5,9 @@
 import * as vscode from "vscode";
 
 import type { ReplaceFix } from "../actions";
+import * as paging from "../paging";
 import type { Expiration, GeneratedToken, GenerateTokenParams, Measure } from "../protocol";
-import { defaultMeasure, defaultValue, measureRules, takenMessage, toExpiration, validateExpirationValue, validateName } from "../rules";
+import { defaultValue, takenMessage, toExpiration, validateExpirationValue, validateName } from "../rules";
 import { type Ctx, reportError } from "./common";
 import { applyToVscode } from "./settings";
 
@@ -15,9 +16,7 @@ import { applyToVscode } from "./settings";
  * for that name (the server's `conflict` answer to generate is the final word).
  */
 async function isTaken(ctx: Ctx, name: string): Promise<boolean> {
-  const sizes = ctx.server.rules?.pageSizes;
-  const pageSize = sizes ? Math.max(...sizes) : undefined;
-  const p = await ctx.server.execute("elitea.listTokens", { search: name, page: 0, ...(pageSize ? { pageSize } : {}) });
+  const p = await ctx.server.execute("elitea.listTokens", paging.toQuery({ ...paging.initialState(Math.max(...ctx.server.rules.pageSizes)), search: name }));
   return p.items.some((r) => r.name === name);
 }
 
@@ -25,12 +24,12 @@ async function askName(ctx: Ctx, title: string, proposed?: string): Promise<stri
   const rules = ctx.server.rules;
   return vscode.window.showInputBox({
     title,
-    prompt: rules ? `${rules.name.hint} Unique among your tokens.` : "Unique among your tokens.",
+    prompt: `${rules.name.hint} Unique among your tokens.`,
     placeHolder: "e.g. VSCode-Dev",
     value: proposed,
     ignoreFocusOut: true,
     validateInput: async (v) => {
-      const why = validateName(v, ctx.server.rules);
+      const why = validateName(v, rules);
       if (why) {
         return why;
       }
@@ -51,16 +50,16 @@ export interface SameChoice {
 
 export async function askExpiration(ctx: Ctx, title: (step: string) => string, extra: SameChoice[] = []): Promise<Expiration | "same" | undefined> {
   const rules = ctx.server.rules;
-  const measures = measureRules(rules);
+  const measures = rules.expiration.measures;
   type Item = vscode.QuickPickItem & { measure?: Measure; same?: boolean };
   const items: Item[] = [
     ...extra.map((c) => ({ label: c.label, description: c.description, same: true })),
     ...measures.map((m) => {
       const d = defaultValue(rules, m.measure);
-      const limits = m.min !== undefined && m.max !== undefined ? `${m.min} to ${m.max}` : "";
+      const limits = typeof m.min === "number" && typeof m.max === "number" ? `${m.min} to ${m.max}` : "";
       return {
         label: m.label,
-        description: m.measure === "never" ? "The token does not expire" : [limits, d !== undefined && m.measure === defaultMeasure(rules) ? `${d} unless you say otherwise` : ""].filter(Boolean).join(" · "),
+        description: m.measure === "never" ? "The token does not expire" : [limits, d !== undefined && m.measure === rules.expiration.default.measure ? `${d} unless you say otherwise` : ""].filter(Boolean).join(" · "),
         measure: m.measure,
       };
     }),
@@ -72,7 +71,7 @@ export async function askExpiration(ctx: Ctx, title: (step: string) => string, e
     qp.ignoreFocusOut = true;
     qp.items = items;
     // The server's default measure first; "same as before" first when offered.
-    const first = items.find((i) => i.same) ?? items.find((i) => i.measure && i.measure === defaultMeasure(rules));
+    const first = items.find((i) => i.same) ?? items.find((i) => i.measure && i.measure === rules.expiration.default.measure);
     if (first) {
       qp.activeItems = [first];
     }
@@ -146,7 +145,7 @@ export async function generateToken(ctx: Ctx, replace?: ReplaceFix): Promise<voi
     if (!made.warning) {
       const file = vscode.Uri.parse(replace.replaceIn.uri);
       void vscode.window.showInformationMessage(
-        `'${made.name ?? made.uuid}' generated (${made.masked}, expires: ${made.status.label}) and written in ${vscode.workspace.asRelativePath(file)}.`,
+        `'${made.displayName}' generated (${made.masked}, expires: ${made.status.label}) and written in ${vscode.workspace.asRelativePath(file)}.`,
       );
       return;
     }

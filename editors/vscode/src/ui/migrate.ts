@@ -8,17 +8,12 @@ import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { placeOf } from "../format";
 import { asMigrateParams, dryRunDetail, isSettingsFile, migrationCandidates, type MigrationPlan, migrationPlan, settingsCount } from "../migrate";
-import type { MigrateSettingsResult } from "../protocol";
-import { type Ctx, reportError } from "./common";
+import type { MigrateResult } from "../protocol";
+import { type Ctx, reportError, shownPath } from "./common";
 
 function folders(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === "file").map((f) => f.uri.fsPath);
-}
-
-function where(ctx: Ctx, file: string): string {
-  return placeOf(file, { userSettings: ctx.server.options().vscodeUserSettingsPath, folders: folders(), home: os.homedir() }).words;
 }
 
 /**
@@ -55,7 +50,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   const unsaved = active ? dirtyDocument(active) : undefined;
   if (unsaved) {
     const save = await vscode.window.showWarningMessage(
-      `${where(ctx, unsaved.uri.fsPath)} has unsaved changes: save them, then look for legacy ELITEA settings?`,
+      `${shownPath(unsaved.uri.fsPath)} has unsaved changes: save them, then look for legacy ELITEA settings?`,
       { modal: true },
       "Save",
     );
@@ -75,7 +70,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
     return;
   }
   // The server's dry run of each file: it alone knows which keys are legacy.
-  const dryRuns: { path: string; dryRun: MigrateSettingsResult }[] = [];
+  const dryRuns: { path: string; dryRun: MigrateResult }[] = [];
   let failed = false;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Looking for legacy ELITEA settings…" }, async () => {
     for (const path of candidates) {
@@ -84,7 +79,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
       } catch (e) {
         // The file the user is looking at must say why; another one is only logged.
         if (path === active) {
-          reportError(e, `${where(ctx, path)} cannot be migrated`);
+          reportError(e, `${shownPath(path)} cannot be migrated`);
           failed = true;
           return;
         }
@@ -104,16 +99,16 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   }
   const plan: MigrationPlan = migrationPlan(dryRuns, active);
   if (plan.kind === "none") {
-    const looked = dryRuns.map((d) => where(ctx, d.path)).join(", ");
+    const looked = dryRuns.map((d) => shownPath(d.path)).join(", ");
     void vscode.window.showInformationMessage(`Nothing to migrate: ${looked} already use today's ELITEA settings.`);
     return;
   }
-  let chosen: { path: string; dryRun: MigrateSettingsResult } | undefined;
+  let chosen: { path: string; dryRun: MigrateResult } | undefined;
   if (plan.kind === "one") {
     chosen = plan;
   } else {
     const picked = await vscode.window.showQuickPick(
-      plan.options.map((o) => ({ label: where(ctx, o.path), description: settingsCount(o.dryRun), detail: o.path, option: o })),
+      plan.options.map((o) => ({ label: shownPath(o.path), description: settingsCount(o.dryRun), detail: o.path, option: o })),
       { title: "ELITEA: Migrate Settings: which file?", placeHolder: "Files that hold legacy ELITEA settings" },
     );
     chosen = picked?.option;
@@ -122,7 +117,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
     return;
   }
   const answer = await vscode.window.showInformationMessage(
-    `Move ${settingsCount(chosen.dryRun)} in ${where(ctx, chosen.path)} to today's ELITEA keys?`,
+    `Move ${settingsCount(chosen.dryRun)} in ${shownPath(chosen.path)} to today's ELITEA keys?`,
     { modal: true, detail: dryRunDetail(chosen.dryRun, os.homedir(), (p) => vscode.workspace.asRelativePath(p, false)) },
     "Migrate",
   );
@@ -133,23 +128,23 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
 }
 
 async function migrate(ctx: Ctx, path: string): Promise<void> {
-  let r: MigrateSettingsResult;
+  let r: MigrateResult;
   try {
     r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: "Moving the ELITEA settings…" }, () =>
       ctx.server.execute("elitea.migrateSettings", { path }),
     );
   } catch (e) {
-    reportError(e, `The ELITEA settings in ${where(ctx, path)} were not migrated`);
+    reportError(e, `The ELITEA settings in ${shownPath(path)} were not migrated`);
     return;
   }
   ctx.refreshStatus();
   if (r.moves.length === 0 && r.files.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing to migrate: ${where(ctx, path)} already use today's ELITEA settings.`);
+    void vscode.window.showInformationMessage(`Nothing to migrate: ${shownPath(path)} already use today's ELITEA settings.`);
     return;
   }
   const target = r.files.find((f) => f.change !== "deleted")?.path ?? path;
   const choice = await vscode.window.showInformationMessage(
-    `Moved ${settingsCount(r)} in ${where(ctx, path)} to today's ELITEA keys.`,
+    `Moved ${settingsCount(r)} in ${shownPath(path)} to today's ELITEA keys.`,
     "Open File",
   );
   if (choice === "Open File") {

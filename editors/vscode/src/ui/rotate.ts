@@ -3,7 +3,6 @@
 
 import * as vscode from "vscode";
 
-import { displayName } from "../format";
 import type { RotateTokenParams, TokenRow } from "../protocol";
 import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
 import { askExpiration } from "./generate";
@@ -36,7 +35,7 @@ export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
   }
   try {
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Rotating '${displayName(target)}'…` },
+      { location: vscode.ProgressLocation.Notification, title: `Rotating '${target.displayName}'…` },
       () => ctx.server.execute("elitea.rotateToken", params),
     );
     ctx.refreshStatus();
@@ -45,7 +44,7 @@ export async function rotateToken(ctx: Ctx, row?: TokenRow): Promise<void> {
       void vscode.commands.executeCommand("elitea.openTokensPage");
     }
   } catch (e) {
-    reportError(e, `'${displayName(target)}' was not rotated`);
+    reportError(e, `'${target.displayName}' was not rotated`);
   }
 }
 

@@ -7,13 +7,14 @@ import * as path from "node:path";
 import * as vscode from "vscode";
 
 import { applyQuestion } from "../applyAnswers";
-import { displayName, placeOf, tildePath } from "../format";
+import { tildePath } from "../format";
 import { jetbrainsFile, settingsSchemaOf } from "../options";
-import { type ApplySettingsParams, type Ide, type PreviewResult, type SettingsSchema, type TokenRow, toServerError } from "../protocol";
-import { type Ctx, pickToken, reportError, tokenTitle } from "./common";
+import type { ApplySettingsParams, Ide, PreviewResult, Schema, TokenRow } from "../protocol";
+import { toServerError } from "../serverError";
+import { type Ctx, pickToken, reportError, shownPath, tokenTitle } from "./common";
 
 /** The schema the server writes with, as elitea.settingsSchema says (default current). */
-function schemaSetting(): SettingsSchema {
+function schemaSetting(): Schema {
   return settingsSchemaOf(vscode.workspace.getConfiguration("elitea").get<string>("settingsSchema"));
 }
 
@@ -34,20 +35,16 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const r = await ctx.server.execute("elitea.applySettings", p);
-      // One toast: where, in the user's words, and a button to the file instead of paths.
-      const where = placeOf(r.path, {
-        userSettings: ctx.server.options().vscodeUserSettingsPath,
-        folders: folders().map((f) => f.uri.fsPath),
-        home: os.homedir(),
-      }).words;
+      // One toast: which file (relative to the workspace when inside it), and a button to it.
+      const where = shownPath(r.path);
       const keys = r.changedKeys.length;
       const withToken = r.tokenIncluded ? "" : " (without the token)";
       const backup = r.backupPath ? " The previous file was backed up." : "";
       const text = r.replacedBy
-        ? `'${displayName(row)}' had expired: ELITEA settings for its replacement '${displayName(r.replacedBy)}' (${r.replacedBy.masked}, expires: ${r.replacedBy.status.label}) written to ${where}.${backup}`
+        ? `'${row.displayName}' had expired: ELITEA settings for its replacement '${r.replacedBy.displayName}' (${r.replacedBy.masked}, expires: ${r.replacedBy.status.label}) written to ${where}.${backup}`
         : keys === 0
-          ? `Your ${where} already hold the ELITEA settings for '${displayName(row)}'.`
-          : `ELITEA settings for '${displayName(row)}'${withToken} written to ${where}.${backup}`;
+          ? `${where} already holds the ELITEA settings for '${row.displayName}'.`
+          : `ELITEA settings for '${row.displayName}'${withToken} written to ${where}.${backup}`;
       ctx.refreshStatus();
       const choice = await vscode.window.showInformationMessage(text, "Open File");
       if (choice === "Open File") {
@@ -256,7 +253,7 @@ export const previews = new PreviewDocuments();
 
 async function openPreview(ctx: Ctx, row: TokenRow, ide: Ide, preview: PreviewResult): Promise<void> {
   const schema = schemaSetting();
-  const title = `ELITEA settings for '${displayName(row)}' (${ide === "vscode" ? "VSCode" : "JetBrains"}, ${schema})`;
+  const title = `ELITEA settings for '${row.displayName}' (${ide === "vscode" ? "VSCode" : "JetBrains"}, ${schema})`;
   // The title is the path's last segment; the query keeps two previews of one token apart.
   const uri = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${title}`, query: `${row.uuid}-${ide}-${schema}` });
   previews.set(uri, { row, ide, result: preview });
@@ -271,7 +268,7 @@ async function openPreview(ctx: Ctx, row: TokenRow, ide: Ide, preview: PreviewRe
     notes.push(preview.note);
   }
   if (notes.length > 0) {
-    void vscode.window.showInformationMessage(`Preview of ${preview.relativePath} for '${displayName(row)}'. ${notes.join(" ")}`);
+    void vscode.window.showInformationMessage(`Preview of ${preview.relativePath} for '${row.displayName}'. ${notes.join(" ")}`);
   }
 }
 
@@ -294,7 +291,7 @@ export async function previewCopy(uri?: vscode.Uri): Promise<void> {
     return;
   }
   await vscode.env.clipboard.writeText(d.result.content);
-  void vscode.window.showInformationMessage(`The ELITEA settings for '${displayName(d.row)}' were copied to the clipboard.`);
+  void vscode.window.showInformationMessage(`The ELITEA settings for '${d.row.displayName}' were copied to the clipboard.`);
 }
 
 export async function previewSaveAs(uri?: vscode.Uri): Promise<void> {

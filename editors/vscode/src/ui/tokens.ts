@@ -4,10 +4,8 @@
 
 import * as vscode from "vscode";
 
-import { displayName } from "../format";
 import * as paging from "../paging";
-import type { Page, TokenInUse, TokenRow } from "../protocol";
-import { pageSizes } from "../rules";
+import type { Page, TokenRow } from "../protocol";
 import { type Ctx, keepServerOrder, reportError, type TokenPickItem, tokenItem } from "./common";
 import { deleteToken } from "./delete";
 import { applyToVscode, previewSettings, saveForJetBrains } from "./settings";
@@ -28,8 +26,9 @@ interface Item extends TokenPickItem {
  */
 let remembered: paging.ListState | undefined;
 
-export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = false): Promise<void> {
-  remembered ??= paging.initialState(ctx.server.rules?.defaultPageSize ?? 10);
+export async function showTokens(ctx: Ctx, reopen = false): Promise<void> {
+  const rules = ctx.server.rules;
+  remembered ??= paging.initialState(rules.defaultPageSize);
   if (!reopen) {
     remembered = { ...remembered, search: "", page: 0 };
   }
@@ -40,7 +39,7 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
   qp.ignoreFocusOut = false;
   keepServerOrder(qp as unknown as vscode.QuickPick<vscode.QuickPickItem>);
   let state = remembered;
-  const sizes = () => pageSizes(ctx.server.rules, state.pageSize);
+  const sizes = () => rules.pageSizes;
   let total = 0;
   let seq = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -60,13 +59,9 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
     qp.buttons = buttons;
   };
 
-  const render = (page: Page<TokenRow>) => {
+  const render = (page: Page) => {
     total = page.total;
-    const files = new Map<string, string[]>();
-    for (const t of inUse()) {
-      files.set(t.uuid, t.files);
-    }
-    const items: Item[] = page.items.map((r) => tokenItem(r, r.usedIn ?? files.get(r.uuid) ?? [], ROW_BUTTONS));
+    const items: Item[] = page.items.map((r) => tokenItem(r, ROW_BUTTONS));
     if (page.items.length === 0) {
       items.push({
         label: state.search.trim() ? `$(search) No token matches '${state.search.trim()}'` : "$(info) You have no tokens yet",
@@ -123,7 +118,7 @@ export async function showTokens(ctx: Ctx, inUse: () => TokenInUse[], reopen = f
     qp.hide();
     await action();
     if (reopen) {
-      void showTokens(ctx, inUse, true);
+      void showTokens(ctx, true);
     }
   };
 
@@ -192,9 +187,9 @@ async function tokenActions(ctx: Ctx, row: TokenRow): Promise<void> {
     { label: "$(settings-gear) Apply to VSCode Settings", run: () => applyToVscode(ctx, row) },
     { label: "$(save) Save Settings for JetBrains", run: () => saveForJetBrains(ctx, row) },
     { label: "$(sync) Rotate Token", run: () => vscode.commands.executeCommand("elitea.rotateToken", row) },
-    { label: "$(copy) Copy Name", run: () => vscode.env.clipboard.writeText(displayName(row)) },
+    { label: "$(copy) Copy Name", run: () => vscode.env.clipboard.writeText(row.displayName) },
     { label: "$(trash) Delete Token", run: () => deleteToken(ctx, row) },
   ];
-  const c = await vscode.window.showQuickPick(items, { title: `${displayName(row)} ${row.masked} · ${row.status.label}` });
+  const c = await vscode.window.showQuickPick(items, { title: `${row.displayName} ${row.masked} · ${row.status.label}` });
   await c?.run();
 }

@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 
 import { applyQuestion } from "../../src/applyAnswers";
 import type { ApplySettingsParams } from "../../src/protocol";
-import { toServerError } from "../../src/protocol";
+import { toServerError } from "../../src/serverError";
 
 const base: ApplySettingsParams = { uuid: "u-1", ide: "vscode", target: { kind: "user" } };
 

@@ -3,10 +3,9 @@ import { describe, test } from "node:test";
 
 import {
   deleteConfirmation,
-  displayName,
   formatDate,
+  inUseName,
   parseProjectId,
-  placeOf,
   rowItem,
   rowText,
   serverWords,
@@ -14,18 +13,22 @@ import {
   statusBarView,
   statusIcon,
   tildePath,
-  usedInSummary,
-  validateServerUrl,
 } from "../../src/format";
 import type { TokenInUse, TokenRow } from "../../src/protocol";
 
+// A row in the server's wire form (schemas/listTokens.result.json). test/unit/serverRows.test.ts
+// reads the same functions on rows the real server sent.
 const row = (over: Partial<TokenRow> = {}): TokenRow => ({
   uuid: "0f3c2b8e-1111-4a2b-9c3d-000000000001",
   name: "VSCode-Dev",
+  displayName: "VSCode-Dev",
+  confirmName: "VSCode-Dev",
   masked: "...ab12",
   expires: "2026-12-01T12:00:00Z",
   status: { kind: "warning", label: "in 3 days" },
   valueKnown: true,
+  usedIn: [],
+  usedInPlaces: [],
   ...over,
 });
 
@@ -35,9 +38,14 @@ describe("row formatting", () => {
     assert.equal(rowText(row({ status: { kind: "ok", label: "in 30 days" } })), "VSCode-Dev   ...ab12   ✓ in 30 days");
     assert.equal(rowText(row({ status: { kind: "expired", label: "Expired" } })), "VSCode-Dev   ...ab12   ✗ Expired");
     assert.equal(rowText(row({ expires: null, status: { kind: "never", label: "Never" } })), "VSCode-Dev   ...ab12   ✓ Never");
-    assert.equal(rowText(row({ name: null })), "...ab12   ...ab12   ⚠ in 3 days");
-    assert.equal(displayName({ name: "", masked: "...zz99", uuid: "u" }), "...zz99", "never \"(no name)\"");
-    assert.equal(displayName({ name: null, uuid: "0f3c2b8e-1111" }), "token 0f3c2b8e");
+  });
+
+  test("a token is named by the server's displayName, whatever its name field holds", () => {
+    // A nameless token as the server sends it: the shim has no rule of its own for the name.
+    const nameless = row({ name: null, displayName: "...ab12", confirmName: "0f3c2b8e-1111-4a2b-9c3d-000000000001" });
+    assert.equal(rowText(nameless), "...ab12   ...ab12   ⚠ in 3 days");
+    assert.equal(rowItem(nameless).label, "...ab12");
+    assert.equal(rowItem(row({ displayName: "Shown" })).label, "Shown");
   });
 
   test("codicons pass, warning, error for the states", () => {
@@ -56,15 +64,21 @@ describe("row formatting", () => {
     assert.equal(item.detail, undefined);
   });
 
-  test("a token used in settings says where; one made elsewhere says its value is not here", () => {
-    const item = rowItem(row({ valueKnown: false }), ["/home/u/.config/Code/User/settings.json", "/w/.vscode/settings.json"]);
+  test("a token used in settings says where in the server's words; one made elsewhere says its value is not here", () => {
+    const item = rowItem(
+      row({
+        valueKnown: false,
+        usedIn: ["/home/u/.config/Code/User/settings.json", "/w/proj/.vscode/settings.json"],
+        usedInPlaces: ["your user settings", "workspace settings (proj)"],
+      }),
+    );
     assert.equal(item.description, "...ab12   $(warning) in 3 days   $(circle-slash) value not kept here");
-    assert.equal(item.detail, "$(check) In use in settings.json, .vscode/settings.json");
+    assert.equal(item.detail, "$(check) In use in your user settings, workspace settings (proj)");
   });
 });
 
 describe("status bar", () => {
-  const places = { userSettings: "/home/u/.config/Code/User/settings.json", folders: ["/w/proj"], home: "/home/u" };
+  const home = "/home/u";
   const inUse = (over: Partial<TokenInUse>): TokenInUse => ({
     uuid: "u1",
     name: "VSCode-Dev",
@@ -76,7 +90,7 @@ describe("status bar", () => {
 
   test("before sign-in: 'Sign in', no colour, no token rows, a click signs in", () => {
     for (const signedIn of [undefined, false]) {
-      const v = statusBarView([inUse({ status: { kind: "expired", label: "Expired" } })], signedIn, undefined, places);
+      const v = statusBarView([inUse({ status: { kind: "expired", label: "Expired" } })], signedIn, undefined, home);
       assert.equal(v.text, "$(key) ELITEA: Sign in");
       assert.equal(v.severity, "none");
       assert.equal(v.command, "elitea.signIn");
@@ -85,7 +99,7 @@ describe("status bar", () => {
   });
 
   test("signed in with no token in use: the key alone, and the tooltip says so", () => {
-    const v = statusBarView([], true, "the ELITEA sandbox (http://127.0.0.1:4242)", places);
+    const v = statusBarView([], true, "the ELITEA sandbox (http://127.0.0.1:4242)", home);
     assert.equal(v.text, "$(key) ELITEA");
     assert.equal(v.severity, "none");
     assert.equal(v.command, "elitea.openTokensPage");
@@ -93,42 +107,41 @@ describe("status bar", () => {
     assert.match(v.tooltip, /No ELITEA token is used in your settings files/);
   });
 
-  test("a warning shows the server's label and names the place in the user's words", () => {
-    const v = statusBarView([inUse({})], true, "https://next.elitea.ai", places);
+  test("a warning shows the server's label and the file, with ~ for the home folder", () => {
+    const v = statusBarView([inUse({})], true, "https://next.elitea.ai", home);
     assert.equal(v.text, "$(key) ELITEA 3 days");
     assert.equal(v.severity, "warning");
-    assert.match(v.tooltip, /⚠ VSCode-Dev: in 3 days \(user settings\)/);
+    assert.match(v.tooltip, /⚠ VSCode-Dev: in 3 days \(~\/\.config\/Code\/User\/settings\.json\)/);
   });
 
   test("the label is the server's own, never recomputed", () => {
-    const v = statusBarView([inUse({ status: { kind: "warning", label: "in 1 hour" } })], true, "x", places);
+    const v = statusBarView([inUse({ status: { kind: "warning", label: "in 1 hour" } })], true, "x", home);
     assert.equal(v.text, "$(key) ELITEA 1 hour");
   });
 
   test("ok and never have no background", () => {
-    const ok = statusBarView([inUse({ status: { kind: "ok", label: "in 30 days" } })], true, "x", places);
+    const ok = statusBarView([inUse({ status: { kind: "ok", label: "in 30 days" } })], true, "x", home);
     assert.equal(ok.text, "$(key) ELITEA 30 days");
     assert.equal(ok.severity, "none");
-    const never = statusBarView([inUse({ expires: null, status: { kind: "never", label: "Never" } })], true, "x", places);
+    const never = statusBarView([inUse({ expires: null, status: { kind: "never", label: "Never" } })], true, "x", home);
     assert.equal(never.text, "$(key) ELITEA no expiry");
     assert.equal(never.severity, "none");
   });
 
-  test("expired and revoked are errors and come first; a nameless token is called by its masked value", () => {
+  test("expired and revoked are errors and come first; a nameless token in use is called by its uuid", () => {
+    const uuid = "0f3c2b8e-2222-4a2b-9c3d-000000000002";
     const v = statusBarView(
-      [
-        inUse({ uuid: "a", name: "A" }),
-        inUse({ uuid: "b", name: null, masked: "...cd34", status: { kind: "expired", label: "Expired" }, files: ["/w/proj/.vscode/settings.json"] }),
-      ],
+      [inUse({ uuid: "a", name: "A" }), inUse({ uuid, name: null, status: { kind: "expired", label: "Expired" }, files: ["/w/proj/.vscode/settings.json"] })],
       true,
       "x",
-      places,
+      home,
     );
     assert.equal(v.text, "$(key) ELITEA expired");
     assert.equal(v.severity, "error");
-    assert.match(v.tooltip, /✗ \.\.\.cd34: Expired \(workspace settings \(proj\)\)/);
-    assert.doesNotMatch(v.tooltip, /no name/);
-    const r = statusBarView([inUse({ revoked: true, status: { kind: "ok", label: "in 30 days" } })], true, "x", places);
+    assert.match(v.tooltip, new RegExp(`✗ ${uuid}: Expired \\(/w/proj/\\.vscode/settings\\.json\\)`));
+    assert.equal(inUseName({ uuid, name: "" }), uuid);
+    assert.doesNotMatch(v.tooltip, /no name|token 0f3c/);
+    const r = statusBarView([inUse({ revoked: true, status: { kind: "ok", label: "in 30 days" } })], true, "x", home);
     assert.equal(r.text, "$(key) ELITEA revoked");
     assert.equal(r.severity, "error");
   });
@@ -141,31 +154,13 @@ describe("status bar", () => {
       ],
       true,
       "x",
-      places,
+      home,
     );
     assert.equal(v.text, "$(key) ELITEA 1 day");
   });
 });
 
-describe("places in the user's words", () => {
-  const places = { userSettings: "/home/u/.config/Code/User/settings.json", folders: ["/w/proj"], home: "/home/u" };
-
-  test("user settings, workspace settings (folder), a JetBrains project, other files with ~", () => {
-    assert.equal(placeOf("/home/u/.config/Code/User/settings.json", places).words, "user settings");
-    assert.equal(placeOf("/w/proj/.vscode/settings.json", places).words, "workspace settings (proj)");
-    assert.equal(placeOf("/w/api/.idea/alita.xml", places).words, "JetBrains project api");
-    assert.equal(placeOf("/home/u/notes/elitea.json", places).words, "~/notes/elitea.json");
-    assert.equal(placeOf("/w/all.code-workspace", places).kind, "workspace");
-  });
-
-  test("the Used in column", () => {
-    assert.deepEqual(
-      usedInSummary(["/w/api/.idea/elitea.xml", "/home/u/x.json", "/home/u/.config/Code/User/settings.json", "/w/proj/.vscode/settings.json"], places),
-      ["user settings", "workspace", "JetBrains", "other files"],
-    );
-    assert.deepEqual(usedInSummary([], places), []);
-  });
-
+describe("paths and dates", () => {
   test("~ only for paths under the home folder", () => {
     assert.equal(tildePath("/home/u/a/b.json", "/home/u"), "~/a/b.json");
     assert.equal(tildePath("/home/u", "/home/u/"), "~");
@@ -189,15 +184,6 @@ describe("inputs", () => {
     assert.ok("error" in parseProjectId("abc"));
     assert.ok("error" in parseProjectId("0"));
     assert.ok("error" in parseProjectId("-4"));
-  });
-
-  test("server addresses", () => {
-    assert.equal(validateServerUrl("sandbox"), undefined);
-    assert.equal(validateServerUrl("https://next.elitea.ai"), undefined);
-    assert.equal(validateServerUrl("http://127.0.0.1:8080"), undefined);
-    assert.match(validateServerUrl("")!, /Enter the ELITEA server/);
-    assert.match(validateServerUrl("next.elitea.ai")!, /https:\/\//);
-    assert.match(validateServerUrl("ftp://x")!, /https:\/\/ or http:\/\//);
   });
 
   test("who is signed in where; the sandbox is named one way everywhere", () => {

@@ -4,10 +4,10 @@ import * as path from "node:path";
 import { describe, test } from "node:test";
 
 import { asMigrateParams, dryRunDetail, fileLines, hasWork, isSettingsFile, migrationCandidates, migrationPlan, moveLines, settingsCount } from "../../src/migrate";
-import type { MigrateSettingsResult } from "../../src/protocol";
+import type { MigrateResult } from "../../src/protocol";
 
-const nothing: MigrateSettingsResult = { dryRun: true, files: [], moves: [] };
-const two: MigrateSettingsResult = {
+const nothing: MigrateResult = { dryRun: true, files: [], moves: [] };
+const two: MigrateResult = {
   dryRun: true,
   files: [{ path: "/w/.vscode/settings.json", change: "edited" }],
   moves: [
@@ -94,7 +94,7 @@ describe("which file is migrated", () => {
   });
 
   test("a JetBrains move is work even when it lists only files", () => {
-    const files: MigrateSettingsResult = { dryRun: true, files: [{ path: "/w/.idea/elitea.xml", change: "created" }], moves: [] };
+    const files: MigrateResult = { dryRun: true, files: [{ path: "/w/.idea/elitea.xml", change: "created" }], moves: [] };
     assert.ok(hasWork(files));
     assert.ok(!hasWork(nothing));
   });
@@ -108,7 +108,7 @@ describe("the dry run in the confirmation", () => {
   });
 
   test("the files with ~ for home, and what happens to each", () => {
-    const jb: MigrateSettingsResult = {
+    const jb: MigrateResult = {
       dryRun: true,
       files: [
         { path: "/home/u/p/.idea/elitea.xml", change: "created" },

@@ -8,15 +8,15 @@ import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { dryRunDetail, hasWork, migrationCandidates, migrationPlan, moveLines } from "../../src/migrate";
-import type { MigrateSettingsResult } from "../../src/protocol";
-import { toServerError } from "../../src/protocol";
+import type { MigrateResult } from "../../src/protocol";
+import { toServerError } from "../../src/serverError";
 import { type Session, startServer } from "./lsp";
 
 describe("migrateSettings against the real server", () => {
   let server: Session;
   let dir: string;
   const migrate = async (params: { path: string; dryRun?: boolean }) =>
-    (await server.request("workspace/executeCommand", { command: "elitea.migrateSettings", arguments: [params] })) as MigrateSettingsResult;
+    (await server.request("workspace/executeCommand", { command: "elitea.migrateSettings", arguments: [params] })) as MigrateResult;
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "elitea-migrate-unit-"));

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 
-import { SECRETS_STORES } from "../../src/protocol";
+import { StoreChoiceValues } from "../../src/protocol";
 import { activeProfileSettingsPath, buildOptions, DOCUMENT_SELECTOR, jetbrainsFile, parseServerLogLine, serverArgs, settingsSchemaOf, userSettingsPath } from "../../src/options";
 
 const repo = path.resolve(__dirname, "../../../..");
@@ -101,9 +101,9 @@ describe("start-up options", () => {
     // The stores the setting offers are exactly the server's.
     const choice = schema.$defs.StoreChoice as { enum?: string[]; oneOf?: { enum?: string[]; const?: string }[] };
     const stores = [...(choice.enum ?? []), ...(choice.oneOf ?? []).flatMap((o) => o.enum ?? (o.const ? [o.const] : []))];
-    assert.deepEqual([...stores].sort(), [...SECRETS_STORES].sort());
+    assert.deepEqual([...stores].sort(), [...StoreChoiceValues].sort());
     const pkg = JSON.parse(readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
-    assert.deepEqual([...pkg.contributes.configuration.properties["elitea.secrets.store"].enum].sort(), [...SECRETS_STORES].sort());
+    assert.deepEqual([...pkg.contributes.configuration.properties["elitea.secrets.store"].enum].sort(), [...StoreChoiceValues].sort());
   });
 
   test("the server's command line", () => {

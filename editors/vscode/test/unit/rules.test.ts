@@ -3,8 +3,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
+import { validateServerUrl } from "../../src/format";
 import type { Rules } from "../../src/protocol";
-import { defaultMeasure, defaultValue, measureRules, pageSizes, rulesFrom, validateExpirationValue, validateName } from "../../src/rules";
+import { defaultValue, rulesFrom, validateExpirationValue, validateName } from "../../src/rules";
 import { type Session, startServer } from "./lsp";
 
 describe("rules from the server's initialize", () => {
@@ -14,7 +15,7 @@ describe("rules from the server's initialize", () => {
   before(async () => {
     server = await startServer({ experimental: { elitea: { secretStorage: true } } });
     const r = rulesFrom(server.initializeResult);
-    assert.ok(r, `the server announces capabilities.experimental.elitea.rules: ${JSON.stringify(server.initializeResult).slice(0, 600)}`);
+    assert.ok(!("error" in r), `the server announces capabilities.experimental.elitea.rules whole: ${JSON.stringify(r)}`);
     rules = r;
   });
   after(async () => {
@@ -54,16 +55,16 @@ describe("rules from the server's initialize", () => {
 
   test("each measure's limits: min and max pass, one outside fails; never takes no value", () => {
     assert.ok(rules.expiration.measures.length > 0);
-    for (const m of measureRules(rules)) {
+    for (const m of rules.expiration.measures) {
       if (m.measure === "never") {
         assert.equal(validateExpirationValue("", m), undefined);
         continue;
       }
-      if (m.min !== undefined) {
+      if (typeof m.min === "number") {
         assert.equal(validateExpirationValue(String(m.min), m), undefined, `${m.measure} min`);
         assert.ok(validateExpirationValue(String(m.min - 1), m), `${m.measure} below min`);
       }
-      if (m.max !== undefined) {
+      if (typeof m.max === "number") {
         assert.equal(validateExpirationValue(` ${m.max} `, m), undefined, `${m.measure} max`);
         assert.ok(validateExpirationValue(String(m.max + 1), m), `${m.measure} above max`);
       }
@@ -72,36 +73,34 @@ describe("rules from the server's initialize", () => {
     }
   });
 
-  test("the default expiration and page sizes are the server's", () => {
+  test("the default expiration is the server's; another measure starts at its minimum", () => {
     const d = rules.expiration.default;
-    assert.equal(defaultMeasure(rules), d.measure);
     if (d.measure !== "never") {
-      assert.equal(defaultValue(rules, d.measure), d.value);
+      assert.equal(defaultValue(rules, d.measure), d.value ?? undefined);
     }
-    assert.deepEqual(pageSizes(rules, -1), rules.pageSizes);
+    for (const m of rules.expiration.measures.filter((x) => x.measure !== d.measure)) {
+      assert.equal(defaultValue(rules, m.measure), m.min ?? undefined, m.measure);
+    }
     assert.ok(rules.pageSizes.includes(rules.defaultPageSize));
   });
 
-  test("reserved names as the protocol gives them: a list without its sentence names the name; a malformed list is left to the server", () => {
-    const base = { ...rules, name: { ...rules.name } };
-    delete base.name.reservedNames;
-    delete base.name.reservedHint;
-    const ok = ["a", "x"].find((c) => new RegExp(rules.name.pattern).test(`kept-by-${c}`))!;
-    const kept = `kept-by-${ok}`;
-    const withList = rulesFrom({ capabilities: { experimental: { elitea: { rules: { ...base, name: { ...base.name, reservedNames: [kept] } } } } } });
-    assert.match(validateName(kept, withList)!, new RegExp(`'${kept}' is reserved`));
-    const malformed = rulesFrom({ capabilities: { experimental: { elitea: { rules: { ...base, name: { ...base.name, reservedNames: kept, reservedHint: 7 } } } } } });
-    assert.ok(malformed, "the other rules still hold");
-    assert.equal(malformed.name.reservedNames, undefined);
-    assert.equal(malformed.name.reservedHint, undefined);
-    assert.equal(validateName(kept, malformed), undefined);
-    // An older server without the list: the name goes to the server, which answers for it.
-    assert.equal(validateName(kept, rulesFrom({ capabilities: { experimental: { elitea: { rules: base } } } })), undefined);
+  test("a server address is checked with the server's pattern and refused with its hint", () => {
+    const rule = rules.serverUrl;
+    for (const ok of ["sandbox", "https://next.elitea.ai", "http://127.0.0.1:8080", "https://host/base/path", " https://next.elitea.ai "]) {
+      assert.equal(validateServerUrl(ok, rule), undefined, ok);
+    }
+    for (const bad of ["", "next.elitea.ai", "ftp://x", "https://", "https://host?q=1", "https://host#frag", "sandbox2"]) {
+      assert.equal(validateServerUrl(bad, rule), rule.hint, bad);
+    }
   });
 
-  test("an older server without rules: only emptiness is checked here, the server says the rest", () => {
-    assert.equal(rulesFrom({ capabilities: {} }), undefined);
-    assert.equal(validateName("any thing", undefined), undefined);
-    assert.deepEqual(pageSizes(undefined, 7), [7]);
+  test("rules that are absent or not whole are an error that says what is missing, never a fallback", () => {
+    assert.match((rulesFrom({ capabilities: {} }) as { error: string }).error, /no capabilities\.experimental\.elitea\.rules/);
+    const { serverUrl: _gone, ...withoutUrl } = rules;
+    const partial = rulesFrom({ capabilities: { experimental: { elitea: { rules: { ...withoutUrl, name: { ...rules.name, reservedHint: 7 } } } } } });
+    assert.ok("error" in partial);
+    assert.match(partial.error, /name\.reservedHint/);
+    assert.match(partial.error, /serverUrl\.pattern/);
+    assert.doesNotMatch(partial.error, /pageSizes|maxLength/);
   });
 });

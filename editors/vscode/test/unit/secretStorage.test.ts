@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { SECRET_STORAGE } from "../../src/protocol";
+import { SECRET_STORAGE } from "../../src/serverError";
 import { type Session, startServer } from "./lsp";
 
 describe("secrets in the editor's storage", () => {
