@@ -19,6 +19,7 @@ fn rows(n: usize) -> Vec<TokenRow> {
             let expires = (i % 7 != 0).then(|| now + Duration::hours((i as i64 * 37) % 5000 - 200));
             TokenRow {
                 used_in: vec![],
+                used_in_places: vec![],
                 uuid: format!("{i:08}-0000-4000-8000-000000000000"),
                 name: Some(format!(
                     "token-{}-{i}",

@@ -6,12 +6,12 @@ use serde::Serialize;
 use super::{Cli, Command, SortArg, TargetArg, output, spinner::spin};
 use crate::clock;
 use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::{CredentialState, SignInParams, StatusResult, Target, TargetKind};
 use crate::sandbox::{self, Denial, DenyLocation, SandboxHandle, SandboxOptions};
 use crate::secrets::{self, SecretString, StoreChoice};
 use crate::service::{
-    ApplyOptions, CredentialState, EditorPaths, ProfileStore, RotateOptions, SANDBOX, SelectMode,
-    Service, ServiceConfig, SignInParams, StatusResult, Target, TargetKind, Timeouts,
-    candidate_files,
+    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, SANDBOX, SelectMode, Service,
+    ServiceConfig, Timeouts, candidate_files,
 };
 use crate::settings::{Ide, Schema};
 use crate::tokens::{Expiration, ListQuery, Order, SortBy};
@@ -167,12 +167,12 @@ fn migrate(path: Option<PathBuf>, dry_run: bool, write_protected: bool, json: bo
     }
     for f in &result.files {
         let what = match (f.change, dry_run) {
-            (crate::service::Change::Edited, false) => "edited",
-            (crate::service::Change::Created, false) => "created",
-            (crate::service::Change::Deleted, false) => "deleted",
-            (crate::service::Change::Edited, true) => "would be edited",
-            (crate::service::Change::Created, true) => "would be created",
-            (crate::service::Change::Deleted, true) => "would be deleted",
+            (crate::protocol::Change::Edited, false) => "edited",
+            (crate::protocol::Change::Created, false) => "created",
+            (crate::protocol::Change::Deleted, false) => "deleted",
+            (crate::protocol::Change::Edited, true) => "would be edited",
+            (crate::protocol::Change::Created, true) => "would be created",
+            (crate::protocol::Change::Deleted, true) => "would be deleted",
         };
         println!("{what}: {}", f.path);
     }

@@ -1,10 +1,13 @@
 //! The editor protocol's names and objects (`shared/protocol.md`). The shims, the tests and
 //! outside clients depend on them; `schemas/` is generated from these types.
 
+mod types;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::service::{SelectedModel, TokenInUse};
+pub use types::*;
+
 use crate::tokens::{Expiration, TokenRow};
 
 /// The one table of the protocol's commands: the wire name, the schema files' stem, the
@@ -76,10 +79,6 @@ pub trait CommandSpec {
     type Result: Serialize + Send;
 }
 
-use crate::service::{
-    ApplyResult, GeneratedToken, MigrateResult, ModelsResult, PreviewResult, RotateResult,
-    SignInParams, SignInResult, StatusResult,
-};
 use crate::tokens::{ListQuery, Page};
 
 commands! {
@@ -233,7 +232,7 @@ pub struct TokenStatusParams {
     /// Who is signed in, when anyone is: sent again when the user's name arrives after
     /// sign-in (a slow user endpoint).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user: Option<crate::service::UserInfo>,
+    pub user: Option<UserInfo>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -267,7 +266,7 @@ pub struct PreviewSettingsParams {
 pub struct ApplySettingsParams {
     pub uuid: String,
     pub ide: crate::settings::Ide,
-    pub target: crate::service::Target,
+    pub target: Target,
     #[serde(default)]
     pub schema: Option<crate::settings::Schema>,
     /// Write the token into a file that git tracks or does not ignore.

@@ -1,62 +1,14 @@
 //! Preview and apply IDE settings for a token, and find the tokens in use in settings files.
 
+use crate::protocol::{ApplyResult, PreviewResult, Target, TargetKind};
 use std::path::{Path, PathBuf};
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use super::{Service, TokenInUse};
+use super::Service;
 use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::TokenInUse;
 use crate::secrets::SecretString;
 use crate::settings::{self, Ide, JETBRAINS_COMPONENTS, RenderInput, Schema, VSCODE_TOKEN_KEYS};
 use crate::tokens::{self, TokenRow};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    /// VSCode's user settings.json.
-    User,
-    /// A workspace (`.vscode/settings.json`) or a JetBrains project (`.idea/...`); `path` is
-    /// the folder, else the first workspace folder the editor passed.
-    Workspace,
-    /// The file at `path`.
-    File,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Target {
-    pub kind: TargetKind,
-    #[serde(default)]
-    pub path: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct PreviewResult {
-    pub file_name: String,
-    /// Where the file goes inside a project: `.vscode/settings.json`, `.idea/alita.xml`, ...
-    pub relative_path: String,
-    pub language: String,
-    pub content: String,
-    pub token_included: bool,
-    /// Why the token is left out, when it is.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ApplyResult {
-    pub path: String,
-    pub changed_keys: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub backup_path: Option<String>,
-    pub token_included: bool,
-    /// The token written instead of the expired one asked for (`replaceExpired`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replaced_by: Option<TokenRow>,
-}
 
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {

@@ -343,7 +343,6 @@ pub fn without_ours(kind: DocKind, text: &str, sites: &Sites) -> String {
 mod tests {
     use super::*;
 
-
     #[test]
     fn removal_keeps_the_rest_valid() {
         let text = "{\n  \"editor.tabSize\": 2,\n  \"alitacode.authToken\": \"x\",\n  \"files.autoSave\": \"off\",\n  \"eliteacode.LLMAuthToken\": \"y\"\n}\n";

@@ -2,42 +2,14 @@
 //! dialect (`alitacode.*`, `.idea/alita.xml`) to today's, through the same locked, atomic,
 //! change-checked writes as `apply`.
 
+use crate::protocol::{Change, FileChange, MigrateResult};
 use std::path::{Path, PathBuf};
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 use super::Service;
 use crate::error::{Error, ErrorKind, Result};
 use crate::settings::{self, Ide, Merged, Schema, WriteOptions, migrate};
 
 pub use migrate::Move;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Change {
-    Edited,
-    Created,
-    Deleted,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct FileChange {
-    pub path: String,
-    pub change: Change,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MigrateResult {
-    /// Nothing was written: `files` and `moves` say what a real run would do.
-    pub dry_run: bool,
-    /// The files changed (or, in a dry run, that would be); empty when nothing is legacy.
-    pub files: Vec<FileChange>,
-    /// Every key or option moved, by name (never a value).
-    pub moves: Vec<Move>,
-}
 
 /// The text of a settings file, a missing one as empty. Only regular files are read.
 fn read_text(path: &Path) -> Result<String> {

@@ -1,5 +1,6 @@
 //! The core every front end calls: the CLI and the language server are thin layers over this.
 
+mod apply;
 pub mod findings;
 mod migrate;
 mod models;
@@ -7,15 +8,13 @@ mod options;
 mod profile;
 mod rotate;
 mod secrets_io;
-mod apply;
 pub mod state;
 mod status;
 
+use crate::protocol::{GeneratedToken, SelectedModel, SignInParams, SignInResult, UserInfo};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use serde::{Deserialize, Serialize};
 
 use crate::api::{Client, ClientConfig, User, normalize_server_url};
 use crate::clock::SharedClock;
@@ -23,19 +22,27 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretStore, SecretString};
 use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
-pub use migrate::{Change, FileChange, MigrateResult, Move, migrate_file};
-pub use models::{ModelInfo, ModelsResult, SelectMode, SettingsTarget, pick_default_model};
-pub use options::DEFAULT_PUBLIC_PROJECT_ID;
-pub use profile::{Profile, ProfileStore, Profiles, SelectedModel};
-pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, RotateResult, candidate_files};
-pub use secrets_io::KEYRING_TIMEOUT;
 pub use apply::{
-    ApplyOptions, ApplyResult, EditorPaths, FoundToken, PreviewResult, Target, TargetKind,
-    is_token, place_of, replace_token_in_file, replace_token_text, scan_files, token_values,
-    vscode_user_settings,
+    ApplyOptions, EditorPaths, FoundToken, is_token, place_of, replace_token_in_file,
+    replace_token_text, scan_files, token_values, vscode_user_settings,
 };
+pub use migrate::{Move, migrate_file};
+pub use models::{SelectMode, SettingsTarget, pick_default_model};
+pub use options::DEFAULT_PUBLIC_PROJECT_ID;
+pub use profile::{Profile, ProfileStore, Profiles};
+pub use rotate::{OpenDocuments, ReplaceFuture, RotateOptions, candidate_files};
+pub use secrets_io::KEYRING_TIMEOUT;
 pub use state::AppliedFile;
-pub use status::{StatusResult, TokenInUse};
+
+impl From<&User> for UserInfo {
+    fn from(u: &User) -> Self {
+        UserInfo {
+            id: u.id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+        }
+    }
+}
 
 /// The server key of the embedded sandbox.
 pub const SANDBOX: &str = "sandbox";
@@ -60,77 +67,6 @@ impl Session {
     pub fn url(&self) -> String {
         self.client.server()
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct UserInfo {
-    pub id: i64,
-    pub email: Option<String>,
-    pub name: Option<String>,
-}
-
-impl UserInfo {
-    /// The user as every front end shows them: `Alice Example <alice@example.com>`, or what
-    /// is known of that while the name is still on its way.
-    pub fn display(&self) -> String {
-        match (self.name.as_deref(), self.email.as_deref()) {
-            (Some(n), Some(e)) => format!("{n} <{e}>"),
-            (Some(n), None) => n.to_string(),
-            (None, Some(e)) => format!("<{e}>"),
-            (None, None) => format!("user {} (name not known yet)", self.id),
-        }
-    }
-
-    /// Whether the name and email are still to be fetched.
-    pub fn incomplete(&self) -> bool {
-        self.name.is_none() && self.email.is_none()
-    }
-}
-
-impl From<&User> for UserInfo {
-    fn from(u: &User) -> Self {
-        UserInfo {
-            id: u.id,
-            email: u.email.clone(),
-            name: u.name.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SignInParams {
-    /// A server URL, or `sandbox` for the embedded sandbox.
-    pub server_url: String,
-    pub token: SecretString,
-    #[serde(default)]
-    pub project_id: Option<i64>,
-    #[serde(default)]
-    pub verify_ssl: Option<bool>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SignInResult {
-    pub user: UserInfo,
-    pub server_url: String,
-    pub project_id: Option<i64>,
-}
-
-/// A generated token: its row, and the full value, shown this once.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct GeneratedToken {
-    #[serde(flatten)]
-    pub row: TokenRow,
-    pub token: SecretString,
-    /// Set when the value could not be kept in the keyring.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub warning: Option<String>,
-    /// Where the value is kept ("OS keyring", "the editor's secret storage", "insecure file
-    /// ..."), for messages that say so; absent when it could not be kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kept_in: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -213,18 +149,6 @@ pub struct Service {
     user_updates: Arc<tokio::sync::watch::Sender<u64>>,
     /// Held while `fresh_rows` reads the list.
     list_refresh: tokio::sync::Mutex<()>,
-}
-
-/// How the credential fared when status checked it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub enum CredentialState {
-    /// The server accepted it just now.
-    Valid,
-    /// The server refused it: deleted, expired or wrong.
-    Rejected,
-    /// The server could not be asked (unreachable, timed out, failing).
-    NotChecked,
 }
 
 fn not_signed_in() -> Error {

@@ -1,27 +1,12 @@
 //! Projects and model configurations: what the IDE settings point the ELITEA plugin at.
 
+use crate::protocol::{ModelInfo, ModelsResult};
 use serde::{Deserialize, Serialize};
 
-use super::{SelectedModel, Service, Session};
+use super::{Service, Session};
 use crate::api::{ApiErrorKind, Model};
 use crate::error::{Error, ErrorKind, Result};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelInfo {
-    pub name: String,
-    pub display_name: String,
-    pub project_id: i64,
-    pub default: bool,
-    pub shared: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ModelsResult {
-    pub items: Vec<ModelInfo>,
-    pub selected: Option<SelectedModel>,
-}
+use crate::protocol::SelectedModel;
 
 /// The web UI's choice: the project's default model, else one of the project's own, else any
 /// default, else the first.

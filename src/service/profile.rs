@@ -1,24 +1,15 @@
 //! What is remembered between runs, apart from secrets: which servers the user signed in to,
 //! with which project and model, and which one is current. A JSON file in the data folder.
 
+use crate::protocol::SelectedModel;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::UserInfo;
 use crate::error::{Error, ErrorKind, Result};
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct SelectedModel {
-    pub name: String,
-    pub project_id: i64,
-    /// Typed by the user on a server without the models endpoint: not checked against it.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub manual: bool,
-}
+use crate::protocol::UserInfo;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

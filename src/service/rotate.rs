@@ -2,12 +2,10 @@
 //! and the old one deleted. All or nothing: if a step fails, the files go back to what they
 //! were and the replacement is deleted, so the user is never left without a working token.
 
+use crate::protocol::RotateResult;
 use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
 use super::apply::{EditorPaths, replace_token_in_file};
 use super::{Service, secrets_io};
@@ -15,17 +13,6 @@ use crate::api::Client;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secrets::{SecretKey, SecretString};
 use crate::tokens::{self, Expiration, NAME_MAX_LEN, TokenRow};
-
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct RotateResult {
-    pub old: String,
-    pub new: TokenRow,
-    pub applied_to: Vec<String>,
-    pub deleted: bool,
-    /// What happened, in a sentence for the user.
-    pub message: String,
-}
 
 /// What `OpenDocuments::replace` answers, in time.
 pub type ReplaceFuture<'a> =

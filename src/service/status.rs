@@ -1,63 +1,11 @@
 //! `elitea.status`: who is signed in where, whether settings can be offered, the tokens in use.
 
-use serde::{Deserialize, Serialize};
+use crate::protocol::{StatusResult, TokenInUse};
 
-use super::{CredentialState, SelectedModel, Service, UserInfo};
+use super::Service;
 use crate::api::ApiErrorKind;
 use crate::error::{ErrorKind, Result};
-use crate::tokens::{ExpiryStatus, StatusKind};
-
-/// A token found in a live settings file (read from its JWT payload, so it works offline).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TokenInUse {
-    pub uuid: String,
-    pub name: Option<String>,
-    pub expires: Option<chrono::DateTime<chrono::Utc>>,
-    pub status: ExpiryStatus,
-    pub files: Vec<String>,
-    /// Deleted on the server while still written in a settings file.
-    #[serde(default)]
-    pub revoked: bool,
-}
-
-impl TokenInUse {
-    pub fn kind(&self) -> StatusKind {
-        self.status.kind
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct StatusResult {
-    pub signed_in: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub server_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<UserInfo>,
-    /// Whether the server accepts the credential, asked with one fast call: `rejected` once
-    /// the token was deleted or expired on the server, `notChecked` when it cannot be asked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credential: Option<CredentialState>,
-    /// Why the credential is rejected or was not checked, in a sentence.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credential_note: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub model: Option<SelectedModel>,
-    pub settings_available: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub settings_unavailable_reason: Option<String>,
-    pub tokens_in_use: Vec<TokenInUse>,
-    /// False when TLS verification is off for this server.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verify_ssl: Option<bool>,
-    /// Where secrets are kept.
-    pub secrets_store: String,
-    /// Things the user should know: TLS verification off, secrets in a plain file.
-    pub warnings: Vec<String>,
-}
+use crate::protocol::{CredentialState, UserInfo};
 
 impl Service {
     pub async fn status(&self, tokens_in_use: Vec<TokenInUse>) -> Result<StatusResult> {

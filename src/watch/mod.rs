@@ -18,7 +18,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use crate::service::{EditorPaths, Service, TokenInUse, candidate_files};
+use crate::protocol::TokenInUse;
+use crate::service::{EditorPaths, Service, candidate_files};
 use crate::tokens::StatusKind;
 use schedule::{Due, Threshold};
 
@@ -137,10 +138,10 @@ pub fn warning_message(token: &TokenInUse, threshold: Threshold, editor: &Editor
 /// who is signed in (whose name may arrive after sign-in).
 type Fingerprint = (
     Vec<(String, StatusKind, bool, Vec<String>)>,
-    Option<crate::service::UserInfo>,
+    Option<crate::protocol::UserInfo>,
 );
 
-fn fingerprint(tokens: &[TokenInUse], user: Option<crate::service::UserInfo>) -> Fingerprint {
+fn fingerprint(tokens: &[TokenInUse], user: Option<crate::protocol::UserInfo>) -> Fingerprint {
     let tokens = tokens
         .iter()
         .map(|t| (t.uuid.clone(), t.status.kind, t.revoked, t.files.clone()))

@@ -8,11 +8,11 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use elitea_tokens::clock::{Clock, ManualClock};
+use elitea_tokens::protocol::{SignInParams, Target, TargetKind};
 use elitea_tokens::sandbox::{self, Fault, FaultRule, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::MemoryStore;
 use elitea_tokens::service::{
-    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig, SignInParams,
-    Target, TargetKind,
+    ApplyOptions, EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig,
 };
 use elitea_tokens::settings::{Ide, Schema};
 use elitea_tokens::tokens::read_claims;

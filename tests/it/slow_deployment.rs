@@ -10,11 +10,10 @@ use crate::common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use elitea_tokens::protocol::{CredentialState, SignInParams};
 use elitea_tokens::sandbox::{self, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::MemoryStore;
-use elitea_tokens::service::{
-    CredentialState, EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig, SignInParams,
-};
+use elitea_tokens::service::{EditorPaths, ProfileStore, RotateOptions, Service, ServiceConfig};
 use elitea_tokens::tokens::Expiration;
 use serde_json::json;
 

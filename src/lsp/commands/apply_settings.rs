@@ -2,8 +2,9 @@
 
 use super::{Handler, Inner, default_schema};
 use crate::error::Result;
+use crate::protocol::ApplyResult;
 use crate::protocol::{ApplySettingsParams, spec};
-use crate::service::{ApplyOptions, ApplyResult, Service};
+use crate::service::{ApplyOptions, Service};
 
 impl Handler for spec::ApplySettings {
     async fn run(

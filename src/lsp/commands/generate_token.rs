@@ -3,8 +3,9 @@
 
 use super::{Handler, Inner, action, ask};
 use crate::error::{Error, Result};
+use crate::protocol::GeneratedToken;
 use crate::protocol::{Command, GenerateTokenParams, spec};
-use crate::service::{GeneratedToken, Service};
+use crate::service::Service;
 use tower_lsp_server::ls_types::MessageType;
 
 impl Handler for spec::GenerateToken {

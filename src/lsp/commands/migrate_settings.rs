@@ -3,8 +3,9 @@
 
 use super::{Handler, Inner};
 use crate::error::{Error, Result};
+use crate::protocol::MigrateResult;
 use crate::protocol::{MigrateSettingsParams, spec};
-use crate::service::{MigrateResult, Service};
+use crate::service::Service;
 
 impl Handler for spec::MigrateSettings {
     async fn run(

@@ -29,8 +29,9 @@ use std::sync::{Arc, Weak};
 use super::{CLIENT_REQUEST_TIMEOUT, Inner, TokenStatus};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::Command;
+use crate::protocol::TokenInUse;
 use crate::protocol::*;
-use crate::service::{RotateOptions, SANDBOX, Service, TokenInUse};
+use crate::service::{RotateOptions, SANDBOX, Service};
 use crate::settings::Schema;
 use crate::watch::schedule::Threshold;
 use crate::watch::{self, BoxFuture, Warning, WatchSink};
@@ -223,7 +224,7 @@ pub(crate) async fn rotate(
     inner: &Inner,
     service: &Service,
     params: RotateTokenParams,
-) -> Result<crate::service::RotateResult> {
+) -> Result<crate::protocol::RotateResult> {
     let options = RotateOptions {
         open_documents: Some(Arc::new(super::documents::EditorDocuments {
             client: inner.client.clone(),

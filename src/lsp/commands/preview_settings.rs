@@ -2,8 +2,9 @@
 
 use super::{Handler, Inner, default_schema};
 use crate::error::Result;
+use crate::protocol::PreviewResult;
 use crate::protocol::{PreviewSettingsParams, spec};
-use crate::service::{PreviewResult, Service};
+use crate::service::Service;
 
 impl Handler for spec::PreviewSettings {
     async fn run(

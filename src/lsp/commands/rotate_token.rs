@@ -2,8 +2,9 @@
 
 use super::{Handler, Inner, rotate};
 use crate::error::Result;
+use crate::protocol::RotateResult;
 use crate::protocol::{RotateTokenParams, spec};
-use crate::service::{RotateResult, Service};
+use crate::service::Service;
 
 impl Handler for spec::RotateToken {
     async fn run(

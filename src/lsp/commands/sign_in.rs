@@ -3,7 +3,8 @@
 use super::{Handler, Inner};
 use crate::error::Result;
 use crate::protocol::spec;
-use crate::service::{SANDBOX, Service, SignInParams, SignInResult};
+use crate::protocol::{SignInParams, SignInResult};
+use crate::service::{SANDBOX, Service};
 use tower_lsp_server::ls_types::MessageType;
 
 impl Handler for spec::SignIn {

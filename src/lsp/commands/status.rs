@@ -2,8 +2,9 @@
 
 use super::{Handler, Inner};
 use crate::error::Result;
+use crate::protocol::StatusResult;
 use crate::protocol::{EmptyParams, spec};
-use crate::service::{Service, StatusResult, candidate_files};
+use crate::service::{Service, candidate_files};
 
 impl Handler for spec::Status {
     async fn run(inner: &Inner, service: &Service, _: EmptyParams) -> Result<StatusResult> {

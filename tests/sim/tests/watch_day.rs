@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use elitea_tokens::clock::TokioClock;
+use elitea_tokens::protocol::TokenInUse;
 use elitea_tokens::secrets::MemoryStore;
-use elitea_tokens::service::{EditorPaths, ProfileStore, Service, ServiceConfig, TokenInUse};
+use elitea_tokens::service::{EditorPaths, ProfileStore, Service, ServiceConfig};
 use elitea_tokens::tokens::StatusKind;
 use elitea_tokens::watch::schedule::Threshold;
 use elitea_tokens::watch::{self, BoxFuture, Warning, WatchSink};
