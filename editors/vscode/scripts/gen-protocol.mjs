@@ -249,12 +249,6 @@ export function generate(dir = schemasDir) {
   for (const c of commands) {
     out += `  ${literal(`elitea.${c}`)}: [${roots.get(`${c}.params`)}, ${roots.get(`${c}.result`)}];\n`;
   }
-  out += "}\n\n";
-  out += "/** What each schema file describes, by its name: `elitea/tokenStatus`'s params, `initialize`'s rules… */\n";
-  out += "export interface SchemaTypes {\n";
-  for (const [stem, name] of roots) {
-    out += `  ${literal(stem)}: ${name};\n`;
-  }
   out += "}\n";
 
   for (const name of [...types.keys()].sort()) {

@@ -37,38 +37,6 @@ export interface CommandMap {
   "elitea.status": [EmptyParams, StatusResult];
 }
 
-/** What each schema file describes, by its name: `elitea/tokenStatus`'s params, `initialize`'s rules… */
-export interface SchemaTypes {
-  "applySettings.params": ApplySettingsParams;
-  "applySettings.result": ApplyResult;
-  "deleteToken.params": DeleteTokenParams;
-  "deleteToken.result": DeleteTokenResult;
-  "error.data": ErrorData;
-  "generateToken.params": GenerateTokenParams;
-  "generateToken.result": GeneratedToken;
-  "initializationOptions": InitializationOptions;
-  "listModels.params": ListModelsParams;
-  "listModels.result": ModelsResult;
-  "listTokens.params": ListQuery;
-  "listTokens.result": Page;
-  "migrateSettings.params": MigrateSettingsParams;
-  "migrateSettings.result": MigrateResult;
-  "previewSettings.params": PreviewSettingsParams;
-  "previewSettings.result": PreviewResult;
-  "rotateToken.params": RotateTokenParams;
-  "rotateToken.result": RotateResult;
-  "rules": Rules;
-  "selectModel.params": SelectModelParams;
-  "selectModel.result": SelectModelResult;
-  "signIn.params": SignInParams;
-  "signIn.result": SignInResult;
-  "signOut.params": SignOutParams;
-  "signOut.result": EmptyResult;
-  "status.params": EmptyParams;
-  "status.result": StatusResult;
-  "tokenStatus.params": TokenStatusParams;
-}
-
 export interface ApplyResult {
   backupPath?: string | null;
   changedKeys: string[];

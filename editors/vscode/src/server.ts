@@ -92,16 +92,18 @@ export class Server implements vscode.Disposable {
   readonly onLocalAction = this.actionEmitter.event;
 
   /**
-   * The rules the server announced in `initialize`. The shim has no copy of its own: before the
-   * server runs, or from a server that sent none, this throws a sentence to show instead.
+   * The rules the server announced in `initialize`, once it has started (as `execute` waits).
+   * The shim has no copy of its own: from a server that sent none, or none running, this
+   * rejects with a sentence to show instead.
    */
-  get rules(): Rules {
+  async rules(): Promise<Rules> {
+    await this.starting?.catch(() => undefined);
     if (this.serverRules) {
       return this.serverRules;
     }
     throw new Error(
       this.rulesProblem ??
-        "The ELITEA language server is not running yet, and the checks of what you type come from it. Try again in a moment, or run ELITEA: Restart Server.",
+        "The ELITEA language server is not running, and the checks of what you type come from it: see ELITEA: Show Logs, or run ELITEA: Restart Server.",
     );
   }
 

@@ -70,15 +70,17 @@ export class TokensPage implements vscode.Disposable {
     void this.panel.webview.postMessage(m);
   }
 
-  private listState(): paging.ListState {
-    this.state ??= paging.initialState(this.ctx.server.rules.defaultPageSize);
+  private async listState(): Promise<paging.ListState> {
+    this.state ??= paging.initialState((await this.ctx.server.rules()).defaultPageSize);
     return this.state;
   }
 
   async refresh(next?: paging.ListState): Promise<void> {
     let state: paging.ListState;
+    let sizes: number[];
     try {
-      state = next ?? this.listState();
+      state = next ?? (await this.listState());
+      sizes = (await this.ctx.server.rules()).pageSizes;
     } catch (e) {
       // No rules from the server (src/server.ts says why): nothing to page with.
       reportError(e);
@@ -104,7 +106,7 @@ export class TokensPage implements vscode.Disposable {
       this.rows = new Map(page.items.map((r) => [r.uuid, r]));
       this.total = page.total;
       const env = { home: os.homedir(), hasFolder: this.hasFolder() };
-      const view = pageView(this.state, page, this.ctx.server.rules.pageSizes, env, vscode.env.language);
+      const view = pageView(this.state, page, sizes, env, vscode.env.language);
       this.post({ type: "view", view });
     } catch (e) {
       if (mine === this.seq) {
@@ -118,7 +120,7 @@ export class TokensPage implements vscode.Disposable {
   }
 
   private async handle(m: FromWebview): Promise<void> {
-    const s = this.listState();
+    const s = await this.listState();
     switch (m.type) {
       case "ready":
         // A (re)loaded page: the one-time value is gone for good.
@@ -129,7 +131,7 @@ export class TokensPage implements vscode.Disposable {
       case "sort":
         return this.refresh(paging.sortedBy(s, m.by));
       case "pageSize":
-        if (!this.ctx.server.rules.pageSizes.includes(m.size)) {
+        if (!(await this.ctx.server.rules()).pageSizes.includes(m.size)) {
           return;
         }
         return this.refresh(paging.withPageSize(s, m.size));

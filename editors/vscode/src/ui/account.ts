@@ -65,7 +65,7 @@ async function askServer(rule: ServerUrlRule): Promise<string | undefined> {
 }
 
 export async function signIn(ctx: Ctx): Promise<void> {
-  const serverUrl = await askServer(ctx.server.rules.serverUrl);
+  const serverUrl = await askServer((await ctx.server.rules()).serverUrl);
   if (!serverUrl) {
     return;
   }

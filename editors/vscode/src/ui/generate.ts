@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 
 import type { ReplaceFix } from "../actions";
 import * as paging from "../paging";
-import type { Expiration, GeneratedToken, GenerateTokenParams, Measure } from "../protocol";
+import type { Expiration, GeneratedToken, GenerateTokenParams, Measure, Rules } from "../protocol";
 import { defaultValue, takenMessage, toExpiration, validateExpirationValue, validateName } from "../rules";
 import { type Ctx, reportError } from "./common";
 import { applyToVscode } from "./settings";
@@ -15,13 +15,13 @@ import { applyToVscode } from "./settings";
  * Whether the user already has a token named exactly `name`: one list, searched on the server
  * for that name (the server's `conflict` answer to generate is the final word).
  */
-async function isTaken(ctx: Ctx, name: string): Promise<boolean> {
-  const p = await ctx.server.execute("elitea.listTokens", paging.toQuery({ ...paging.initialState(Math.max(...ctx.server.rules.pageSizes)), search: name }));
+async function isTaken(ctx: Ctx, rules: Rules, name: string): Promise<boolean> {
+  const p = await ctx.server.execute("elitea.listTokens", paging.toQuery({ ...paging.initialState(Math.max(...rules.pageSizes)), search: name }));
   return p.items.some((r) => r.name === name);
 }
 
 async function askName(ctx: Ctx, title: string, proposed?: string): Promise<string | undefined> {
-  const rules = ctx.server.rules;
+  const rules = await ctx.server.rules();
   return vscode.window.showInputBox({
     title,
     prompt: `${rules.name.hint} Unique among your tokens.`,
@@ -34,7 +34,7 @@ async function askName(ctx: Ctx, title: string, proposed?: string): Promise<stri
         return why;
       }
       try {
-        return (await isTaken(ctx, v)) ? takenMessage(v) : undefined;
+        return (await isTaken(ctx, rules, v)) ? takenMessage(v) : undefined;
       } catch {
         // The list failed (network): the server checks again when generating.
         return undefined;
@@ -49,7 +49,7 @@ export interface SameChoice {
 }
 
 export async function askExpiration(ctx: Ctx, title: (step: string) => string, extra: SameChoice[] = []): Promise<Expiration | "same" | undefined> {
-  const rules = ctx.server.rules;
+  const rules = await ctx.server.rules();
   const measures = rules.expiration.measures;
   type Item = vscode.QuickPickItem & { measure?: Measure; same?: boolean };
   const items: Item[] = [

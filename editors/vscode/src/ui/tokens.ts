@@ -27,7 +27,7 @@ interface Item extends TokenPickItem {
 let remembered: paging.ListState | undefined;
 
 export async function showTokens(ctx: Ctx, reopen = false): Promise<void> {
-  const rules = ctx.server.rules;
+  const rules = await ctx.server.rules();
   remembered ??= paging.initialState(rules.defaultPageSize);
   if (!reopen) {
     remembered = { ...remembered, search: "", page: 0 };
