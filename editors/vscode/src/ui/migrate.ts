@@ -100,7 +100,7 @@ export async function migrateSettings(ctx: Ctx, arg?: unknown): Promise<void> {
   const plan: MigrationPlan = migrationPlan(dryRuns, active);
   if (plan.kind === "none") {
     const looked = dryRuns.map((d) => shownPath(d.path)).join(", ");
-    void vscode.window.showInformationMessage(`Nothing to migrate: ${looked} already use today's ELITEA settings.`);
+    void vscode.window.showInformationMessage(`Nothing to migrate: today's ELITEA settings only in ${looked}.`);
     return;
   }
   let chosen: { path: string; dryRun: MigrateResult } | undefined;
@@ -139,7 +139,7 @@ async function migrate(ctx: Ctx, path: string): Promise<void> {
   }
   ctx.refreshStatus();
   if (r.moves.length === 0 && r.files.length === 0) {
-    void vscode.window.showInformationMessage(`Nothing to migrate: ${shownPath(path)} already use today's ELITEA settings.`);
+    void vscode.window.showInformationMessage(`Nothing to migrate: today's ELITEA settings only in ${shownPath(path)}.`);
     return;
   }
   const target = r.files.find((f) => f.change !== "deleted")?.path ?? path;
