@@ -371,16 +371,16 @@ fn search_blob(
         }
         let hits = detector.find(buf);
         return Ok(if hits.is_empty() {
-            hits_none()
+            Vec::new()
         } else {
             stream::place_in(buf, hits)
         });
     }
     let mut limited = reader.take(size);
     match stream::search(detector, &mut limited, buf, cancel) {
-        Ok(s) if s.hits.is_empty() => Ok(hits_none()),
+        Ok(s) if s.hits.is_empty() => Ok(Vec::new()),
         Ok(s) => {
-            // Placing needs the start again: kept in memory for this rare blob only.
+            // Placed later from the blob read again (`place_large`): line 0 until then.
             Ok(s.hits
                 .into_iter()
                 .map(|hit| Found {
@@ -394,10 +394,6 @@ fn search_blob(
         Err(SearchError::Cancelled) => Err(cancelled()),
         Err(SearchError::Io(e)) => Err(io(e)),
     }
-}
-
-fn hits_none() -> Vec<Found> {
-    Vec::new()
 }
 
 /// For each of `oids`, the first commit (oldest first, in `range` or all refs) whose change

@@ -122,8 +122,9 @@ pub fn scan_tree(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Repo
         cancelled: scan.cancelled,
         ..Report::default()
     };
-    // Per folder: its repository's top (cached, one git call per folder) and allow list.
+    // Per folder: its repository's top (one git call per repository) and allow list.
     let mut tops: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut checked: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut lists: HashMap<PathBuf, AllowList> = HashMap::new();
     let mut by_top: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
     let mut placed = Vec::new();
@@ -132,7 +133,7 @@ pub fn scan_tree(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Repo
         let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
         let top = tops
             .entry(dir.clone())
-            .or_insert_with(|| git::toplevel(&dir))
+            .or_insert_with(|| find_top(&dir, &mut checked))
             .clone();
         let base = top
             .clone()
@@ -184,7 +185,8 @@ pub fn scan_tree(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Repo
 /// `dir`.
 pub fn scan_staged(dir: &Path, cancel: &AtomicBool) -> Result<Report> {
     let top = git::toplevel(dir).ok_or_else(not_a_repo)?;
-    let blobs = git::scan_staged(&top, cancel)?;
+    let mut blobs = git::scan_staged(&top, cancel)?;
+    place_large(&top, &mut blobs)?;
     let mut report = blob_report(&top, blobs, |_| None);
     apply_allow_list(&top, &mut report);
     Ok(report)
@@ -195,14 +197,7 @@ pub fn scan_staged(dir: &Path, cancel: &AtomicBool) -> Result<Report> {
 pub fn scan_history(dir: &Path, range: Option<&str>, cancel: &AtomicBool) -> Result<Report> {
     let top = git::toplevel(dir).ok_or_else(not_a_repo)?;
     let mut blobs = git::scan_history(&top, range, cancel)?;
-    // A blob too large to hold was searched as a stream: read it again to place its tokens.
-    for blob in &mut blobs {
-        if blob.found.iter().any(|f| f.line == 0) {
-            let bytes = git::blob_bytes(&top, &blob.oid)?;
-            let hits = blob.found.drain(..).map(|f| f.hit).collect();
-            blob.found = stream::place_in(&bytes, hits);
-        }
-    }
+    place_large(&top, &mut blobs)?;
     let oids: HashSet<String> = blobs.iter().map(|b| b.oid.clone()).collect();
     let intro = if oids.is_empty() {
         HashMap::new()
@@ -233,6 +228,19 @@ pub fn scan_history(dir: &Path, range: Option<&str>, cancel: &AtomicBool) -> Res
     // After the merge, so that a fingerprint of the first commit covers the later versions.
     apply_allow_list(&top, &mut report);
     Ok(report)
+}
+
+/// A blob larger than a window was searched as a stream; the rare one holding a token is read
+/// again, whole, to place its tokens.
+fn place_large(top: &Path, blobs: &mut [git::BlobHits]) -> Result<()> {
+    for blob in blobs {
+        if blob.found.iter().any(|f| f.line == 0) {
+            let bytes = git::blob_bytes(top, &blob.oid)?;
+            let hits = blob.found.drain(..).map(|f| f.hit).collect();
+            blob.found = stream::place_in(&bytes, hits);
+        }
+    }
+    Ok(())
 }
 
 /// Findings of blobs; only the inline allow marks are applied here.
@@ -313,6 +321,16 @@ fn finding(
         fingerprint,
         verdict: None,
     }
+}
+
+/// The work tree holding `dir`: the nearest folder above with a `.git` is asked to git once
+/// (a scan of a tree outside git runs no git at all).
+fn find_top(dir: &Path, checked: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let marked = dir.ancestors().find(|a| a.join(".git").exists())?;
+    checked
+        .entry(marked.to_path_buf())
+        .or_insert_with(|| git::toplevel(marked))
+        .clone()
 }
 
 fn not_a_repo() -> crate::Error {
