@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+use crate::framing::{Frame, FrameReader};
 use tokio::sync::{Notify, oneshot};
 
 /// A message from the server: a notification, or a request the client answered.
@@ -65,7 +67,6 @@ pub struct LspClient {
     next_id: AtomicI64,
     received: Arc<Mutex<Vec<Received>>>,
     arrived: Arc<Notify>,
-    answer: Arc<Mutex<Answer>>,
     reader: tokio::task::JoinHandle<()>,
 }
 
@@ -75,36 +76,13 @@ impl Drop for LspClient {
     }
 }
 
+/// One frame to the server, whole: the writer is shared by the reader task's answers and the
+/// caller's requests.
 async fn write_frame(
     writer: &tokio::sync::Mutex<Box<dyn AsyncWrite + Send + Unpin>>,
     body: &[u8],
 ) -> std::io::Result<()> {
-    let mut w = writer.lock().await;
-    w.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
-        .await?;
-    w.write_all(body).await?;
-    w.flush().await
-}
-
-/// One framed message, or `None` at the end of the stream.
-async fn read_frame<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Option<Vec<u8>> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            length = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(body)
+    crate::framing::write_frame(&mut *writer.lock().await, body).await
 }
 
 impl LspClient {
@@ -118,18 +96,21 @@ impl LspClient {
         let pending: Pending = Arc::default();
         let received: Arc<Mutex<Vec<Received>>> = Arc::default();
         let arrived = Arc::new(Notify::new());
-        let answer = Arc::new(Mutex::new(answer));
         let task = {
-            let (writer, pending, received, arrived, answer) = (
+            let (writer, pending, received, arrived) = (
                 writer.clone(),
                 pending.clone(),
                 received.clone(),
                 arrived.clone(),
-                answer.clone(),
             );
             tokio::spawn(async move {
-                let mut reader = BufReader::new(reader);
-                while let Some(body) = read_frame(&mut reader).await {
+                let mut reader = FrameReader::new(reader);
+                loop {
+                    let body = match reader.next().await {
+                        Frame::End => break,
+                        Frame::Bad(_) => continue,
+                        Frame::Message(body) => body,
+                    };
                     let Ok(msg) = serde_json::from_slice::<Value>(&body) else {
                         continue;
                     };
@@ -140,7 +121,7 @@ impl LspClient {
                     match (method, msg.get("id").cloned()) {
                         (Some(method), Some(id)) => {
                             let params = msg.get("params").cloned().unwrap_or(Value::Null);
-                            let handler = answer.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                            let handler = answer.clone();
                             let result = handler(&method, &params);
                             let reply = json!({"jsonrpc": "2.0", "id": id, "result": result});
                             received
@@ -214,14 +195,8 @@ impl LspClient {
             next_id: AtomicI64::new(1),
             received,
             arrived,
-            answer,
             reader: task,
         }
-    }
-
-    /// Changes how the server's requests are answered from now on.
-    pub fn set_answer(&self, answer: Answer) {
-        *self.answer.lock().unwrap_or_else(|e| e.into_inner()) = answer;
     }
 
     pub async fn request(&self, method: &str, params: Value) -> Result<Value, RpcError> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::error::{Error, ErrorKind};
-use crate::lsp::client::{LspClient, RpcError, default_answer};
+use crate::lsp_client::{LspClient, RpcError, default_answer};
 use crate::sandbox::{self, SandboxOptions};
 
 fn show(value: &Value) -> String {

@@ -7,25 +7,17 @@
 use std::sync::Arc;
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::Mutex;
 
-/// Larger messages are read past and refused; no editor sends anything near it.
-pub const MAX_MESSAGE: usize = 64 << 20;
+use crate::framing::{BadFrame, Frame, FrameReader, find_header, write_frame};
 
 pub type SharedOut = Arc<Mutex<Box<dyn AsyncWrite + Send + Unpin>>>;
 
-async fn write_frame(out: &SharedOut, body: &[u8]) -> std::io::Result<()> {
-    let mut w = out.lock().await;
-    w.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
-        .await?;
-    w.write_all(body).await?;
-    w.flush().await
-}
-
 async fn reply_error(out: &SharedOut, id: Value, code: i64, message: &str) {
     let body = json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
-    if let Err(e) = write_frame(out, body.to_string().as_bytes()).await {
+    let mut w = out.lock().await;
+    if let Err(e) = write_frame(&mut *w, body.to_string().as_bytes()).await {
         tracing::debug!("could not answer a bad frame: {e}");
     }
 }
@@ -46,132 +38,6 @@ fn is_message(v: &Value) -> bool {
     }
 }
 
-/// The longest header line read; a longer one is skipped to its end.
-pub const MAX_HEADER_LINE: usize = 8 << 10;
-
-const CONTENT_LENGTH: &[u8] = b"content-length:";
-
-/// The input with room to put bytes back: after a frame whose length was wrong, what was read
-/// past the frame's real end is the start of the next one.
-struct Input<I> {
-    reader: BufReader<I>,
-    pending: Vec<u8>,
-}
-
-enum Line {
-    Text(Vec<u8>),
-    TooLong,
-    End,
-}
-
-impl<I: AsyncRead + Unpin> Input<I> {
-    fn push_back(&mut self, bytes: &[u8]) {
-        let mut v = bytes.to_vec();
-        v.append(&mut self.pending);
-        self.pending = v;
-    }
-
-    async fn byte(&mut self) -> Option<u8> {
-        if !self.pending.is_empty() {
-            return Some(self.pending.remove(0));
-        }
-        let buf = self.reader.fill_buf().await.ok()?;
-        let b = *buf.first()?;
-        self.reader.consume(1);
-        Some(b)
-    }
-
-    /// One line up to `\n`, at most `MAX_HEADER_LINE` bytes kept.
-    async fn line(&mut self) -> Line {
-        let mut line = Vec::new();
-        let mut too_long = false;
-        loop {
-            // Fast path: whole lines straight from the buffer when nothing is pending.
-            if self.pending.is_empty() {
-                let Ok(buf) = self.reader.fill_buf().await else {
-                    return Line::End;
-                };
-                if buf.is_empty() {
-                    return Line::End;
-                }
-                let (take, done) = match buf.iter().position(|&b| b == b'\n') {
-                    Some(i) => (i + 1, true),
-                    None => (buf.len(), false),
-                };
-                if !too_long {
-                    line.extend_from_slice(&buf[..take]);
-                }
-                self.reader.consume(take);
-                if line.len() > MAX_HEADER_LINE {
-                    too_long = true;
-                    line.clear();
-                }
-                if done {
-                    return if too_long {
-                        Line::TooLong
-                    } else {
-                        Line::Text(line)
-                    };
-                }
-                continue;
-            }
-            let Some(b) = self.byte().await else {
-                return Line::End;
-            };
-            if !too_long {
-                line.push(b);
-                if line.len() > MAX_HEADER_LINE {
-                    too_long = true;
-                    line.clear();
-                }
-            }
-            if b == b'\n' {
-                return if too_long {
-                    Line::TooLong
-                } else {
-                    Line::Text(line)
-                };
-            }
-        }
-    }
-
-    async fn exact(&mut self, n: usize) -> Option<Vec<u8>> {
-        let mut body = Vec::with_capacity(n.min(1 << 20));
-        let from_pending = n.min(self.pending.len());
-        body.extend(self.pending.drain(..from_pending));
-        let rest = n - from_pending;
-        if rest > 0 {
-            let start = body.len();
-            body.resize(n, 0);
-            self.reader.read_exact(&mut body[start..]).await.ok()?;
-        }
-        Some(body)
-    }
-
-    /// Skips to the next `Content-Length:` (any case), which is left to be read: after a
-    /// header that cannot be trusted, the next frame starts there.
-    async fn skip_to_header(&mut self) -> bool {
-        let mut matched = 0;
-        while let Some(b) = self.byte().await {
-            if b.to_ascii_lowercase() == CONTENT_LENGTH[matched] {
-                matched += 1;
-                if matched == CONTENT_LENGTH.len() {
-                    self.push_back(b"Content-Length:");
-                    return true;
-                }
-            } else {
-                matched = usize::from(b.to_ascii_lowercase() == CONTENT_LENGTH[0]);
-            }
-        }
-        false
-    }
-}
-
-fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len())
-        .position(|w| w.eq_ignore_ascii_case(needle))
-}
-
 /// What the guard saw of the session's end, for the exit status.
 #[derive(Debug, Default)]
 pub struct Lifecycle {
@@ -187,87 +53,30 @@ where
     S: AsyncWrite + Unpin,
 {
     use std::sync::atomic::Ordering;
-    let mut input = Input {
-        reader: BufReader::new(input),
-        pending: Vec::new(),
-    };
+    let mut input = FrameReader::new(input);
     loop {
-        // Headers up to a blank line. A header may follow the leftovers of a broken frame on
-        // the same line, so `Content-Length:` is looked for anywhere in it.
-        let mut length: Option<Result<usize, ()>> = None;
-        let mut bad_header = false;
-        let mut saw_header = false;
-        loop {
-            let line = match input.line().await {
-                Line::End => return,
-                Line::TooLong => {
-                    saw_header = true;
-                    bad_header = true;
-                    continue;
-                }
-                Line::Text(l) => l,
-            };
-            let trimmed = line.trim_ascii_end();
-            if trimmed.is_empty() {
-                if saw_header {
-                    break;
-                }
-                continue;
-            }
-            saw_header = true;
-            if let Some(i) = find_ci(trimmed, CONTENT_LENGTH) {
-                let value = &trimmed[i + CONTENT_LENGTH.len()..];
-                length = Some(
-                    std::str::from_utf8(value)
-                        .ok()
-                        .and_then(|v| v.trim().parse::<usize>().ok())
-                        .ok_or(()),
-                );
-            } else if std::str::from_utf8(trimmed).is_err() {
-                bad_header = true;
-            }
-        }
-        let length = match length {
-            Some(Ok(n)) if n <= MAX_MESSAGE => n,
-            Some(Ok(n)) => {
-                // The length cannot be trusted enough to read that far: skip to the next
-                // header instead, as for any other broken header.
-                tracing::warn!("refused a message of {n} bytes");
-                reply_error(
-                    &out,
-                    Value::Null,
-                    -32600,
-                    "Invalid request: message too large",
-                )
-                .await;
-                if !input.skip_to_header().await {
-                    return;
-                }
-                continue;
-            }
-            _ => {
-                tracing::warn!("skipped a frame without a usable Content-Length");
-                reply_error(
-                    &out,
-                    Value::Null,
-                    -32700,
-                    "Parse error: missing or invalid Content-Length",
-                )
-                .await;
-                if !input.skip_to_header().await {
-                    return;
-                }
+        let body = match input.next().await {
+            Frame::End => return,
+            Frame::Message(body) => body,
+            Frame::Bad(bad) => {
+                let (code, message) = match bad {
+                    BadFrame::TooLarge(n) => {
+                        tracing::warn!("refused a message of {n} bytes");
+                        (-32600, "Invalid request: message too large")
+                    }
+                    BadFrame::NoLength => {
+                        tracing::warn!("skipped a frame without a usable Content-Length");
+                        (-32700, "Parse error: missing or invalid Content-Length")
+                    }
+                    BadFrame::NotText => {
+                        tracing::warn!("skipped a frame with a header that is not text");
+                        (-32700, "Parse error: invalid header")
+                    }
+                };
+                reply_error(&out, Value::Null, code, message).await;
                 continue;
             }
         };
-        let Some(body) = input.exact(length).await else {
-            return;
-        };
-        if bad_header {
-            tracing::warn!("skipped a frame with a header that is not text");
-            reply_error(&out, Value::Null, -32700, "Parse error: invalid header").await;
-            continue;
-        }
         let v = match serde_json::from_slice::<Value>(&body) {
             Ok(v) => v,
             Err(_) => {
@@ -275,9 +84,9 @@ where
                 // follows the first complete JSON value is given back.
                 let mut values = serde_json::Deserializer::from_slice(&body).into_iter::<Value>();
                 if let Some(Ok(_)) = values.next() {
-                    input.push_back(&body[values.byte_offset()..]);
-                } else if let Some(i) = find_ci(&body, CONTENT_LENGTH).filter(|&i| i > 0) {
-                    input.push_back(&body[i..]);
+                    input.give_back(&body[values.byte_offset()..]);
+                } else if let Some(i) = find_header(&body).filter(|&i| i > 0) {
+                    input.give_back(&body[i..]);
                 }
                 tracing::warn!("skipped a message that is not JSON");
                 reply_error(&out, Value::Null, -32700, "Parse error").await;
@@ -311,13 +120,9 @@ where
             }
             _ => {}
         }
-        let header = format!("Content-Length: {length}\r\n\r\n");
-        if server.write_all(header.as_bytes()).await.is_err()
-            || server.write_all(&body).await.is_err()
-        {
+        if write_frame(&mut server, &body).await.is_err() {
             return;
         }
-        let _ = server.flush().await;
     }
 }
 
@@ -358,32 +163,18 @@ fn redact_outgoing(body: Vec<u8>) -> Vec<u8> {
 
 /// Copies the server's frames to `out`, one whole frame per lock.
 pub async fn pump_output<R: AsyncRead + Unpin>(from_server: R, out: SharedOut) {
-    let mut reader = BufReader::new(from_server);
+    let mut reader = FrameReader::new(from_server);
     loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            match reader.read_line(&mut line).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
+        match reader.next().await {
+            Frame::End => return,
+            // The server's own frames are never broken; a bad one is dropped, not forwarded.
+            Frame::Bad(_) => continue,
+            Frame::Message(body) => {
+                let mut w = out.lock().await;
+                if write_frame(&mut *w, &redact_outgoing(body)).await.is_err() {
+                    return;
+                }
             }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.trim().eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse::<usize>().ok();
-            }
-        }
-        let Some(length) = length else { continue };
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).await.is_err() {
-            return;
-        }
-        if write_frame(&out, &redact_outgoing(body)).await.is_err() {
-            return;
         }
     }
 }

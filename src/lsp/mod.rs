@@ -1,7 +1,6 @@
 //! The language server the editor shims launch: LSP over stdio, every command of
 //! `shared/protocol.md` a thin call into `service`.
 
-pub mod client;
 mod commands;
 pub mod documents;
 mod framing;

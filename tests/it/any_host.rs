@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use common::lsp::spawn;
-use elitea_tokens::lsp::client::Answer;
+use elitea_tokens::lsp_client::Answer;
 use serde_json::{Value, json};
 
 /// A D-Bus address where nothing listens: the OS keyring cannot answer.
@@ -40,7 +40,7 @@ fn editor_with_storage(vault: Vault) -> Answer {
     })
 }
 
-async fn initialize(c: &elitea_tokens::lsp::client::LspClient, caps: Value, root: Value) -> Value {
+async fn initialize(c: &elitea_tokens::lsp_client::LspClient, caps: Value, root: Value) -> Value {
     let r = c
         .request(
             "initialize",
@@ -163,11 +163,7 @@ async fn no_keyring_secrets_in_the_editor() {
 #[tokio::test]
 async fn no_keyring_and_no_editor_storage_says_what_to_do() {
     let sb = common::sandbox().await;
-    let lsp = spawn(
-        &[],
-        &[NO_DBUS],
-        elitea_tokens::lsp::client::default_answer(),
-    );
+    let lsp = spawn(&[], &[NO_DBUS], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     initialize(c, json!({}), Value::Null).await;
     let e = c
@@ -190,7 +186,7 @@ async fn no_keyring_and_no_editor_storage_says_what_to_do() {
 #[tokio::test]
 async fn standard_workspace_folders_and_uris() {
     let sb = common::sandbox().await;
-    let lsp = spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let lsp = spawn(&[], &[], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     let root = tempfile::tempdir().unwrap();
     let first = root.path().join("My Project");
@@ -284,7 +280,7 @@ async fn standard_workspace_folders_and_uris() {
 #[tokio::test]
 async fn options_set_changed_and_cleared_reach_the_live_session() {
     let sb = common::sandbox().await;
-    let lsp = spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let lsp = spawn(&[], &[], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     c.initialize(json!({"secretsStore": "file", "projectId": 42, "requestTimeoutSeconds": 1}))
         .await

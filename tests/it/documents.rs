@@ -11,7 +11,7 @@ use std::time::Duration;
 use chrono::Utc;
 use common::lsp::spawn;
 use elitea_tokens::clock::ManualClock;
-use elitea_tokens::lsp::client::Answer;
+use elitea_tokens::lsp_client::Answer;
 use elitea_tokens::sandbox::{self, SandboxOptions};
 use serde_json::{Value, json};
 
@@ -570,7 +570,7 @@ async fn replace_with_a_new_token() {
 /// "Remove the ELITEA settings" leaves the rest of the file as it was.
 #[tokio::test]
 async fn inconsistent_settings_and_remove() {
-    let lsp = spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let lsp = spawn(&[], &[], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     c.initialize(json!({"secretsStore": "file"})).await.unwrap();
     let dir = tempfile::tempdir().unwrap();

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use common::CliRun;
 use common::lsp::spawn;
-use elitea_tokens::lsp::client::default_answer;
+use elitea_tokens::lsp_client::default_answer;
 use serde_json::{Value, json};
 
 fn runs() -> usize {
@@ -581,7 +581,7 @@ async fn the_server_resynchronises_after_any_bad_frame() {
         let before = c
             .received()
             .iter()
-            .filter(|r| r.method == elitea_tokens::lsp::client::ORPHAN_ERROR)
+            .filter(|r| r.method == elitea_tokens::lsp_client::ORPHAN_ERROR)
             .count();
         c.send_raw(bad).await.unwrap();
         let answered = tokio::time::timeout(
@@ -596,7 +596,7 @@ async fn the_server_resynchronises_after_any_bad_frame() {
         let errors = c
             .received()
             .iter()
-            .filter(|r| r.method == elitea_tokens::lsp::client::ORPHAN_ERROR)
+            .filter(|r| r.method == elitea_tokens::lsp_client::ORPHAN_ERROR)
             .count()
             - before;
         assert!(errors >= 1, "frame {i} got no error");

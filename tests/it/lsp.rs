@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::lsp::{in_process, in_process_with};
-use elitea_tokens::lsp::client::{LspClient, RpcError, default_answer};
+use elitea_tokens::lsp_client::{LspClient, RpcError, default_answer};
 use elitea_tokens::sandbox;
 use elitea_tokens::secrets::{MemoryStore, SecretKey, SecretStore, SecretString};
 use elitea_tokens::{Error, ErrorKind};

@@ -5,7 +5,7 @@ use crate::common;
 use std::time::Duration;
 
 use common::lsp::spawn;
-use elitea_tokens::lsp::client::default_answer;
+use elitea_tokens::lsp_client::default_answer;
 use serde_json::{Value, json};
 
 fn file_store() -> Value {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::Utc;
 use common::lsp::{in_process, in_process_with, spawn};
 use elitea_tokens::clock::ManualClock;
-use elitea_tokens::lsp::client::{Answer, default_answer};
+use elitea_tokens::lsp_client::{Answer, default_answer};
 use elitea_tokens::sandbox::{self, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::MemoryStore;
 use elitea_tokens::service::token_values;
@@ -45,7 +45,7 @@ fn keys_in_order(text: &str) -> Vec<String> {
 
 /// The codes of the first diagnostics published for `uri` after the `after`-th message.
 async fn next_diagnostics(
-    c: &elitea_tokens::lsp::client::LspClient,
+    c: &elitea_tokens::lsp_client::LspClient,
     uri: &str,
     after: usize,
 ) -> Vec<String> {
@@ -85,7 +85,7 @@ async fn signed_in(sb: &SandboxHandle, options: Value) -> common::lsp::InProcess
     lsp
 }
 
-async fn generate(c: &elitea_tokens::lsp::client::LspClient, name: &str) -> Value {
+async fn generate(c: &elitea_tokens::lsp_client::LspClient, name: &str) -> Value {
     c.execute(
         "elitea.generateToken",
         json!({"name": name, "expiration": {"measure": "days", "value": 30}}),

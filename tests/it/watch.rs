@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use elitea_tokens::lsp::client::Answer;
+use elitea_tokens::lsp_client::Answer;
 use elitea_tokens::tokens::read_claims;
 use serde_json::{Value, json};
 
@@ -149,7 +149,7 @@ async fn an_outside_edit_is_seen() {
     let dir = tempfile::tempdir().unwrap();
     let settings = dir.path().join("settings.json");
     std::fs::write(&settings, "{}\n").unwrap();
-    let lsp = common::lsp::spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let lsp = common::lsp::spawn(&[], &[], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": settings}))
         .await
@@ -178,7 +178,7 @@ async fn a_save_reads_the_list_once() {
     let dir = tempfile::tempdir().unwrap();
     let settings = dir.path().join("settings.json");
     std::fs::write(&settings, "{}\n").unwrap();
-    let lsp = common::lsp::spawn(&[], &[], elitea_tokens::lsp::client::default_answer());
+    let lsp = common::lsp::spawn(&[], &[], elitea_tokens::lsp_client::default_answer());
     let c = &lsp.client;
     c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": settings}))
         .await

@@ -120,8 +120,8 @@ pub mod lsp {
     use std::time::Duration;
 
     use elitea_tokens::clock::SharedClock;
-    use elitea_tokens::lsp::client::{Answer, LspClient, default_answer};
     use elitea_tokens::lsp::{LspConfig, serve};
+    use elitea_tokens::lsp_client::{Answer, LspClient, default_answer};
     use elitea_tokens::secrets::{MemoryStore, SecretStore};
     use elitea_tokens::service::ProfileStore;
 
