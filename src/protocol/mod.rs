@@ -347,7 +347,9 @@ pub struct InitializationOptions {
     /// Seconds to wait for an answer from the ELITEA server (30).
     #[serde(default)]
     pub request_timeout_seconds: Option<u64>,
-    /// `keyring` (default) or `file`, the explicit insecure opt-in.
+    /// `keyring` (the default), `editor` (the editor's own secret storage, for a client that
+    /// offers it) or `file` (the explicit insecure opt-in); `ELITEA_TOKENS_SECRETS_STORE` when
+    /// not given.
     #[serde(default)]
     pub secrets_store: Option<crate::secrets::StoreChoice>,
 }

@@ -419,10 +419,6 @@ impl Service {
         Ok(Client::new(config, credential)?)
     }
 
-    pub fn load_profiles(&self) -> Result<Profiles> {
-        self.profiles.load()
-    }
-
     fn update_profile(&self, key: &str, f: impl FnOnce(&mut Profile)) -> Result<()> {
         self.profiles.update(|profiles| {
             if let Some(p) = profiles.servers.get_mut(key) {

@@ -48,7 +48,7 @@ pub struct Profiles {
     pub servers: BTreeMap<String, Profile>,
 }
 
-/// Where profiles are kept: a file, or memory only (tests, the demo).
+/// Where profiles are kept: a file, or memory only (tests).
 #[derive(Debug, Clone)]
 pub enum ProfileStore {
     File(PathBuf),

@@ -439,14 +439,9 @@ pub fn read_json_keys(text: &str, keys: &[&str]) -> Result<Vec<(String, Value)>>
         .collect())
 }
 
-/// Where each of `keys` stands in the root object of `text`: its value and the byte range of
-/// the value in `text` (a string's range without its quotes). Every occurrence is listed, in
-/// file order, so that an editor can mark each.
-pub fn locate_json_keys(text: &str, keys: &[&str]) -> Result<Vec<super::Located>> {
-    locate_json_keys_where(text, |k| keys.contains(&k))
-}
-
-/// Like `locate_json_keys`, for the keys `wanted` accepts. In a `.code-workspace` file the
+/// Where each key `wanted` accepts stands in the root object of `text`: its value and the byte
+/// range of the value in `text` (a string's range without its quotes). Every occurrence is
+/// listed, in file order, so that an editor can mark each. In a `.code-workspace` file the
 /// settings stand in its `settings` object, which is searched too.
 pub fn locate_json_keys_where(
     text: &str,
@@ -568,7 +563,7 @@ mod tests {
     #[test]
     fn locates_values_without_quotes_and_every_occurrence() {
         let text = "\u{feff}{\n  // c\n  \"a\": \"x1\",\n  \"b\": 2,\n  \"a\": \"y\"\n}";
-        let found = locate_json_keys(text, &["a", "b"]).unwrap();
+        let found = locate_json_keys_where(text, |k| ["a", "b"].contains(&k)).unwrap();
         let spans: Vec<(&str, &str)> = found
             .iter()
             .map(|l| (l.key.as_str(), &text[l.range.0..l.range.1]))

@@ -15,7 +15,7 @@ pub mod render;
 pub mod write;
 pub mod xml;
 
-pub use jsonc::{locate_json_keys, locate_json_keys_where, merge_json, read_json_keys};
+pub use jsonc::{locate_json_keys_where, merge_json, read_json_keys};
 pub use render::{
     Ide, JETBRAINS_COMPONENTS, RenderInput, Rendered, Schema, VSCODE_KEYS, VSCODE_MODEL_KEYS,
     VSCODE_TOKEN_KEYS, VSCODE_URL_KEYS, integration_uid, jetbrains_component, jetbrains_entries,

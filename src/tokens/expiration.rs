@@ -189,26 +189,6 @@ impl Expiration {
             Some(v) => serde_json::json!({ "measure": self.measure.as_str(), "value": v }),
         }
     }
-
-    /// Guesses the expiration a token was made with from its lifetime, so that a rotation can
-    /// keep it: whole weeks, else whole days, hours or minutes, rounded to the nearest.
-    pub fn from_lifetime(lifetime: Duration) -> Expiration {
-        let minutes = (lifetime.num_seconds() as f64 / 60.0).round() as i64;
-        let pick = |measure, per: i64| {
-            let v = (minutes as f64 / per as f64).round() as i64;
-            Expiration::new(measure, v.max(1)).ok()
-        };
-        let result = if minutes >= 7 * 1440 && minutes % (7 * 1440) == 0 {
-            pick(Measure::Weeks, 7 * 1440)
-        } else if minutes >= 1440 - 30 {
-            pick(Measure::Days, 1440)
-        } else if minutes >= 60 - 2 {
-            pick(Measure::Hours, 60)
-        } else {
-            pick(Measure::Minutes, 1)
-        };
-        result.unwrap_or_default()
-    }
 }
 
 impl fmt::Display for Expiration {
@@ -335,30 +315,6 @@ mod tests {
         assert_eq!(
             serde_json::to_value(Expiration::NEVER).unwrap(),
             serde_json::json!({"measure": "never"})
-        );
-    }
-
-    #[test]
-    fn lifetime_guess() {
-        assert_eq!(
-            Expiration::from_lifetime(Duration::days(30)),
-            Expiration::default()
-        );
-        assert_eq!(
-            Expiration::from_lifetime(Duration::days(14)).to_string(),
-            "2w"
-        );
-        assert_eq!(
-            Expiration::from_lifetime(Duration::hours(12)).to_string(),
-            "12h"
-        );
-        assert_eq!(
-            Expiration::from_lifetime(Duration::minutes(5)).to_string(),
-            "5m"
-        );
-        assert_eq!(
-            Expiration::from_lifetime(Duration::seconds(20)).to_string(),
-            "1m"
         );
     }
 }
