@@ -34,19 +34,23 @@ enum class ApplyChoice {
 object ApplyFlow {
     const val REASON_VALUE_NOT_KNOWN = "valueNotKnown"
     const val REASON_TOKEN_EXPIRED = "tokenExpired"
+    const val REASON_TRACKED_FILE = "trackedFile"
+    const val REASON_WRITE_PROTECTED = "writeProtected"
 
     /**
      * The question [error] asks about [sent], or null when it is a plain failure to show (or
-     * the same question was already answered: the second refusal is then the answer).
+     * the same question was already answered: the second refusal is then the answer). By
+     * `data.kind` and `data.reason`: a `fileUnreadable` without `writeProtected` is a file that
+     * cannot be read at all, which no confirmation helps.
      */
     fun question(error: EliteaException, sent: ApplySettingsParams, valueKnown: Boolean = true): ApplyQuestion? = when {
         error.kind == ErrorKind.CONFLICT && error.reason == REASON_TOKEN_EXPIRED ->
             ApplyQuestion.TOKEN_EXPIRED.takeIf { sent.allowExpired != true && sent.replaceExpired != true }
-        error.kind == ErrorKind.CONFLICT && error.reason == null ->
+        error.kind == ErrorKind.CONFLICT && error.reason == REASON_TRACKED_FILE ->
             ApplyQuestion.TRACKED_FILE.takeIf { sent.allowTrackedFile != true }
         error.kind == ErrorKind.NOT_FOUND && (error.reason == REASON_VALUE_NOT_KNOWN || !valueKnown) ->
             ApplyQuestion.VALUE_NOT_KNOWN.takeIf { sent.withoutToken != true }
-        error.kind == ErrorKind.FILE_UNREADABLE ->
+        error.kind == ErrorKind.FILE_UNREADABLE && error.reason == REASON_WRITE_PROTECTED ->
             ApplyQuestion.WRITE_PROTECTED.takeIf { sent.writeProtected != true }
         else -> null
     }

@@ -39,6 +39,11 @@ class MessageRequestTap(
     @Volatile
     private var broken = false
 
+    /** Why the tapping stopped (an exception's class), for diagnostics; null while it works. */
+    @Volatile
+    var brokenBy: String? = null
+        private set
+
     /** Whether `elitea/tokenStatus` comes from here (so the language client ignores LSP4J's copy). */
     val deliversTokenStatus: Boolean get() = onTokenStatus != null && !broken
 
@@ -101,7 +106,9 @@ class MessageRequestTap(
                 }
             }
         } catch (e: Exception) {
-            // LSP4J reads the same bytes and reports a broken frame itself.
+            // LSP4J reads the same bytes and reports a broken frame itself. Only the exception's
+            // class is kept (its message may quote the frame, which may hold a token).
+            brokenBy = e.javaClass.name
             broken = true
         }
     }

@@ -136,10 +136,18 @@ data class ExpiryStatus(
     val label: String,
 )
 
-/** A token as every view shows it. */
+/**
+ * A token as every view shows it. What a view calls it ([displayName]), what delete takes
+ * ([confirmName]) and where it is written in the user's words ([usedInPlaces]) are the
+ * server's: no shim keeps its own copy of those rules.
+ */
 data class TokenRow(
     val uuid: String,
     val name: String? = null,
+    /** Its name, else its masked form (never "(no name)"). */
+    val displayName: String,
+    /** What `elitea.deleteToken` takes as `confirmName`: the name, else the uuid. */
+    val confirmName: String,
     /** `...` plus the last four characters. */
     val masked: String,
     /** RFC 3339, or null for a token that never expires. */
@@ -147,12 +155,11 @@ data class TokenRow(
     val status: ExpiryStatus,
     /** Whether the full value is held in the keyring, so settings written for it authenticate. */
     val valueKnown: Boolean,
-    /** The live settings files that hold it; null from a server that does not say. */
-    val usedIn: List<String>? = null,
-) {
-    /** What a view calls it: its name, else its masked form (never "(no name)"). */
-    val displayName: String get() = name?.takeIf { it.isNotBlank() } ?: masked
-}
+    /** The live settings files that hold it. */
+    val usedIn: List<String>,
+    /** The same places in the user's words ("VSCode user settings", "workspace: app", ...). */
+    val usedInPlaces: List<String>,
+)
 
 /** A token found in a live settings file (read from its JWT payload, so it works offline). */
 data class TokenInUse(
@@ -290,6 +297,8 @@ data class DocPosition(val line: Int, val character: Int)
 data class GeneratedToken(
     val uuid: String,
     val name: String? = null,
+    val displayName: String,
+    val confirmName: String,
     val masked: String,
     val expires: String? = null,
     val status: ExpiryStatus,
@@ -300,11 +309,10 @@ data class GeneratedToken(
     /** Where the value is kept ("OS keyring", "the editor's secret storage", ...), for messages. */
     val keptIn: String? = null,
     /** The live settings files that hold it (filled by a list; empty here). */
-    val usedIn: List<String>? = null,
+    val usedIn: List<String>,
+    val usedInPlaces: List<String>,
 ) {
-    val row: TokenRow get() = TokenRow(uuid, name, masked, expires, status, valueKnown, usedIn)
-
-    val displayName: String get() = row.displayName
+    val row: TokenRow get() = TokenRow(uuid, name, displayName, confirmName, masked, expires, status, valueKnown, usedIn, usedInPlaces)
 
     override fun toString() =
         "GeneratedToken(uuid=$uuid, name=$name, masked=$masked, expires=$expires, status=$status, " +

@@ -21,6 +21,14 @@ data class NameRule(
     fun isReserved(candidate: String): Boolean = candidate in reservedNames
 }
 
+/** `rules.serverUrl`: what sign-in takes as a server address (`sandbox`, or an http(s) URL with a host). */
+data class ServerUrlRule(
+    /** A regular expression over the whole text. */
+    val pattern: String,
+    /** A sentence for a text that does not match. */
+    val hint: String,
+)
+
 /** One choice of the expiration's measure, with its label and the values it takes. */
 data class MeasureRule(
     val measure: Measure,
@@ -49,11 +57,16 @@ data class WarningThreshold(
  */
 data class Rules(
     val name: NameRule,
+    val serverUrl: ServerUrlRule,
     val expiration: ExpirationRules,
     val pageSizes: List<Int>,
     val defaultPageSize: Int,
     val warningThresholds: List<WarningThreshold>,
 ) {
+    /** Null when sign-in takes [text] as a server address; else the server's sentence (`rules.serverUrl`). */
+    fun serverUrlProblem(text: String): String? =
+        if (compiled(serverUrl.pattern)?.matches(text) ?: true) null else serverUrl.hint
+
     /** Whether the server's pattern takes [candidate] (true when Java cannot compile the pattern: the server still checks). */
     fun matchesName(candidate: String): Boolean = compiled(name.pattern)?.matches(candidate) ?: true
 

@@ -181,8 +181,9 @@ class DecisionsTest {
     fun `apply's refusals are told apart by kind and reason, and each answer sends the flag it names`() {
         val sent = ApplySettingsParams("u", Ide.JETBRAINS, SettingsTarget.WORKSPACE)
         assertEquals(ApplyQuestion.TOKEN_EXPIRED, ApplyFlow.question(error("conflict", "tokenExpired"), sent))
-        assertEquals(ApplyQuestion.TRACKED_FILE, ApplyFlow.question(error("conflict"), sent))
-        assertEquals(ApplyQuestion.WRITE_PROTECTED, ApplyFlow.question(error("fileUnreadable"), sent))
+        assertEquals(ApplyQuestion.TRACKED_FILE, ApplyFlow.question(error("conflict", "trackedFile"), sent))
+        assertEquals(ApplyQuestion.WRITE_PROTECTED, ApplyFlow.question(error("fileUnreadable", "writeProtected"), sent))
+        assertNull(ApplyFlow.question(error("fileUnreadable"), sent), "a file that cannot be read at all: no confirmation helps")
         assertEquals(ApplyQuestion.VALUE_NOT_KNOWN, ApplyFlow.question(error("notFound", "valueNotKnown"), sent))
         assertNull(ApplyFlow.question(error("notFound"), sent), "a token that is gone is a plain failure")
         assertNull(ApplyFlow.question(error("conflict", "somethingNew"), sent), "an unknown reason is not guessed at")
@@ -198,9 +199,10 @@ class DecisionsTest {
         assertNull(ApplyFlow.next(sent, ApplyQuestion.TRACKED_FILE, ApplyChoice.REPLACE), "not a choice of that question")
 
         // Asked once: the same refusal after the answer is shown, not asked again.
-        assertNull(ApplyFlow.question(error("fileUnreadable"), sent.copy(writeProtected = true)))
+        assertNull(ApplyFlow.question(error("fileUnreadable", "writeProtected"), sent.copy(writeProtected = true)))
         assertNull(ApplyFlow.question(error("conflict", "tokenExpired"), sent.copy(allowExpired = true)))
-        assertNull(ApplyFlow.question(error("conflict"), sent.copy(allowTrackedFile = true)))
+        assertNull(ApplyFlow.question(error("conflict", "trackedFile"), sent.copy(allowTrackedFile = true)))
+        assertNull(ApplyFlow.question(error("conflict"), sent), "a conflict without a reason is not guessed at")
         // And the flags go out with their wire names.
         assertEquals(
             """{"uuid":"u","ide":"jetbrains","target":{"kind":"workspace"},"writeProtected":true,"allowExpired":true,"replaceExpired":true}""",

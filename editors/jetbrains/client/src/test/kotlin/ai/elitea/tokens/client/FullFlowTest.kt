@@ -319,13 +319,14 @@ class FullFlowTest {
         assertNotNull(withToken.backupPath)
         assertTrue(Files.exists(Path.of(withToken.backupPath!!)))
         assertEquals(t.token, alitaOptions(Files.readString(file), "EliteASettings")["llmAuthToken"])
-        // The Used in column: the server lists the live settings files holding the token (a
-        // server older than `usedIn` sends none, and the column stays empty).
+        // The Used in column: the live settings files holding the token, and the same places in
+        // the user's words, both the server's.
         val row = api.listTokens(ListTokensParams(search = t.name, pageSize = 100)).await().items.single { it.uuid == t.uuid }
-        row.usedIn?.let { used ->
-            assertTrue(used.any { Path.of(it).toAbsolutePath().normalize() == file.toAbsolutePath().normalize() }, used.toString())
-            assertTrue(UsedIn.describe(used, project.toString()).contains("this project (.idea/elitea.xml)"), UsedIn.describe(used, project.toString()))
-        }
+        assertTrue(row.usedIn.any { Path.of(it).toAbsolutePath().normalize() == file.toAbsolutePath().normalize() }, row.usedIn.toString())
+        assertEquals(row.usedIn.size, row.usedInPlaces.size, row.usedInPlaces.toString())
+        assertTrue(row.usedInPlaces.all { it.isNotBlank() && !it.contains(t.token) }, row.usedInPlaces.toString())
+        assertEquals(t.name, row.displayName)
+        assertEquals(t.name, row.confirmName)
 
         // The explicit file target, as "Save" of the preview does with a chosen path.
         val elsewhere = tmp.resolve("elsewhere/.idea/elitea.xml")

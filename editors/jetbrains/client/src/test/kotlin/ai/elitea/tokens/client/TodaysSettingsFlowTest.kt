@@ -221,7 +221,7 @@ class TodaysSettingsFlowTest {
         assertNotNull(
             warning,
             "a warning about the revoked token: $warnings; requests seen: ${session.client.messageRequests.map { it.message }}; " +
-                "tokens in use: ${session.client.tokens.current.map { it.name to it.isRevoked }}",
+                "tokens in use: ${session.client.tokens.current.map { it.name to it.isRevoked }}; tap broken by: ${session.client.tap?.brokenBy}",
         )
         assertEquals(setOf(WarningActionKind.REPLACE, WarningActionKind.SHOW_TOKENS), warning!!.actions.map { it.kind }.toSet())
         assertTrue(warning.isRevoked && warning.isError)

@@ -18,12 +18,12 @@ import java.nio.file.attribute.PosixFilePermissions
 import java.util.concurrent.CompletionException
 
 class JsonTest {
-    private val row = """{"uuid":"u1","name":"a","masked":"...ab12","expires":null,"status":{"kind":"ok","label":"in 30 days"},"valueKnown":true}"""
+    private val row = """{"uuid":"u1","name":"a","displayName":"a","confirmName":"a","masked":"...ab12","expires":null,"status":{"kind":"ok","label":"in 30 days"},"valueKnown":true,"usedIn":[],"usedInPlaces":[]}"""
 
     @Test
     fun `decodes through the constructor, ignoring unknown fields and applying defaults`() {
         val r = Json.decode<TokenRow>(Json.parse(row.dropLast(1) + ""","futureField":[1,2]}"""))
-        assertEquals(TokenRow("u1", "a", "...ab12", null, ExpiryStatus(StatusKind.OK, "in 30 days"), true), r)
+        assertEquals(TokenRow("u1", "a", "a", "a", "...ab12", null, ExpiryStatus(StatusKind.OK, "in 30 days"), true, emptyList(), emptyList()), r)
         val page = Json.decode<TokenPage>(Json.parse("""{"total":1,"page":0,"pageSize":10,"items":[$row]}"""))
         assertEquals(listOf("u1"), page.items.map { it.uuid })
         val inUse = Json.decode<TokenInUse>(Json.parse("""{"uuid":"u","status":{"kind":"warning","label":"in 3 hours"},"files":["/x"]}"""))
@@ -35,7 +35,7 @@ class JsonTest {
     @Test
     fun `a missing required property is an error naming it`() {
         val e = assertThrows(ProtocolException::class.java) {
-            Json.decode<TokenRow>(Json.parse("""{"uuid":"u1","status":{"kind":"ok","label":"x"},"valueKnown":true}"""))
+            Json.decode<TokenRow>(Json.parse("""{"uuid":"u1","displayName":"a","confirmName":"a","status":{"kind":"ok","label":"x"},"valueKnown":true,"usedIn":[],"usedInPlaces":[]}"""))
         }
         assertTrue(e.message!!.contains("masked"), e.message)
         val p = assertThrows(ProtocolException::class.java) {
@@ -181,7 +181,7 @@ class TokenBrowserTest {
 
     private fun page(total: Long, page: Int, size: Int, n: Int) = TokenPage(
         total, page, size,
-        List(n) { TokenRow("u$it", "t$it", "...abcd", null, ExpiryStatus(StatusKind.NEVER, "Never"), true) },
+        List(n) { TokenRow("u$it", "t$it", "t$it", "t$it", "...abcd", null, ExpiryStatus(StatusKind.NEVER, "Never"), true, emptyList(), emptyList()) },
     )
 
     @Test
@@ -265,6 +265,7 @@ object TestRules {
     const val JSON = """{"elitea": {"rules": {
       "name": {"pattern": "^[a-z.]{1,5}$", "maxLength": 5, "hint": "Lower-case letters and dots only.",
                "reservedNames": ["sys.x"], "reservedHint": "'sys.x' is ELITEA's own."},
+      "serverUrl": {"pattern": "^(local|ftp://[a-z]+)$", "hint": "Only local or ftp:// here."},
       "expiration": {"default": {"measure": "hours", "value": 6},
          "measures": [{"measure": "never", "label": "Nie"}, {"measure": "hours", "label": "Stunden", "min": 2, "max": 12},
                       {"measure": "days", "label": "Tage", "min": 1, "max": 3}]},
@@ -375,7 +376,6 @@ class ExpiryWarningsTest {
         assertTrue(nameless.tooltip.contains("✓ ...ab12: in 3 hours"), nameless.tooltip)
         assertTrue(nameless.tooltip.contains("✓ token 98765432: "), nameless.tooltip)
         assertFalse(nameless.tooltip.contains("no name"))
-        assertEquals("...ab12", TokenRow("u", null, "...ab12", null, ExpiryStatus(StatusKind.NEVER, "Never"), true).displayName)
     }
 
     @Test
@@ -429,21 +429,10 @@ class DisplayTest {
     }
 
     @Test
-    fun `used in names the places as the user knows them`() {
-        val home = "/home/u"
-        val paths = listOf(
-            "/home/u/.config/Code/User/settings.json",
-            "/work/app/.vscode/settings.json",
-            "/work/other/.idea/alita.xml",
-            "/work/mine/.idea/elitea.xml",
-            "/home/u/notes/elitea.json",
-            "/home/u/.config/Code/User/settings.json",
-        )
-        assertEquals(
-            "VSCode user settings, workspace: app, JetBrains: other, this project (.idea/elitea.xml), ~/notes/elitea.json",
-            UsedIn.describe(paths, projectBase = "/work/mine", home = home),
-        )
-        assertEquals("", UsedIn.describe(null))
-        assertEquals("", UsedIn.describe(emptyList()))
+    fun `paths under the home folder are shown with a tilde`() {
+        assertEquals("~/notes/elitea.json", UsedIn.tilde("/home/u/notes/elitea.json", home = "/home/u"))
+        assertEquals("~", UsedIn.tilde("/home/u", home = "/home/u/"))
+        assertEquals("/home/user2/x", UsedIn.tilde("/home/user2/x", home = "/home/u"), "a sibling folder is not under home")
+        assertEquals("/work/x", UsedIn.tilde("/work/x", home = null))
     }
 }

@@ -1,5 +1,6 @@
 package ai.elitea.tokens.plugin.actions
 
+import ai.elitea.tokens.client.ApplyFlow
 import ai.elitea.tokens.client.ErrorKind
 import ai.elitea.tokens.client.MigrateSettingsParams
 import ai.elitea.tokens.client.MigrateSettingsResult
@@ -71,7 +72,8 @@ class MigrateSettingsAction : EliteaAction() {
         private fun run(project: Project, file: Path, writeProtected: Boolean) {
             val params = MigrateSettingsParams(file.toString(), writeProtected = writeProtected.takeIf { it })
             EliteaProjectService.getInstance(project).call({ it.migrateSettings(params) }, onError = onError@{ e ->
-                if (e.kind != ErrorKind.FILE_UNREADABLE || writeProtected) return@onError false
+                // A read-only or foreign-owned file (reason writeProtected), asked once; any other failure is shown.
+                if (e.kind != ErrorKind.FILE_UNREADABLE || e.reason != ApplyFlow.REASON_WRITE_PROTECTED || writeProtected) return@onError false
                 val yes = Messages.showYesNoDialog(
                     project, e.message.orEmpty(), EliteaBundle.message("apply.protected.title"),
                     EliteaBundle.message("apply.replaceFile"), Messages.getCancelButton(), Messages.getWarningIcon(),

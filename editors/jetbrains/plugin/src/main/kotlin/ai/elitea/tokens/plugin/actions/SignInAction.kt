@@ -20,9 +20,15 @@ class SignInAction : EliteaAction() {
 
     companion object {
         fun signIn(project: Project) {
-            val dialog = SignInDialog(project)
-            if (!dialog.showAndGet()) return
-            val params = dialog.params()
+            val service = EliteaProjectService.getInstance(project)
+            // The rules (from initialize) first: the dialog checks the server URL with the server's.
+            service.call({ api -> java.util.concurrent.CompletableFuture.supplyAsync { api.rules() } }) { rules ->
+                val dialog = SignInDialog(project, rules)
+                if (dialog.showAndGet()) send(project, dialog.params())
+            }
+        }
+
+        private fun send(project: Project, params: ai.elitea.tokens.client.SignInParams) {
             val service = EliteaProjectService.getInstance(project)
             service.call({ it.signIn(params) }) { result ->
                 val settings = EliteaSettings.getInstance().state

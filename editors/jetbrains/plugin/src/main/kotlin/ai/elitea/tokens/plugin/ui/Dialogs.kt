@@ -53,7 +53,7 @@ private fun schemaBox(selected: SettingsSchema): ComboBox<SettingsSchema> =
     }
 
 /** Sign In: server URL, personal token (never stored by the plugin), project id, TLS check. */
-class SignInDialog(project: Project) : DialogWrapper(project) {
+class SignInDialog(project: Project, private val rules: Rules) : DialogWrapper(project) {
     private val options = EliteaSettings.getInstance().state
     private val url = JBTextField(options.serverUrl ?: "https://next.elitea.ai")
     private val token = JBPasswordField()
@@ -79,6 +79,10 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
         row { cell(verify) }
     }
 
+    init {
+        initValidation()
+    }
+
     override fun getPreferredFocusedComponent(): JComponent = if (url.text.isBlank()) url else token
 
     override fun doValidate(): ValidationInfo? {
@@ -86,7 +90,8 @@ class SignInDialog(project: Project) : DialogWrapper(project) {
         val sandbox = u == "sandbox"
         return when {
             u.isEmpty() -> ValidationInfo(EliteaBundle.message("signin.url.empty"), url)
-            !sandbox && !u.startsWith("https://") && !u.startsWith("http://") -> ValidationInfo(EliteaBundle.message("signin.url.scheme"), url)
+            // What sign-in takes is the server's rule (`rules.serverUrl`), with its sentence.
+            rules.serverUrlProblem(u) != null -> ValidationInfo(rules.serverUrlProblem(u)!!, url)
             !sandbox && token.password.isEmpty() -> ValidationInfo(EliteaBundle.message("signin.token.empty"), token)
             projectId.text.isNotBlank() && projectId.text.trim().toLongOrNull() == null -> ValidationInfo(EliteaBundle.message("settings.projectId.invalid"), projectId)
             else -> null
@@ -207,7 +212,8 @@ class TokenValueDialog(private val project: Project, private val token: Generate
 
 /** Delete: the user types the token's name (its uuid for a nameless one); OK only when it matches. */
 class DeleteTokenDialog(project: Project, private val row: TokenRow) : DialogWrapper(project) {
-    private val expected = row.name ?: row.uuid
+    // What delete takes is the server's (`confirmName`: the name, else the uuid), not a copy here.
+    private val expected = row.confirmName
     private val typed = JBTextField()
 
     init {

@@ -10,7 +10,6 @@ import ai.elitea.tokens.client.StatusKind
 import ai.elitea.tokens.client.StatusMarks
 import ai.elitea.tokens.client.TokenBrowser
 import ai.elitea.tokens.client.TokenRow
-import ai.elitea.tokens.client.UsedIn
 import ai.elitea.tokens.plugin.EliteaBundle
 import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.actions.EliteaDataKeys
@@ -78,7 +77,7 @@ class TokensToolWindowFactory : ToolWindowFactory, DumbAware {
  * Name, `...ab12`, the expiry (✓/⚠/✗, the server's label and the date) and where the token is
  * used, for one page of tokens.
  */
-class TokenTableModel(private val projectBase: String?) : AbstractTableModel() {
+class TokenTableModel : AbstractTableModel() {
     var rows: List<TokenRow> = emptyList()
         private set
 
@@ -97,8 +96,8 @@ class TokenTableModel(private val projectBase: String?) : AbstractTableModel() {
             NAME -> it.displayName
             TOKEN -> it.masked
             EXPIRES -> it
-            // Absent from servers that do not send `usedIn`: an empty cell, not a guess.
-            else -> UsedIn.describe(it.usedIn, projectBase)
+            // The places in the user's words are the server's (`usedInPlaces`), as every shim shows them.
+            else -> it.usedInPlaces.joinToString(", ")
         }
     }
 
@@ -145,7 +144,7 @@ class TokensPanel(private val project: Project, parent: Disposable) : JPanel(Bor
     private val service = EliteaProjectService.getInstance(project)
     // Made once the server's rules (page sizes, default page size) are known: see reload().
     private var browser: TokenBrowser? = null
-    private val model = TokenTableModel(project.basePath)
+    private val model = TokenTableModel()
     private val table = JBTable(model)
     private val search = SearchTextField(false)
     private val pageSize = ComboBox<Int>()
