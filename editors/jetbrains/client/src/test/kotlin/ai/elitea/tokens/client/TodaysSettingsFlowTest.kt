@@ -187,8 +187,18 @@ class TodaysSettingsFlowTest {
     @Test
     @Order(5)
     fun `a revoked token's warning is answered with its replace item, and an expired token is replaced or written as the user chooses`() {
+        // Answered as the plugin answers, from the start: the server warns about a token once.
+        val warnings = java.util.concurrent.ConcurrentLinkedQueue<ExpiryWarning>()
+        val revokedUuid = java.util.concurrent.atomic.AtomicReference<String>()
+        session.client.onShowMessageRequest = { params ->
+            val w = session.client.expiryWarning(params)
+            if (w != null) warnings += w
+            // The plugin returns the chosen item as it came; the server replaces the token itself.
+            CompletableFuture.completedFuture(w?.takeIf { it.uuid == revokedUuid.get() }?.action(WarningActionKind.REPLACE)?.item)
+        }
         // A token in use, deleted behind this server's back (another client, the web UI).
         val revoked = generate("deleted-elsewhere", Expiration.NEVER)
+        revokedUuid.set(revoked.uuid)
         api.applySettings(ApplySettingsParams(revoked.uuid, Ide.VSCODE, SettingsTarget.USER)).await()
         val expiring = generate("short-lived", Expiration(Measure.MINUTES, 1))
         val listedAt = System.nanoTime()
@@ -197,13 +207,6 @@ class TodaysSettingsFlowTest {
             other.api.deleteToken(DeleteTokenParams(revoked.uuid, revoked.name!!)).await()
         }
 
-        val warnings = java.util.concurrent.ConcurrentLinkedQueue<ExpiryWarning>()
-        session.client.onShowMessageRequest = { params ->
-            val w = session.client.expiryWarning(params)
-            if (w != null) warnings += w
-            // The plugin returns the chosen item as it came; the server replaces the token itself.
-            CompletableFuture.completedFuture(w?.takeIf { it.uuid == revoked.uuid }?.action(WarningActionKind.REPLACE)?.item)
-        }
         // The token list is read again when a settings file changes, once it is a minute old;
         // the short-lived token has expired by then too.
         val wait = 65_000L - (System.nanoTime() - listedAt) / 1_000_000
