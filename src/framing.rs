@@ -6,7 +6,7 @@
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 /// Larger messages are read past and refused; no editor sends anything near it.
-pub const MAX_MESSAGE: usize = 64 << 20;
+pub(crate) const MAX_MESSAGE: usize = 64 << 20;
 
 /// Writes one frame and flushes it.
 pub(crate) async fn write_frame<W: AsyncWrite + Unpin + ?Sized>(
@@ -39,7 +39,7 @@ pub(crate) enum BadFrame {
 }
 
 /// The longest header line read; a longer one is skipped to its end.
-pub const MAX_HEADER_LINE: usize = 8 << 10;
+pub(crate) const MAX_HEADER_LINE: usize = 8 << 10;
 
 const CONTENT_LENGTH: &[u8] = b"content-length:";
 

@@ -11,16 +11,16 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// The most a settings file may hold: far above any real one, and small enough that a link
 /// to an endless device cannot make the process grow.
-pub const SETTINGS_READ_LIMIT: u64 = 16 << 20;
+pub(crate) const SETTINGS_READ_LIMIT: u64 = 16 << 20;
 
 /// The product's own state files are small; a larger one is not ours.
-pub const STATE_READ_LIMIT: u64 = 64 << 20;
+pub(crate) const STATE_READ_LIMIT: u64 = 64 << 20;
 
 /// How long a writer waits for another writer's lock before it says so.
-pub const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a path that is not a regular file is, in words.
-pub fn kind_of(meta: &Metadata) -> &'static str {
+pub(crate) fn kind_of(meta: &Metadata) -> &'static str {
     let ft = meta.file_type();
     if ft.is_dir() {
         return "a folder";
@@ -68,7 +68,7 @@ pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Error {
 }
 
 /// Refuses anything at `path` (after links) that is not a regular file; a missing path is fine.
-pub fn check_regular_or_missing(path: &Path) -> Result<Option<Metadata>> {
+pub(crate) fn check_regular_or_missing(path: &Path) -> Result<Option<Metadata>> {
     match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => Ok(Some(meta)),
         Ok(meta) => Err(not_regular(path, &meta)),
@@ -80,7 +80,7 @@ pub fn check_regular_or_missing(path: &Path) -> Result<Option<Metadata>> {
 /// Reads a regular file of at most `limit` bytes; `None` when it does not exist. A FIFO, a
 /// device, a socket or a folder is refused without being opened for reading in a way that
 /// could block, and a file that grows past `limit` while read is refused, not read whole.
-pub fn read_regular(path: &Path, limit: u64) -> Result<Option<(Vec<u8>, Metadata)>> {
+pub(crate) fn read_regular(path: &Path, limit: u64) -> Result<Option<(Vec<u8>, Metadata)>> {
     if check_regular_or_missing(path)?.is_none() {
         return Ok(None);
     }
@@ -132,7 +132,7 @@ const SETTLE: Duration = Duration::from_millis(250);
 /// is empty or was changed a moment ago is taken only once a second read, a little later,
 /// finds the same bytes and the same size and time. Otherwise, after a few tries, the file
 /// counts as changing under us (`FileChanged`), and nothing may be written over it.
-pub fn read_settled(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
+pub(crate) fn read_settled(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
     for _ in 0..20 {
         let Some((bytes, meta)) = read_regular(path, limit)? else {
             return Ok(None);
@@ -167,14 +167,14 @@ pub fn read_settled(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
 /// which open it separately). With `remove` the lock file is deleted on release, so that no
 /// lock file is left beside a user's settings file; a waiter that locked the deleted file
 /// notices (it is no longer the file at that path) and locks the new one.
-pub struct FileLock {
+pub(crate) struct FileLock {
     path: PathBuf,
     file: Option<File>,
     remove: bool,
 }
 
 impl FileLock {
-    pub fn acquire(path: &Path, remove: bool, timeout: Duration) -> Result<FileLock> {
+    pub(crate) fn acquire(path: &Path, remove: bool, timeout: Duration) -> Result<FileLock> {
         let deadline = Instant::now() + timeout;
         loop {
             let mut options = OpenOptions::new();
@@ -239,7 +239,7 @@ fn same_file(_: &File, path: &Path) -> bool {
 }
 
 /// The lock file that guards writes to `path`: hidden, beside it, gone when released.
-pub fn lock_for(path: &Path) -> Result<FileLock> {
+pub(crate) fn lock_for(path: &Path) -> Result<FileLock> {
     let dir = parent_of(path);
     std::fs::create_dir_all(dir).map_err(|e| io_error(dir, &e))?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
@@ -261,7 +261,7 @@ fn parent_of(path: &Path) -> &Path {
 /// for a file that does not exist yet; an existing file keeps its own. The temp file is
 /// private (0600) while it is written, and temp files that killed writers left behind for
 /// this path are removed first.
-pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
     #[cfg(unix)]
     let keep = {
         use std::os::unix::fs::PermissionsExt;
@@ -276,7 +276,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Re
 
 /// Like `write_atomic`, but the file ends with exactly `mode`, whatever it had: for files that
 /// hold secrets.
-pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     write_atomic_mode(path, bytes, Some(0o600))
 }
 
@@ -404,18 +404,18 @@ fn process_alive(_pid: u32) -> bool {
 
 /// The one lock over the product's state files in `dir` (the data folder): held by each
 /// read-modify-write of them, from any process or thread.
-pub fn lock_state_dir(dir: &Path) -> Result<FileLock> {
+pub(crate) fn lock_state_dir(dir: &Path) -> Result<FileLock> {
     ensure_private_dir(dir).map_err(|e| io_error(dir, &e))?;
     FileLock::acquire(&dir.join(".state.lock"), false, LOCK_TIMEOUT)
 }
 
 /// The state lock of the folder that holds the state file `file`.
-pub fn lock_state_of(file: &Path) -> Result<FileLock> {
+pub(crate) fn lock_state_of(file: &Path) -> Result<FileLock> {
     lock_state_dir(parent_of(file))
 }
 
 /// Creates the product's data folder, private (0700) whatever the umask.
-pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {

@@ -14,7 +14,7 @@ use url::Url;
     clippy::enum_variant_names,
     reason = "MacOs is the platform's own name, not the enum's"
 )]
-pub enum Os {
+pub(crate) enum Os {
     Linux,
     MacOs,
     Windows,
@@ -22,7 +22,7 @@ pub enum Os {
 
 impl Os {
     /// The system this binary was built for (any other Unix follows the Linux rules).
-    pub fn current() -> Os {
+    pub(crate) fn current() -> Os {
         if cfg!(windows) {
             Os::Windows
         } else if cfg!(target_os = "macos") {
@@ -41,10 +41,10 @@ impl Os {
 }
 
 /// The environment, as a lookup; an empty variable counts as unset, as the editors do.
-pub struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
+pub(crate) struct Env<'a>(&'a dyn Fn(&str) -> Option<String>);
 
 impl<'a> Env<'a> {
-    pub fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
+    pub(crate) fn new(lookup: &'a dyn Fn(&str) -> Option<String>) -> Self {
         Env(lookup)
     }
 
@@ -58,7 +58,7 @@ fn process_env(name: &str) -> Option<String> {
 }
 
 /// `base` and then `parts`, each of which may hold `/`, with `os`'s separator between them.
-pub fn join(os: Os, base: &str, parts: &str) -> String {
+pub(crate) fn join(os: Os, base: &str, parts: &str) -> String {
     let sep = os.separator();
     let mut out = base.to_string();
     for part in parts.split('/').filter(|p| !p.is_empty()) {
@@ -98,7 +98,7 @@ fn app_data(os: Os, env: &Env, xdg: &str, xdg_default: &str) -> String {
 /// The product's data folder: `ELITEA_TOKENS_DATA_DIR` when set (tests, portable installs),
 /// else `%APPDATA%\elitea-tokens`, `~/Library/Application Support/elitea-tokens`, or
 /// `$XDG_DATA_HOME/elitea-tokens` (`~/.local/share/elitea-tokens`).
-pub fn data_dir_for(os: Os, env: &Env) -> String {
+pub(crate) fn data_dir_for(os: Os, env: &Env) -> String {
     if let Some(dir) = env.get("ELITEA_TOKENS_DATA_DIR") {
         return dir;
     }
@@ -109,19 +109,19 @@ pub fn data_dir_for(os: Os, env: &Env) -> String {
     )
 }
 
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     PathBuf::from(data_dir_for(Os::current(), &Env::new(&process_env)))
 }
 
 /// The folder names of the VSCode family under the configuration folder, in the order they
 /// are tried.
-pub const VSCODE_FLAVOURS: [&str; 5] =
+pub(crate) const VSCODE_FLAVOURS: [&str; 5] =
     ["Code", "Code - Insiders", "VSCodium", "Cursor", "Windsurf"];
 
 /// The user settings.json files VSCode and its forks may use, most likely first. A portable
 /// install (`VSCODE_PORTABLE`, which VSCode sets to its data folder) is the only candidate when
 /// set; code-server, Linux only, keeps its settings under the data folder.
-pub fn vscode_user_settings_candidates(os: Os, env: &Env) -> Vec<String> {
+pub(crate) fn vscode_user_settings_candidates(os: Os, env: &Env) -> Vec<String> {
     if let Some(portable) = env.get("VSCODE_PORTABLE") {
         return vec![join(os, &portable, "user-data/User/settings.json")];
     }
@@ -138,7 +138,7 @@ pub fn vscode_user_settings_candidates(os: Os, env: &Env) -> Vec<String> {
 }
 
 /// VSCode's user settings.json here: the first candidate whose folder exists, else Code's.
-pub fn vscode_user_settings() -> PathBuf {
+pub(crate) fn vscode_user_settings() -> PathBuf {
     let all = vscode_user_settings_candidates(Os::current(), &Env::new(&process_env));
     all.iter()
         .map(PathBuf::from)
@@ -147,11 +147,11 @@ pub fn vscode_user_settings() -> PathBuf {
 }
 
 /// A file inside a project folder, `relative` written with `/` (`.idea/elitea.xml`).
-pub fn project_file_for(os: Os, folder: &str, relative: &str) -> String {
+pub(crate) fn project_file_for(os: Os, folder: &str, relative: &str) -> String {
     join(os, folder, relative)
 }
 
-pub fn project_file(folder: &Path, relative: &str) -> PathBuf {
+pub(crate) fn project_file(folder: &Path, relative: &str) -> PathBuf {
     PathBuf::from(project_file_for(
         Os::current(),
         &folder.to_string_lossy(),
@@ -164,7 +164,7 @@ pub fn project_file(folder: &Path, relative: &str) -> PathBuf {
 /// None for a relative path. The product only reads URIs; this is the tests' way to write them
 /// as each editor does.
 #[cfg(test)]
-pub fn file_uri_for(os: Os, path: &str) -> Option<Url> {
+pub(crate) fn file_uri_for(os: Os, path: &str) -> Option<Url> {
     if os != Os::Windows {
         if !path.starts_with('/') {
             return None;
@@ -203,7 +203,7 @@ fn escape_percent(path: &str) -> String {
 
 /// The path of `os` a `file:` URI names; other text is taken as a path already. VSCode writes a
 /// Windows drive as `file:///c%3A/dir`: decoded, and the separators made Windows' own.
-pub fn path_from_uri_for(os: Os, text: &str) -> String {
+pub(crate) fn path_from_uri_for(os: Os, text: &str) -> String {
     let Ok(url) = Url::parse(text) else {
         return text.to_string();
     };
@@ -238,7 +238,7 @@ pub fn path_from_uri_for(os: Os, text: &str) -> String {
     }
 }
 
-pub fn path_from_uri(text: &str) -> PathBuf {
+pub(crate) fn path_from_uri(text: &str) -> PathBuf {
     PathBuf::from(path_from_uri_for(Os::current(), text))
 }
 

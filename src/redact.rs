@@ -5,11 +5,11 @@
 use std::borrow::Cow;
 
 /// What a secret is replaced with.
-pub const REDACTED: &str = "<redacted>";
+pub(crate) const REDACTED: &str = "<redacted>";
 
 /// `text` with every JWT-shaped run and every long high-entropy run replaced by
 /// `<redacted>`. Paths, URLs, uuids, numbers and ordinary words are kept.
-pub fn redact(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact(text: &str) -> Cow<'_, str> {
     if !text.split(|c: char| !is_secret_char(c)).any(looks_secret) {
         return Cow::Borrowed(text);
     }
@@ -34,7 +34,7 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 }
 
 /// Like `redact`, owned.
-pub fn redacted(text: &str) -> String {
+pub(crate) fn redacted(text: &str) -> String {
     redact(text).into_owned()
 }
 
@@ -53,7 +53,7 @@ fn is_secret_char(c: char) -> bool {
 
 /// A JWT (`eyJ...` with two dots), or a run of 24 or more characters mixing letters and digits
 /// with the spread of random text. A uuid is not a secret.
-pub fn looks_secret(run: &str) -> bool {
+pub(crate) fn looks_secret(run: &str) -> bool {
     let run = run.trim_matches('.');
     if run.len() < 16 {
         return false;

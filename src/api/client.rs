@@ -485,8 +485,8 @@ async fn check(response: Response, server: &str) -> Result<Response, ApiError> {
 }
 
 /// The most a token list may take (about 200,000 tokens), and any other answer.
-pub const LIST_BODY_LIMIT: usize = 64 << 20;
-pub const BODY_LIMIT: usize = 1 << 20;
+pub(super) const LIST_BODY_LIMIT: usize = 64 << 20;
+pub(super) const BODY_LIMIT: usize = 1 << 20;
 const ERROR_BODY_LIMIT: usize = 64 << 10;
 
 /// Reads a body of at most `limit` bytes: a larger or endless one ends the call with a clear

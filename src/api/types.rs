@@ -23,7 +23,7 @@ pub struct TokenRecord {
 /// A record of a list, its strings borrowed from the answer where it has no escapes. The
 /// list's `token` is the server's masked form (`...` and seven), not a secret.
 #[derive(Debug, Deserialize)]
-pub struct TokenRecordRef<'a> {
+pub(super) struct TokenRecordRef<'a> {
     #[serde(borrow)]
     pub uuid: Cow<'a, str>,
     #[serde(borrow, default, deserialize_with = "lenient_name")]
@@ -36,7 +36,7 @@ pub struct TokenRecordRef<'a> {
 
 impl TokenRecordRef<'_> {
     /// Consumed, so that a string the answer had to unescape moves into the row uncopied.
-    pub fn row(self, now: chrono::DateTime<chrono::Utc>) -> crate::tokens::TokenRow {
+    pub(super) fn row(self, now: chrono::DateTime<chrono::Utc>) -> crate::tokens::TokenRow {
         crate::tokens::TokenRow {
             uuid: self.uuid.into_owned(),
             name: self.name.map(Cow::into_owned),
@@ -132,7 +132,7 @@ fn lenient_owned_name<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>,
 
 /// A list read straight into rows at a time: each record becomes a row as it is read, so no
 /// second vector of 10,000 records is built. `capacity` is a guess from the answer's size.
-pub struct RowsAt {
+pub(super) struct RowsAt {
     pub now: DateTime<Utc>,
     pub capacity: usize,
 }

@@ -16,7 +16,7 @@ use crate::service::{
 use crate::settings::{Ide, Schema};
 use crate::tokens::{Expiration, ListQuery, Order, SortBy};
 
-pub async fn run(cli: Cli) -> Result<()> {
+pub(super) async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Sandbox {
             port,

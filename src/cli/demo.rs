@@ -62,7 +62,7 @@ fn rows(page: &Value) {
     }
 }
 
-pub async fn run() -> Result<(), Error> {
+pub(super) async fn run() -> Result<(), Error> {
     let sandbox = sandbox::start(SandboxOptions::default()).await?;
     println!(
         "ELITEA sandbox listening on {} (in this process)",

@@ -10,7 +10,7 @@ use tracing_subscriber::filter::{Targets, filter_fn};
 use tracing_subscriber::fmt::writer::{MakeWriter, MakeWriterExt};
 use tracing_subscriber::prelude::*;
 
-pub struct Guard;
+pub(super) struct Guard;
 
 /// Targets held at info whatever the filter asks: tower-lsp-server traces every LSP message
 /// whole (a sign-in carries a token), and the HTTP stack's traces are noise.
@@ -23,7 +23,7 @@ const CAPPED: [&str; 6] = [
     "h2",
 ];
 
-pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
+pub(super) fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
     // `target=level` directives, as RUST_LOG is mostly written; not EnvFilter's span and field
     // filters, whose regex engine was a tenth of the binary.
     let filter: Targets = match std::env::var("RUST_LOG") {
@@ -73,7 +73,7 @@ pub fn init(level: Option<&str>, file: Option<&Path>) -> Result<Guard, String> {
 /// Every log line passes the one redaction before it reaches a terminal or a file, whatever
 /// the filter let through. The formatter writes each event in one call, so a line is never
 /// split across two writes.
-pub struct Redacting<M>(pub M);
+pub(super) struct Redacting<M>(pub M);
 
 impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
     type Writer = RedactingWriter<M::Writer>;
@@ -83,7 +83,7 @@ impl<'a, M: MakeWriter<'a>> MakeWriter<'a> for Redacting<M> {
     }
 }
 
-pub struct RedactingWriter<W>(W);
+pub(super) struct RedactingWriter<W>(W);
 
 impl<W: Write> Write for RedactingWriter<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

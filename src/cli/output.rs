@@ -4,11 +4,11 @@ use std::io::IsTerminal;
 
 use crate::tokens::{Page, StatusKind, TokenRow};
 
-pub fn fancy() -> bool {
+pub(super) fn fancy() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-pub fn status_cell(row: &TokenRow, fancy: bool) -> String {
+pub(super) fn status_cell(row: &TokenRow, fancy: bool) -> String {
     let label = &row.status.label;
     match (row.status.kind, fancy) {
         (StatusKind::Never | StatusKind::Ok, true) => format!("✓ {label}"),
@@ -21,7 +21,7 @@ pub fn status_cell(row: &TokenRow, fancy: bool) -> String {
     }
 }
 
-pub fn table(page: &Page<TokenRow>, fancy: bool) -> String {
+pub(super) fn table(page: &Page<TokenRow>, fancy: bool) -> String {
     let mut out = String::new();
     if page.items.is_empty() {
         out.push_str(if page.total == 0 {

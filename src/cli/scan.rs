@@ -46,13 +46,13 @@ pub struct ScanArgs {
 }
 
 /// The global options the lookup on the account needs.
-pub struct Globals<'a> {
+pub(super) struct Globals<'a> {
     pub server: Option<&'a str>,
     pub insecure_file_store: bool,
     pub json: bool,
 }
 
-pub async fn run(args: ScanArgs, globals: Globals<'_>) -> Result<()> {
+pub(super) async fn run(args: ScanArgs, globals: Globals<'_>) -> Result<()> {
     let cwd = std::env::current_dir()
         .map_err(|e| Error::invalid(format!("The current folder cannot be read: {e}.")))?;
     if args.install_pre_commit {

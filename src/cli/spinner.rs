@@ -7,7 +7,7 @@ use std::time::Duration;
 
 const SHOW_AFTER: Duration = Duration::from_millis(300);
 
-pub async fn spin<T>(enabled: bool, label: &str, work: impl Future<Output = T>) -> T {
+pub(super) async fn spin<T>(enabled: bool, label: &str, work: impl Future<Output = T>) -> T {
     if !enabled || !std::io::stderr().is_terminal() {
         return work.await;
     }

@@ -12,7 +12,7 @@ use tokio::sync::Mutex;
 
 use crate::framing::{BadFrame, Frame, FrameReader, find_header, write_frame};
 
-pub type SharedOut = Arc<Mutex<Box<dyn AsyncWrite + Send + Unpin>>>;
+pub(super) type SharedOut = Arc<Mutex<Box<dyn AsyncWrite + Send + Unpin>>>;
 
 async fn reply_error(out: &SharedOut, id: Value, code: i64, message: &str) {
     let body = json!({"jsonrpc": "2.0", "error": {"code": code, "message": message}, "id": id});
@@ -40,14 +40,14 @@ fn is_message(v: &Value) -> bool {
 
 /// What the guard saw of the session's end, for the exit status.
 #[derive(Debug, Default)]
-pub struct Lifecycle {
+pub(super) struct Lifecycle {
     pub shutdown: std::sync::atomic::AtomicBool,
     pub exit_without_shutdown: std::sync::atomic::AtomicBool,
 }
 
 /// Reads frames from `input`, forwards good ones to `server`, answers bad ones on `out`.
 /// Whatever a frame's header says, the next well-formed frame is found and answered.
-pub async fn guard_input<I, S>(input: I, mut server: S, out: SharedOut, life: Arc<Lifecycle>)
+pub(super) async fn guard_input<I, S>(input: I, mut server: S, out: SharedOut, life: Arc<Lifecycle>)
 where
     I: AsyncRead + Unpin,
     S: AsyncWrite + Unpin,
@@ -162,7 +162,7 @@ fn redact_outgoing(body: Vec<u8>) -> Vec<u8> {
 }
 
 /// Copies the server's frames to `out`, one whole frame per lock.
-pub async fn pump_output<R: AsyncRead + Unpin>(from_server: R, out: SharedOut) {
+pub(super) async fn pump_output<R: AsyncRead + Unpin>(from_server: R, out: SharedOut) {
     let mut reader = FrameReader::new(from_server);
     loop {
         match reader.next().await {

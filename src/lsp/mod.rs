@@ -80,7 +80,7 @@ pub(crate) struct Inner {
 impl Inner {
     /// Built on first use, after `initialize`: nothing touches the keyring, the network or
     /// the disk before the editor has said `initialized`.
-    pub fn service(&self) -> Arc<Service> {
+    pub(crate) fn service(&self) -> Arc<Service> {
         self.service
             .get_or_init(|| {
                 let options = self
@@ -148,7 +148,7 @@ impl Inner {
         }
     }
 
-    pub fn options(&self) -> InitializationOptions {
+    pub(crate) fn options(&self) -> InitializationOptions {
         self.options
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -156,13 +156,13 @@ impl Inner {
     }
 
     /// Tells the watcher to look again: tokens or files changed.
-    pub fn poke_watcher(&self) {
+    pub(crate) fn poke_watcher(&self) {
         if let Some(w) = self.watcher.get() {
             w.poke();
         }
     }
 
-    pub fn editor_paths(&self) -> EditorPaths {
+    pub(crate) fn editor_paths(&self) -> EditorPaths {
         self.editor
             .read()
             .unwrap_or_else(|e| e.into_inner())

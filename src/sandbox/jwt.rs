@@ -12,7 +12,7 @@ type HmacSha512 = Hmac<Sha512>;
 /// PyJWT's header for HS512, byte for byte.
 const HEADER: &str = r#"{"alg":"HS512","typ":"JWT"}"#;
 
-pub fn encode(uuid: &str, expires: Option<DateTime<Utc>>, secret: &[u8]) -> String {
+pub(super) fn encode(uuid: &str, expires: Option<DateTime<Utc>>, secret: &[u8]) -> String {
     // `datetime.isoformat(timespec='minutes')`, or null.
     let expires = match expires {
         Some(t) => format!("\"{}\"", t.format("%Y-%m-%dT%H:%M")),
@@ -31,7 +31,7 @@ pub fn encode(uuid: &str, expires: Option<DateTime<Utc>>, secret: &[u8]) -> Stri
 }
 
 /// The uuid of a value this server signed, or `None` for anything else.
-pub fn verify(value: &str, secret: &[u8]) -> Option<String> {
+pub(super) fn verify(value: &str, secret: &[u8]) -> Option<String> {
     let (signing_input, signature) = value.rsplit_once('.')?;
     let (header, _payload) = signing_input.split_once('.')?;
     let header: serde_json::Value =

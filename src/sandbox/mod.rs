@@ -115,7 +115,7 @@ pub(crate) struct SlowGate {
 
 impl SlowGate {
     /// Waits `delay`, or less when the gate is released.
-    pub async fn wait(&self, delay: std::time::Duration) {
+    pub(crate) async fn wait(&self, delay: std::time::Duration) {
         use std::sync::atomic::Ordering;
         let released = self.release.notified();
         tokio::pin!(released);
@@ -132,13 +132,13 @@ impl SlowGate {
 }
 
 impl Shared {
-    pub fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Persists after a change; a sandbox that cannot write its file says so on stderr and
     /// goes on serving from memory.
-    pub fn persist(&self, store: &Store) {
+    pub(crate) fn persist(&self, store: &Store) {
         if let Some(path) = &self.data
             && let Err(e) = store.save(path)
         {
@@ -146,7 +146,7 @@ impl Shared {
         }
     }
 
-    pub fn value_of(&self, store: &Store, token: &SandboxToken) -> String {
+    pub(crate) fn value_of(&self, store: &Store, token: &SandboxToken) -> String {
         jwt::encode(&token.uuid, token.expires, &store.secret_bytes())
     }
 }

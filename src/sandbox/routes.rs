@@ -657,7 +657,7 @@ pub(crate) struct Model {
 
 impl Model {
     /// `"<project_id>_<model name>"`, the `integrationUid` the product writes for it.
-    pub fn integration_uid(&self) -> String {
+    pub(super) fn integration_uid(&self) -> String {
         format!("{}_{}", self.project_id, self.name)
     }
 

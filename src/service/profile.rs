@@ -31,7 +31,7 @@ pub struct Profile {
 }
 
 /// A fresh `credential_id`.
-pub fn new_credential_id() -> String {
+pub(super) fn new_credential_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 

@@ -28,21 +28,28 @@ async fn run<T: Send + 'static>(
     }
 }
 
-pub async fn get(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<Option<SecretString>> {
+pub(super) async fn get(
+    store: &Arc<dyn SecretStore>,
+    key: SecretKey,
+) -> Result<Option<SecretString>> {
     run(store, move |s| s.get(&key)).await
 }
 
-pub async fn set(store: &Arc<dyn SecretStore>, key: SecretKey, value: SecretString) -> Result<()> {
+pub(super) async fn set(
+    store: &Arc<dyn SecretStore>,
+    key: SecretKey,
+    value: SecretString,
+) -> Result<()> {
     run(store, move |s| s.set(&key, &value)).await
 }
 
-pub async fn delete(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<()> {
+pub(super) async fn delete(store: &Arc<dyn SecretStore>, key: SecretKey) -> Result<()> {
     run(store, move |s| s.delete(&key)).await
 }
 
 /// Which of `rows`' values on `server` are stored; a keyring that cannot be read counts as
 /// "not known". The rows are shared with the blocking call, not copied into keys.
-pub async fn values_known(
+pub(super) async fn values_known(
     store: &Arc<dyn SecretStore>,
     server: String,
     rows: Arc<Vec<TokenRow>>,

@@ -2,7 +2,7 @@
 //! separate crates, and `tests/sim` cannot reach `tests/it/common`).
 
 /// A settings file holding a token (any HS512 JWT with the ELITEA payload will do offline).
-pub fn settings_with_token(
+pub(super) fn settings_with_token(
     dir: &std::path::Path,
     uuid: &str,
     expires: chrono::DateTime<chrono::Utc>,

@@ -94,7 +94,7 @@ fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| Error::internal(e.to_string()))
 }
 
-pub async fn execute(inner: &Inner, params: ExecuteCommandParams) -> jsonrpc::Result<Value> {
+pub(super) async fn execute(inner: &Inner, params: ExecuteCommandParams) -> jsonrpc::Result<Value> {
     let command = params.command.clone();
     let mut args = params.arguments.into_iter();
     let arg = args.next().unwrap_or_else(|| json!({}));
@@ -256,16 +256,16 @@ pub(crate) async fn rotate(
 
 const DELETE_OLD: &str = "Delete old token";
 const KEEP_OLD: &str = "Keep it";
-pub const ROTATE_NOW: &str = "Rotate now";
-pub const SHOW_TOKENS: &str = "Show tokens";
-pub const REMIND_TOMORROW: &str = "Remind me tomorrow";
+pub(super) const ROTATE_NOW: &str = "Rotate now";
+pub(super) const SHOW_TOKENS: &str = "Show tokens";
+pub(super) const REMIND_TOMORROW: &str = "Remind me tomorrow";
 /// The `action` of each item, what the shims dispatch on.
-pub const ACTION_ROTATE: &str = "rotate";
-pub const ACTION_SHOW_TOKENS: &str = "showTokens";
-pub const ACTION_SNOOZE: &str = "snooze";
-pub const REPLACE: &str = "Replace with a new token…";
+pub(super) const ACTION_ROTATE: &str = "rotate";
+pub(super) const ACTION_SHOW_TOKENS: &str = "showTokens";
+pub(super) const ACTION_SNOOZE: &str = "snooze";
+pub(super) const REPLACE: &str = "Replace with a new token…";
 /// A revoked token's warning: a replacement generated and written where the old one was.
-pub const ACTION_REPLACE: &str = "replace";
+pub(super) const ACTION_REPLACE: &str = "replace";
 const ACTION_DELETE_OLD: &str = "deleteOld";
 const ACTION_KEEP_OLD: &str = "keepOld";
 
@@ -420,7 +420,7 @@ impl WatchSink for LspSink {
     }
 }
 
-pub fn after_start(inner: &Arc<Inner>) {
+pub(super) fn after_start(inner: &Arc<Inner>) {
     let sink = Arc::new(LspSink {
         inner: Arc::downgrade(inner),
     });

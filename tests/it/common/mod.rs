@@ -4,17 +4,17 @@ use elitea_tokens::api::{Client, ClientConfig, normalize_server_url};
 use elitea_tokens::sandbox::{self, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::SecretString;
 
-pub async fn sandbox() -> SandboxHandle {
+pub(crate) async fn sandbox() -> SandboxHandle {
     sandbox::start(SandboxOptions::default())
         .await
         .expect("sandbox starts")
 }
 
-pub fn client(url: &str, token: &SecretString) -> Client {
+pub(crate) fn client(url: &str, token: &SecretString) -> Client {
     client_with_timeout(url, token, Duration::from_secs(30))
 }
 
-pub fn client_with_timeout(url: &str, token: &SecretString, timeout: Duration) -> Client {
+pub(crate) fn client_with_timeout(url: &str, token: &SecretString, timeout: Duration) -> Client {
     let mut config = ClientConfig::new(normalize_server_url(url).unwrap());
     config.request_timeout = timeout;
     config.connect_timeout = Duration::from_secs(5);
@@ -22,7 +22,7 @@ pub fn client_with_timeout(url: &str, token: &SecretString, timeout: Duration) -
 }
 
 /// A raw HTTP client for comparing answers byte for byte: no redirects followed.
-pub fn raw_http() -> reqwest::Client {
+pub(crate) fn raw_http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -31,7 +31,7 @@ pub fn raw_http() -> reqwest::Client {
 }
 
 /// The CLI binary, run as a user would, with its own data folder.
-pub struct CliRun {
+pub(crate) struct CliRun {
     pub data: tempfile::TempDir,
     pub server: String,
     pub extra_env: Vec<(String, String)>,
@@ -39,21 +39,21 @@ pub struct CliRun {
 }
 
 #[derive(Debug)]
-pub struct Output {
+pub(crate) struct Output {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Output {
-    pub fn json(&self) -> serde_json::Value {
+    pub(crate) fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:?}"))
     }
 }
 
 impl CliRun {
-    pub fn new(server: &str) -> Self {
+    pub(crate) fn new(server: &str) -> Self {
         CliRun {
             data: tempfile::tempdir().unwrap(),
             server: server.to_string(),
@@ -62,7 +62,7 @@ impl CliRun {
         }
     }
 
-    pub async fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+    pub(crate) async fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         use tokio::io::AsyncWriteExt;
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_elitea-tokens"));
         cmd.arg("--server").arg(&self.server);
@@ -100,7 +100,7 @@ impl CliRun {
 }
 
 /// Checks `value` against `schemas/<name>.json`, the committed schema of a protocol object.
-pub fn assert_matches_schema(name: &str, value: &serde_json::Value) {
+pub(crate) fn assert_matches_schema(name: &str, value: &serde_json::Value) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("schemas")
         .join(format!("{name}.json"));
@@ -115,7 +115,7 @@ pub fn assert_matches_schema(name: &str, value: &serde_json::Value) {
     }
 }
 
-pub mod lsp {
+pub(crate) mod lsp {
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -126,7 +126,7 @@ pub mod lsp {
     use elitea_tokens::service::ProfileStore;
 
     /// The language server in this process, on in-memory pipes.
-    pub struct InProcess {
+    pub(crate) struct InProcess {
         pub client: LspClient,
         #[expect(
             dead_code,
@@ -137,7 +137,7 @@ pub mod lsp {
         pub data: tempfile::TempDir,
     }
 
-    pub fn in_process_with(
+    pub(crate) fn in_process_with(
         secrets: Arc<dyn SecretStore>,
         clock: SharedClock,
         answer: Answer,
@@ -160,7 +160,7 @@ pub mod lsp {
         }
     }
 
-    pub fn in_process() -> InProcess {
+    pub(crate) fn in_process() -> InProcess {
         in_process_with(
             Arc::new(MemoryStore::default()),
             elitea_tokens::clock::system(),
@@ -169,7 +169,7 @@ pub mod lsp {
     }
 
     /// The real binary, `elitea-tokens lsp`, on its stdio.
-    pub struct Child {
+    pub(crate) struct Child {
         pub client: LspClient,
         pub process: tokio::process::Child,
         pub data: tempfile::TempDir,
@@ -177,7 +177,7 @@ pub mod lsp {
         stderr_read: Option<tokio::task::JoinHandle<()>>,
     }
 
-    pub fn spawn(args: &[&str], env: &[(&str, &str)], answer: Answer) -> Child {
+    pub(crate) fn spawn(args: &[&str], env: &[(&str, &str)], answer: Answer) -> Child {
         use tokio::io::AsyncReadExt;
         let data = tempfile::tempdir().unwrap();
         let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_elitea-tokens"));
@@ -223,7 +223,7 @@ pub mod lsp {
     impl Child {
         /// `shutdown` and `exit`, then waits for the process to end and for its stderr to be
         /// read to the end: everything it logged is in `stderr` and its log file, no sleep.
-        pub async fn shut_down(&mut self) {
+        pub(crate) async fn shut_down(&mut self) {
             self.client
                 .request("shutdown", serde_json::Value::Null)
                 .await
@@ -243,7 +243,10 @@ pub mod lsp {
         }
 
         /// Waits for the process to end; `None` if it is still running after `limit`.
-        pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        pub(crate) async fn exited_within(
+            &mut self,
+            limit: Duration,
+        ) -> Option<std::process::ExitStatus> {
             tokio::time::timeout(limit, self.process.wait())
                 .await
                 .ok()
