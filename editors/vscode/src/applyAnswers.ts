@@ -44,10 +44,13 @@ export function applyQuestion(err: { kind: ErrorKind; reason?: string | undefine
       ],
     };
   }
-  // A conflict without a finer reason: the file is one git would share (tracked or not
-  // ignored), written only when the user says so.
-  if (err.kind === "conflict" && err.reason === undefined && !sent.allowTrackedFile) {
+  // The file is one git would share (tracked or not ignored): written only when the user says so.
+  if (err.kind === "conflict" && err.reason === "trackedFile" && !sent.allowTrackedFile) {
     return { choices: [{ title: "Write Anyway", resend: { allowTrackedFile: true } }] };
+  }
+  // A read-only file, or another user's: replaced only when the user says so.
+  if (err.kind === "fileUnreadable" && err.reason === "writeProtected" && !sent.writeProtected) {
+    return { choices: [{ title: "Replace Anyway", resend: { writeProtected: true } }] };
   }
   return undefined;
 }

@@ -233,7 +233,11 @@ export interface InitializationOptions {
   requestTimeoutSeconds?: number | null;
   /** The settings schema written by default: `current` (the default) or `legacy`. */
   schema?: Schema | null;
-  /** `keyring` (default) or `file`, the explicit insecure opt-in. */
+  /**
+   * `keyring` (the default), `editor` (the editor's own secret storage, for a client that
+   * offers it) or `file` (the explicit insecure opt-in); `ELITEA_TOKENS_SECRETS_STORE` when
+   * not given.
+   */
   secretsStore?: StoreChoice | null;
   serverUrl?: string | null;
   verifySsl?: boolean | null;

@@ -28,6 +28,23 @@ function folders(): vscode.WorkspaceFolder[] {
  * the token; a file git would share needs a confirmation; an expired token is replaced by a
  * new one, or written anyway.
  */
+/**
+ * Where the settings went, as the toast names it: the place the user picked (user settings, a
+ * workspace folder, a JetBrains project), not a reading of the path the server answers with,
+ * which the toast leaves to its Open File button. A file target is named by its path.
+ */
+function pickedPlace(p: ApplySettingsParams, written: string): string {
+  const folder = p.target.path ?? folders()[0]?.uri.fsPath;
+  if (p.target.kind === "user") {
+    return "your user settings";
+  }
+  if (p.target.kind === "workspace" && folder) {
+    const name = path.basename(folder);
+    return p.ide === "jetbrains" ? `JetBrains project ${name}` : `workspace settings (${name})`;
+  }
+  return shownPath(written);
+}
+
 export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySettingsParams): Promise<boolean> {
   // The schema (legacy or current) is the server's to choose, from elitea.settingsSchema.
   let p: ApplySettingsParams = { ...params };
@@ -35,15 +52,15 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const r = await ctx.server.execute("elitea.applySettings", p);
-      // One toast: which file (relative to the workspace when inside it), and a button to it.
-      const where = shownPath(r.path);
+      // One toast: where, as the user picked it, and a button to the file instead of its path.
+      const where = pickedPlace(p, r.path);
       const keys = r.changedKeys.length;
       const withToken = r.tokenIncluded ? "" : " (without the token)";
       const backup = r.backupPath ? " The previous file was backed up." : "";
       const text = r.replacedBy
         ? `'${row.displayName}' had expired: ELITEA settings for its replacement '${r.replacedBy.displayName}' (${r.replacedBy.masked}, expires: ${r.replacedBy.status.label}) written to ${where}.${backup}`
         : keys === 0
-          ? `${where} already holds the ELITEA settings for '${row.displayName}'.`
+          ? `${where[0]!.toUpperCase()}${where.slice(1)} already hold the ELITEA settings for '${row.displayName}'.`
           : `ELITEA settings for '${row.displayName}'${withToken} written to ${where}.${backup}`;
       ctx.refreshStatus();
       const choice = await vscode.window.showInformationMessage(text, "Open File");

@@ -33,8 +33,10 @@ describe("an expired token (conflict, reason tokenExpired)", () => {
   test("dispatched on the reason, not the text: the same sentence with another reason is another question", () => {
     const text = "'dev' has expired. Replace with a new token… or write it anyway?";
     assert.equal(applyQuestion(refusal("conflict", "tokenExpired", text), base)?.choices[0]?.resend?.replaceExpired, true);
-    // No reason: the tracked-file question, whatever the sentence says.
-    assert.deepEqual(applyQuestion(refusal("conflict", undefined, text), base)?.choices, [{ title: "Write Anyway", resend: { allowTrackedFile: true } }]);
+    // trackedFile: the tracked-file question, whatever the sentence says.
+    assert.deepEqual(applyQuestion(refusal("conflict", "trackedFile", text), base)?.choices, [{ title: "Write Anyway", resend: { allowTrackedFile: true } }]);
+    // No reason at all: shown, nothing offered.
+    assert.equal(applyQuestion(refusal("conflict", undefined, text), base), undefined);
     // A reason this shim does not know: shown, nothing offered that could mean something else.
     assert.equal(applyQuestion(refusal("conflict", "somethingNew", text), base), undefined);
     // Another kind with the reason's name: not the expired question.
@@ -43,12 +45,18 @@ describe("an expired token (conflict, reason tokenExpired)", () => {
 
   test("after Replace, the file git would share is still asked about (flags add up)", () => {
     const sent = { ...base, target: { kind: "workspace" as const, path: "/w" }, replaceExpired: true };
-    assert.deepEqual(applyQuestion(refusal("conflict"), sent)?.choices[0]?.resend, { allowTrackedFile: true });
-    assert.equal(applyQuestion(refusal("conflict"), { ...sent, allowTrackedFile: true }), undefined);
+    assert.deepEqual(applyQuestion(refusal("conflict", "trackedFile"), sent)?.choices[0]?.resend, { allowTrackedFile: true });
+    assert.equal(applyQuestion(refusal("conflict", "trackedFile"), { ...sent, allowTrackedFile: true }), undefined);
   });
 });
 
 describe("the other refusals", () => {
+  test("a read-only or foreign file (fileUnreadable, reason writeProtected): Replace Anyway, once", () => {
+    assert.deepEqual(applyQuestion(refusal("fileUnreadable", "writeProtected"), base)?.choices, [{ title: "Replace Anyway", resend: { writeProtected: true } }]);
+    assert.equal(applyQuestion(refusal("fileUnreadable", "writeProtected"), { ...base, writeProtected: true }), undefined);
+    assert.equal(applyQuestion(refusal("fileUnreadable"), base), undefined, "an unreadable file is only reported");
+  });
+
   test("a value not kept here: Apply Without Token, or Rotate Token (once)", () => {
     const q = applyQuestion(refusal("notFound", "valueNotKnown"), base);
     assert.deepEqual(q?.choices, [

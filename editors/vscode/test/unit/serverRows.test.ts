@@ -3,11 +3,13 @@
 // `elitea-tokens lsp`, signed in to its embedded sandbox (no account), with its own user
 // settings file; the extension's own functions read its answers.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 
+import { applyQuestion } from "../../src/applyAnswers";
 import { deleteConfirmation, rowItem, rowText } from "../../src/format";
 import { pageView } from "../../src/pageModel";
 import * as paging from "../../src/paging";
@@ -20,6 +22,7 @@ describe("token rows from the real server", () => {
   let server: Session;
   let dir: string;
   let userSettings: string;
+  let workspace: string;
   const execute = async <C extends keyof CommandMap>(command: C, params: CommandMap[C][0]): Promise<CommandMap[C][1]> =>
     (await server.request("workspace/executeCommand", { command, arguments: [params] })) as CommandMap[C][1];
 
@@ -28,7 +31,10 @@ describe("token rows from the real server", () => {
     userSettings = path.join(dir, "User", "settings.json");
     fs.mkdirSync(path.dirname(userSettings), { recursive: true });
     fs.writeFileSync(userSettings, "{}\n");
-    server = await startServer({}, { vscodeUserSettingsPath: userSettings, secretsStore: "file" });
+    workspace = path.join(dir, "w");
+    fs.mkdirSync(workspace);
+    execFileSync("git", ["init", "-q", workspace]);
+    server = await startServer({}, { vscodeUserSettingsPath: userSettings, workspaceFolders: [workspace], secretsStore: "file" });
     await execute("elitea.signIn", { serverUrl: "sandbox", token: "" });
   });
   after(async () => {
@@ -73,5 +79,21 @@ describe("token rows from the real server", () => {
     );
     assert.ok(refused, "a confirmation the shim would refuse, the server refuses too");
     assert.equal((await execute("elitea.deleteToken", { uuid: row.uuid, confirmName: row.confirmName })).deleted, row.uuid);
+  });
+
+  test("a workspace in a git repository: the server's refusal (conflict, trackedFile) asks Write Anyway, and the resend writes", async () => {
+    const made = await execute("elitea.generateToken", { name: "Rows-Unit-3", expiration: { measure: "days", value: 3 } });
+    const params = { uuid: made.uuid, ide: "vscode" as const, target: { kind: "workspace" as const, path: workspace } };
+    const err = await execute("elitea.applySettings", params).then(
+      () => undefined,
+      (e: unknown) => toServerError(e),
+    );
+    assert.ok(err, "refused: git would share the file");
+    const q = applyQuestion(err, params);
+    assert.ok(q, `asked (kind ${err.kind}, reason ${err.reason})`);
+    assert.equal(q.choices.length, 1);
+    const written = await execute("elitea.applySettings", { ...params, ...q.choices[0]!.resend });
+    assert.equal(written.path, path.join(workspace, ".vscode", "settings.json"));
+    assert.equal(applyQuestion(err, { ...params, ...q.choices[0]!.resend }), undefined, "not asked twice");
   });
 });
