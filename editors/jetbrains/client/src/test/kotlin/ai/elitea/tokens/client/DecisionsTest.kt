@@ -114,6 +114,60 @@ class DecisionsTest {
         assertEquals("replace" to "u-1", item.action to item.uuid)
     }
 
+    @Test
+    fun `the tap keeps every request of a long mixed stream, read in pieces of any size`() {
+        val random = java.util.Random(24)
+        val frames = mutableListOf<ByteArray>()
+        val expected = mutableListOf<Pair<String, String>>()
+        for (i in 0 until 200) {
+            when (random.nextInt(4)) {
+                0 -> {
+                    val message = "The ELITEA token ‘t$i’ … was deleted ✗ (${"x".repeat(random.nextInt(300))})"
+                    expected += message to "u-$i"
+                    frames += frame(
+                        """{"jsonrpc":"2.0","id":$i,"method":"window/showMessageRequest","params":{"type":1,"message":"$message",""" +
+                            """"actions":[{"title":"Replace with a new token…","action":"replace","uuid":"u-$i"},{"title":"Show tokens","action":"showTokens","uuid":"u-$i"}]}}""",
+                    )
+                }
+                1 -> frames += frame("""{"jsonrpc":"2.0","method":"elitea/tokenStatus","params":{"tokensInUse":[{"uuid":"s$i","status":{"kind":"ok","label":"…"},"files":[]}]}}""")
+                2 -> frames += frame("""{"jsonrpc":"2.0","method":"window/logMessage","params":{"type":3,"message":"window/showMessageRequest ${"é".repeat(random.nextInt(50))}"}}""")
+                else -> frames += frame("""{"jsonrpc":"2.0","id":"x$i","result":{"ok":true}}""")
+            }
+        }
+        // Fewer requests than the tap keeps unanswered (64, a bound for requests LSP4J never handed over).
+        assertTrue(expected.size in 30..63, expected.size.toString())
+        val stream = frames.reduce { a, b -> a + b }
+        val seen = mutableListOf<String>()
+        val tap = MessageRequestTap(ByteArrayInputStream(stream)) { seen += Json.decode<TokenStatusParams>(it).tokensInUse.single().uuid }
+        val out = java.io.ByteArrayOutputStream()
+        while (true) {
+            // Single bytes and pieces of every size, as readers do.
+            if (random.nextInt(5) == 0) {
+                val b = tap.read()
+                if (b < 0) break
+                out.write(b)
+            } else {
+                val buf = ByteArray(1 + random.nextInt(700))
+                val n = tap.read(buf, 0, buf.size)
+                if (n < 0) break
+                out.write(buf, 0, n)
+            }
+        }
+        assertTrue(stream.contentEquals(out.toByteArray()))
+        assertNull(tap.brokenBy)
+        assertTrue(tap.deliversTokenStatus)
+        assertEquals(frames.count { String(it, Charsets.UTF_8).contains("elitea/tokenStatus") }, seen.size, "every tokenStatus, in order")
+        // Asked for in another order than they came: each finds its own items.
+        for ((message, uuid) in expected.shuffled(random)) {
+            val params = ShowMessageRequestParams(listOf(MessageActionItem("Replace with a new token…"), MessageActionItem("Show tokens"))).apply {
+                this.message = message
+                type = MessageType.Error
+            }
+            val items = tap.actionsFor(params)
+            assertEquals(listOf(uuid, uuid), items?.map { it.get("uuid").asString }, message)
+        }
+    }
+
     // ------------------------------------------------------------------ item 3: status shown
 
     @Test

@@ -226,7 +226,7 @@ class PluginChecksTest {
     }
 
     @Test
-    fun `callbacks use the default modality, the public plugin API, and write actions for writes`() {
+    fun `callbacks run in the modality the call started in, the public plugin API, and write actions for writes`() {
         val problems = mutableListOf<String>()
         // Files, the VFS and dialogs need a write-safe context: never ModalityState.any().
         val forbidden = mapOf(
