@@ -5,6 +5,7 @@
 
 import * as vscode from "vscode";
 
+import { userWords } from "./format";
 import type { StatusResult } from "./protocol";
 
 export const PROVIDER_ID = "elitea";
@@ -29,8 +30,7 @@ export class EliteaAuthProvider implements vscode.AuthenticationProvider, vscode
   update(s: StatusResult): void {
     const before = this.session;
     if (s.signedIn && s.user) {
-      const who = s.user.name || s.user.email || `user ${s.user.id}`;
-      const label = who;
+      const label = userWords(s.user);
       if (before?.account.label === label) {
         return;
       }

@@ -1,7 +1,7 @@
 // How tokens, states and answers are shown: pure functions, no `vscode` import, so that
 // test/unit can run them under plain Node.
 
-import type { ServerUrlRule, StatusKind, TokenInUse, TokenRow } from "./protocol";
+import type { ServerUrlRule, StatusKind, TokenInUse, TokenRow, UserInfo } from "./protocol";
 
 /** The codicon for a state: `pass`, `warning` or `error`. */
 export function statusIcon(kind: StatusKind, revoked = false): "pass" | "warning" | "error" {
@@ -116,10 +116,17 @@ export function serverWords(serverUrl: string, sandboxUrl: string | undefined): 
   return serverUrl;
 }
 
+/**
+ * The signed-in user as every view names them: the name, else the email, else the id. The
+ * server sends `UserInfo` without a display name; this is the shim's one place for it.
+ */
+export function userWords(user: Pick<UserInfo, "name" | "email" | "id">): string {
+  return user.name || user.email || `user ${user.id}`;
+}
+
 /** A sentence for the user about who is signed in where. */
-export function signedInSentence(user: { name?: string | null; email?: string | null; id: number }, where: string): string {
-  const who = user.name || user.email || `user ${user.id}`;
-  return `Signed in to ${where} as ${who}.`;
+export function signedInSentence(user: Pick<UserInfo, "name" | "email" | "id">, where: string): string {
+  return `Signed in to ${where} as ${userWords(user)}.`;
 }
 
 // ---- Paths and places, as the user knows them --------------------------------------------

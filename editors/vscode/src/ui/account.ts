@@ -4,7 +4,7 @@ import * as os from "node:os";
 
 import * as vscode from "vscode";
 
-import { inUseName, parseProjectId, signedInSentence, statusSymbol, tildePath, validateServerUrl } from "../format";
+import { inUseName, parseProjectId, signedInSentence, statusSymbol, tildePath, userWords, validateServerUrl } from "../format";
 import type { ServerUrlRule, StatusResult, UserInfo } from "../protocol";
 import { toServerError } from "../serverError";
 import { type Ctx, reportError } from "./common";
@@ -279,7 +279,7 @@ export async function selectModel(ctx: Ctx): Promise<void> {
 export function statusLines(s: StatusResult, where: (url: string | null | undefined) => string): string[] {
   const lines: string[] = [];
   if (s.signedIn) {
-    const who = s.user ? s.user.name || s.user.email || `user ${s.user.id}` : "unknown user";
+    const who = s.user ? userWords(s.user) : "unknown user";
     lines.push(`Signed in to ${where(s.serverUrl)} as ${who}.`);
     lines.push(`Project: ${s.projectId ?? "personal (not known yet)"}.`);
     lines.push(

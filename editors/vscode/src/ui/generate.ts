@@ -173,7 +173,7 @@ async function showOnce(ctx: Ctx, made: GeneratedToken): Promise<void> {
       .filter((l, i) => i < 2 || l.length > 0)
       .join("\n");
     const choice = await vscode.window.showInformationMessage(
-      `Token '${made.name ?? made.uuid}' generated (${made.masked})`,
+      `Token '${made.displayName}' generated (${made.masked})`,
       { modal: true, detail },
       ...buttons,
     );
