@@ -1,8 +1,12 @@
 //! One injected clock, so that expiry rules and schedules can be tested at any instant.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+#[cfg(any(test, feature = "testing"))]
+use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, Utc};
+#[cfg(any(test, feature = "testing"))]
+use chrono::Duration;
+use chrono::{DateTime, Utc};
 
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
@@ -23,10 +27,12 @@ pub fn system() -> SharedClock {
     Arc::new(SystemClock)
 }
 
-/// A clock that moves only when told to: for tests and the sandbox's time travel.
+/// A clock that moves only when told to: for tests (the `testing` feature).
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug)]
 pub struct ManualClock(Mutex<DateTime<Utc>>);
 
+#[cfg(any(test, feature = "testing"))]
 impl ManualClock {
     pub fn new(at: DateTime<Utc>) -> Arc<Self> {
         Arc::new(ManualClock(Mutex::new(at)))
@@ -42,6 +48,7 @@ impl ManualClock {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().unwrap_or_else(|e| e.into_inner())
@@ -50,12 +57,14 @@ impl Clock for ManualClock {
 
 /// Wall time that moves with tokio's clock: with tokio's time paused in a test, a simulated
 /// day passes in an instant and every timer still fires at its moment.
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug)]
 pub struct TokioClock {
     start_wall: DateTime<Utc>,
     start: tokio::time::Instant,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl TokioClock {
     pub fn starting_at(at: DateTime<Utc>) -> Arc<Self> {
         Arc::new(TokioClock {
@@ -65,6 +74,7 @@ impl TokioClock {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Clock for TokioClock {
     fn now(&self) -> DateTime<Utc> {
         let elapsed = tokio::time::Instant::now() - self.start;

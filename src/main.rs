@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(elitea_tokens::cli::main());
+    std::process::exit(elitea_tokens::main());
 }

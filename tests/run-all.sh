@@ -11,6 +11,8 @@ cargo fmt --all -- --check
 
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The shipped build, without the `testing` feature the tests turn on.
+cargo clippy --lib --bins --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --all-targets --locked

@@ -19,7 +19,7 @@ use crate::error::Error;
     version,
     about = "Manage ELITEA personal access tokens"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The ELITEA server: a URL, or `sandbox` to start the embedded one in this process.
     /// Defaults to the server you last signed in to.
     #[arg(long, global = true, env = "ELITEA_SERVER")]
@@ -47,26 +47,26 @@ pub struct Cli {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SortArg {
+pub(crate) enum SortArg {
     Name,
     Expiration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DenyLocationArg {
+pub(crate) enum DenyLocationArg {
     Relative,
     Absolute,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum IdeArg {
+pub(crate) enum IdeArg {
     Vscode,
     Jetbrains,
 }
 
 /// Where `apply` writes, short of a file named with `--file`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TargetArg {
+pub(crate) enum TargetArg {
     /// VSCode's user settings.json.
     User,
     /// This folder's .vscode/settings.json or .idea/alita.xml.
@@ -74,13 +74,13 @@ pub enum TargetArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SchemaArg {
+pub(crate) enum SchemaArg {
     Legacy,
     Current,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Sign in: the token is read from stdin or a hidden prompt, and checked before it is kept.
     Login {
         /// Your project id (settings files name it); defaults to your personal project.

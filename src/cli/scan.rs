@@ -13,14 +13,14 @@ use crate::leak::{self, Report, Source};
 use crate::service::{ProfileStore, Service, ServiceConfig, Timeouts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Text,
     Json,
     Sarif,
 }
 
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     /// Files and folders to scan (all of each but .git/, gitignored files included); the
     /// current folder when none.
     pub paths: Vec<PathBuf>,

@@ -3,6 +3,7 @@
 //! tried and tested with no account.
 
 mod elitea_code;
+#[cfg(any(test, feature = "testing"))]
 mod faults;
 mod jwt;
 mod routes;
@@ -15,6 +16,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use tokio::sync::oneshot;
 
+#[cfg(any(test, feature = "testing"))]
 pub use faults::{Fault, FaultRule};
 pub use store::{
     BOOTSTRAP_USER_EMAIL, EVICTED_NAME_PREFIX, SYSTEM_TOKEN_NAME, SandboxToken, SandboxUser, Store,
@@ -96,7 +98,8 @@ pub(crate) struct Shared {
     /// only, as the genuine cache is.
     pub deleted: Mutex<std::collections::HashMap<String, DateTime<Utc>>>,
     pub clock: SharedClock,
-    pub faults: Mutex<Vec<FaultRule>>,
+    #[cfg(any(test, feature = "testing"))]
+    pub faults: Mutex<Vec<faults::FaultRule>>,
     pub delay: Mutex<std::time::Duration>,
     /// Token lists served, for tests that count what a client asked.
     pub lists: std::sync::atomic::AtomicUsize,
@@ -286,6 +289,7 @@ impl SandboxHandle {
     }
 
     /// Arms a fault for the next matching requests (see [`FaultRule`]).
+    #[cfg(any(test, feature = "testing"))]
     pub fn add_fault(&self, rule: FaultRule) {
         self.shared
             .faults
@@ -354,6 +358,7 @@ pub async fn start(options: SandboxOptions) -> Result<SandboxHandle> {
         deleted_cache: options.deleted_cache,
         deleted: Mutex::new(Default::default()),
         clock: options.clock.clone(),
+        #[cfg(any(test, feature = "testing"))]
         faults: Mutex::new(vec![]),
         delay: Mutex::new(std::time::Duration::ZERO),
         lists: std::sync::atomic::AtomicUsize::new(0),

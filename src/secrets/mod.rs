@@ -15,7 +15,9 @@ pub use index::Indexed;
 #[cfg(any(target_os = "linux", target_os = "macos", windows))]
 pub use keyring_store::KeyringStore;
 pub use secret::SecretString;
-pub use store::{MemoryStore, SecretKey, SecretStore};
+#[cfg(any(test, feature = "testing"))]
+pub use store::MemoryStore;
+pub use store::{SecretKey, SecretStore};
 
 use std::sync::Arc;
 

@@ -1,4 +1,6 @@
+#[cfg(any(test, feature = "testing"))]
 use std::collections::HashMap;
+#[cfg(any(test, feature = "testing"))]
 use std::sync::Mutex;
 
 use super::SecretString;
@@ -76,10 +78,12 @@ pub trait SecretStore: Send + Sync + 'static {
     fn describe(&self) -> String;
 }
 
-/// Holds secrets for the life of the process only: for unit tests and the in-process demo.
+/// Holds secrets for the life of the process only: for tests (the `testing` feature).
+#[cfg(any(test, feature = "testing"))]
 #[derive(Default)]
 pub struct MemoryStore(Mutex<HashMap<SecretKey, SecretString>>);
 
+#[cfg(any(test, feature = "testing"))]
 impl SecretStore for MemoryStore {
     fn get(&self, key: &SecretKey) -> Result<Option<SecretString>> {
         Ok(self

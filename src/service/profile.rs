@@ -4,7 +4,6 @@
 use crate::protocol::SelectedModel;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -48,20 +47,15 @@ pub struct Profiles {
     pub servers: BTreeMap<String, Profile>,
 }
 
-/// Where profiles are kept: a file, or memory only (tests).
+/// Where profiles are kept: `profiles.json` in the data folder (a test's own folder in tests).
 #[derive(Debug, Clone)]
-pub enum ProfileStore {
-    File(PathBuf),
-    Memory(Arc<Mutex<Profiles>>),
+pub struct ProfileStore {
+    path: PathBuf,
 }
 
 impl ProfileStore {
-    pub fn in_memory() -> Self {
-        ProfileStore::Memory(Arc::default())
-    }
-
     pub fn at(path: PathBuf) -> Self {
-        ProfileStore::File(path)
+        ProfileStore { path }
     }
 
     pub fn in_data_dir() -> Self {
@@ -69,12 +63,7 @@ impl ProfileStore {
     }
 
     pub fn load(&self) -> Result<Profiles> {
-        let path = match self {
-            ProfileStore::Memory(m) => {
-                return Ok(m.lock().unwrap_or_else(|e| e.into_inner()).clone());
-            }
-            ProfileStore::File(path) => path,
-        };
+        let path = &self.path;
         match crate::fsutil::read_regular(path, crate::fsutil::STATE_READ_LIMIT) {
             Ok(Some((bytes, _))) => serde_json::from_slice(&bytes).map_err(|e| {
                 Error::new(
@@ -93,10 +82,7 @@ impl ProfileStore {
     /// Loads, changes and saves the profiles under the data folder's lock, so that a sign-in
     /// in one process and a sign-out in another do not undo each other.
     pub fn update<R>(&self, change: impl FnOnce(&mut Profiles) -> R) -> Result<R> {
-        let _lock = match self {
-            ProfileStore::Memory(_) => None,
-            ProfileStore::File(path) => Some(crate::fsutil::lock_state_of(path)?),
-        };
+        let _lock = crate::fsutil::lock_state_of(&self.path)?;
         let mut profiles = self.load()?;
         let out = change(&mut profiles);
         self.save(&profiles)?;
@@ -104,13 +90,7 @@ impl ProfileStore {
     }
 
     pub fn save(&self, profiles: &Profiles) -> Result<()> {
-        let path = match self {
-            ProfileStore::Memory(m) => {
-                *m.lock().unwrap_or_else(|e| e.into_inner()) = profiles.clone();
-                return Ok(());
-            }
-            ProfileStore::File(path) => path,
-        };
+        let path = &self.path;
         let bytes =
             serde_json::to_vec_pretty(profiles).map_err(|e| Error::internal(e.to_string()))?;
         crate::fsutil::write_private(path, &bytes).map_err(|e| {

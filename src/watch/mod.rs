@@ -52,6 +52,11 @@ pub trait WatchSink: Send + Sync + 'static {
 
 pub struct Watcher {
     wake: Arc<Notify>,
+    /// Read by tests only (`timer_wakeups`); counting costs an atomic add per wake.
+    #[cfg_attr(
+        not(any(test, feature = "testing")),
+        expect(dead_code, reason = "read by the tests' accessor only")
+    )]
     timer_wakeups: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -69,6 +74,7 @@ impl Watcher {
     }
 
     /// How many times the timer (not a file change or a poke) woke the watcher.
+    #[cfg(any(test, feature = "testing"))]
     pub fn timer_wakeups(&self) -> usize {
         self.timer_wakeups.load(Ordering::SeqCst)
     }

@@ -70,7 +70,7 @@ async fn setup() -> Setup {
     let mut config = ServiceConfig::new(
         clock.clone(),
         Arc::new(MemoryStore::default()),
-        ProfileStore::in_memory(),
+        ProfileStore::at(dir.path().join("profiles.json")),
     );
     config.data_dir = dir.path().join("data");
     let service = Service::new(config);

@@ -35,7 +35,7 @@ async fn sign_in_status_and_rotation_do_not_wait_on_the_user_endpoint() {
     let mut config = ServiceConfig::new(
         elitea_tokens::clock::system(),
         Arc::new(MemoryStore::default()),
-        ProfileStore::in_memory(),
+        ProfileStore::at(data.path().join("profiles.json")),
     );
     config.data_dir = data.path().to_path_buf();
     // A short budget for the name keeps the test quick; the ordering below is what counts.

@@ -149,7 +149,7 @@ pub(crate) mod lsp {
         let config = LspConfig {
             clock,
             secrets: Some(secrets),
-            profiles: ProfileStore::in_memory(),
+            profiles: ProfileStore::at(data.path().join("profiles.json")),
             data_dir: data.path().to_path_buf(),
         };
         let server = tokio::spawn(serve(server_read, server_write, config));

@@ -55,7 +55,7 @@ async fn idle_wakeups_over_a_simulated_day() {
     let mut config = ServiceConfig::new(
         clock.clone(),
         Arc::new(MemoryStore::default()),
-        ProfileStore::in_memory(),
+        ProfileStore::at(dir.path().join("profiles.json")),
     );
     config.data_dir = dir.path().join("data");
     let service = Arc::new(Service::new(config));
@@ -117,7 +117,7 @@ async fn a_restart_does_not_repeat_a_warning() {
         let mut config = ServiceConfig::new(
             clock,
             Arc::new(MemoryStore::default()),
-            ProfileStore::in_memory(),
+            ProfileStore::at(dir.path().join("profiles.json")),
         );
         config.data_dir = dir.path().join("data");
         let editor = Arc::new(RwLock::new(EditorPaths {
