@@ -427,8 +427,8 @@ const SERVER_URL_PATTERN: &str = r"^\s*(sandbox|https?://[^\s/?#]+(/[^\s?#]*)?)\
 
 /// The rules as the product applies them: built from the same constants the checks use.
 pub fn rules() -> Rules {
+    use crate::tokens::Threshold;
     use crate::tokens::{Measure, NAME_MAX_LEN, PAGE_SIZES};
-    use crate::watch::schedule::Threshold;
     Rules {
         name: NameRule {
             pattern: format!("^[A-Za-z0-9_-]{{1,{NAME_MAX_LEN}}}$"),

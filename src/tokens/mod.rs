@@ -7,6 +7,7 @@ mod list;
 mod name;
 mod row;
 mod status;
+mod threshold;
 mod time;
 
 pub use expiration::{Expiration, Measure};
@@ -17,6 +18,7 @@ pub use row::TokenRow;
 pub use status::{
     ExpiryStatus, StatusKind, WARNING_WINDOW, effective_expiry, expiry_status, token_status,
 };
+pub use threshold::Threshold;
 pub use time::{format_http_date, parse_expires};
 
 /// `...` plus the last four characters, as the web UI shows a token. Works on the full value

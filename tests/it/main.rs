@@ -8,6 +8,7 @@ mod common;
 
 mod any_host;
 mod api_client;
+mod architecture;
 mod cli;
 mod crash_safety;
 mod documents;
