@@ -10,13 +10,14 @@ pub use types::*;
 
 use crate::tokens::{Expiration, TokenRow};
 
-/// The one table of the protocol's commands: the wire name, the schema files' stem, the
-/// `$/progress` title, and the params and result types. `Command`, `COMMANDS` (what
+/// The one table of the protocol's commands: the variant and its handler's module
+/// (`lsp/commands/<module>.rs`), the wire name, the schema files' stem, the `$/progress`
+/// title, and the params and result types. `Command`, `COMMANDS` (what
 /// `initialize` announces), the progress titles, `schemas/` and the `spec` types the language
 /// server's handlers implement are all made from it, so a command cannot be announced without
 /// a handler, handled without being announced, or sent without a schema.
 macro_rules! commands {
-    ($($variant:ident = $name:literal, $stem:literal, $title:literal, $params:ty => $result:ty;)*) => {
+    ($($variant:ident($module:ident) = $name:literal, $stem:literal, $title:literal, $params:ty => $result:ty;)*) => {
         /// Every command of the protocol, typed.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Command {
@@ -57,9 +58,10 @@ macro_rules! commands {
             )*
         }
 
-        /// Calls `$m!` with every command's variant: the language server's dispatch.
+        /// Calls `$m!` with every command's variant and the name of its handler's module: the
+        /// language server's handler modules and dispatch.
         macro_rules! for_each_command {
-            ($m:ident) => { $m!($($variant),*) };
+            ($m:ident) => { $m! { $($variant($module)),* } };
         }
         pub(crate) use for_each_command;
 
@@ -82,29 +84,29 @@ pub trait CommandSpec {
 use crate::tokens::{ListQuery, Page};
 
 commands! {
-    SignIn = "elitea.signIn", "signIn", "Signing in to ELITEA",
+    SignIn(sign_in) = "elitea.signIn", "signIn", "Signing in to ELITEA",
         SignInParams => SignInResult;
-    SignOut = "elitea.signOut", "signOut", "Signing out of ELITEA",
+    SignOut(sign_out) = "elitea.signOut", "signOut", "Signing out of ELITEA",
         SignOutParams => EmptyResult;
-    Status = "elitea.status", "status", "Checking ELITEA status",
+    Status(status) = "elitea.status", "status", "Checking ELITEA status",
         EmptyParams => StatusResult;
-    ListTokens = "elitea.listTokens", "listTokens", "Listing ELITEA tokens",
+    ListTokens(list_tokens) = "elitea.listTokens", "listTokens", "Listing ELITEA tokens",
         ListQuery => Page<TokenRow>;
-    GenerateToken = "elitea.generateToken", "generateToken", "Generating an ELITEA token",
+    GenerateToken(generate_token) = "elitea.generateToken", "generateToken", "Generating an ELITEA token",
         GenerateTokenParams => GeneratedToken;
-    DeleteToken = "elitea.deleteToken", "deleteToken", "Deleting an ELITEA token",
+    DeleteToken(delete_token) = "elitea.deleteToken", "deleteToken", "Deleting an ELITEA token",
         DeleteTokenParams => DeleteTokenResult;
-    ListModels = "elitea.listModels", "listModels", "Reading ELITEA models",
+    ListModels(list_models) = "elitea.listModels", "listModels", "Reading ELITEA models",
         ListModelsParams => ModelsResult;
-    SelectModel = "elitea.selectModel", "selectModel", "Selecting an ELITEA model",
+    SelectModel(select_model) = "elitea.selectModel", "selectModel", "Selecting an ELITEA model",
         SelectModelParams => SelectModelResult;
-    PreviewSettings = "elitea.previewSettings", "previewSettings", "Rendering ELITEA settings",
+    PreviewSettings(preview_settings) = "elitea.previewSettings", "previewSettings", "Rendering ELITEA settings",
         PreviewSettingsParams => PreviewResult;
-    ApplySettings = "elitea.applySettings", "applySettings", "Writing ELITEA settings",
+    ApplySettings(apply_settings) = "elitea.applySettings", "applySettings", "Writing ELITEA settings",
         ApplySettingsParams => ApplyResult;
-    RotateToken = "elitea.rotateToken", "rotateToken", "Rotating an ELITEA token",
+    RotateToken(rotate_token) = "elitea.rotateToken", "rotateToken", "Rotating an ELITEA token",
         RotateTokenParams => RotateResult;
-    MigrateSettings = "elitea.migrateSettings", "migrateSettings",
+    MigrateSettings(migrate_settings) = "elitea.migrateSettings", "migrateSettings",
         "Moving ELITEA settings to today's keys",
         MigrateSettingsParams => MigrateResult;
 }

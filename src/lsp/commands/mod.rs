@@ -2,18 +2,11 @@
 //! file per command holds its `Handler`; this one the generic path every command takes, and
 //! what they share (questions to the user, progress, the sandbox, the watcher's messages).
 
-mod apply_settings;
-mod delete_token;
-mod generate_token;
-mod list_models;
-mod list_tokens;
-mod migrate_settings;
-mod preview_settings;
-mod rotate_token;
-mod select_model;
-mod sign_in;
-mod sign_out;
-mod status;
+// One module per command, named in the protocol's table.
+macro_rules! handler_modules {
+    ($($variant:ident($module:ident)),*) => { $(mod $module;)* };
+}
+crate::protocol::for_each_command!(handler_modules);
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -158,7 +151,7 @@ async fn dispatch(
     ensure_sandbox(inner, cmd, &arg).await?;
     // Every command of the table, each to its handler: a command without one does not compile.
     macro_rules! dispatch_to {
-        ($($variant:ident),*) => {
+        ($($variant:ident($module:ident)),*) => {
             match cmd {
                 $(Command::$variant => run::<spec::$variant>(inner, arg, token).await,)*
             }
