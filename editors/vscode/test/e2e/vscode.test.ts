@@ -359,8 +359,11 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.screenshot("tokens-page-by-name-desc");
     // Sort by expiry, then reversed: "Never" first when latest first.
     await wb.webview.locator("#sort-expiration").click();
-    await waitFor("expiry order", async () => ((await wb.pageNames())[0]?.startsWith("seed-") ? true : undefined));
-    assert.equal(await wb.webview.locator("#arrow-expiration").textContent(), "↑");
+    // The name order before it also starts with a seed token: wait for the header's arrow too.
+    await waitFor("expiry order", async () =>
+      (await wb.webview.locator("#arrow-expiration").textContent()) === "↑" && (await wb.pageNames())[0]?.startsWith("seed-") ? true : undefined,
+    );
+    assert.equal(await wb.webview.locator("#arrow-name").textContent(), "");
     await wb.webview.locator("#sort-expiration").click();
     await waitFor("latest expiry first", async () => ((await wb.webview.locator("#rows tr").first().locator(".state").textContent()) === "Never" ? true : undefined));
     assert.equal(await wb.webview.locator("#arrow-expiration").textContent(), "↓");
