@@ -411,6 +411,7 @@ impl Context {
                     write_protected,
                     allow_expired,
                     replace_expired,
+                    protect_sync: true,
                 };
                 self.apply(token, ide, schema, target, options).await
             }
@@ -698,6 +699,17 @@ impl Context {
         }
         if !applied.token_included {
             eprintln!("note: the token itself was not written.");
+        }
+        if applied.sync_protected {
+            println!(
+                "Its token keys were added to settingsSync.ignoredSettings, so Settings Sync does not upload them."
+            );
+        }
+        if applied.made_private {
+            println!(
+                "Other users could read {}: it is now readable by you only.",
+                applied.path
+            );
         }
         Ok(())
     }

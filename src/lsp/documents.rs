@@ -150,8 +150,19 @@ async fn findings(inner: &Inner, doc: &OpenDoc, fetch: bool) -> Option<(Sites, V
         now: service.clock().now(),
         listed: listed.as_ref().map(|(u, r)| (u.as_str(), r.as_slice())),
     };
-    let found = documents::diagnose(&sites, &k);
+    let mut found = documents::diagnose(&sites, &k);
+    if doc.kind == DocKind::Json && is_user_settings(inner, &doc.path) {
+        found.extend(documents::sync_findings(&doc.text, &sites));
+    }
     Some((sites, found))
+}
+
+/// Whether `path` is VSCode's user settings, where Settings Sync reads.
+fn is_user_settings(inner: &Inner, path: &Path) -> bool {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let user =
+        crate::service::vscode_user_settings(inner.editor_paths().vscode_user_settings.as_deref());
+    canon(path) == canon(&user)
 }
 
 pub(crate) async fn publish(inner: &Inner, uri: &str, fetch: bool) {
@@ -308,6 +319,7 @@ pub(crate) async fn code_actions(
     };
     // One "move to today's settings" for the whole file, however many legacy keys it has.
     let mut legacy_offered = false;
+    let mut sync_offered = false;
     for f in found.iter().filter(|f| overlaps(f.range, asked)) {
         match f.code {
             "tokenExpired" | "tokenExpiring" => {
@@ -370,6 +382,19 @@ pub(crate) async fn code_actions(
                     is_preferred: Some(true),
                     ..CodeAction::default()
                 }));
+            }
+            "tokenSynced" if !sync_offered => {
+                sync_offered = true;
+                if let Ok(m) = crate::settings::sync::protect_from_sync(&doc.text) {
+                    out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: "Keep the ELITEA token keys out of Settings Sync".into(),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic_for(f)]),
+                        edit: Some(edit_of(&uri, vec![minimal_edit(&doc.text, &m.text)])),
+                        is_preferred: Some(true),
+                        ..CodeAction::default()
+                    }));
+                }
             }
             "settingsLegacy" if !legacy_offered => {
                 legacy_offered = true;

@@ -349,6 +349,11 @@ pub struct InitializationOptions {
     /// Seconds to wait for an answer from the ELITEA server (30).
     #[serde(default)]
     pub request_timeout_seconds: Option<u64>,
+    /// Writing a token into VSCode's user settings adds its keys to
+    /// `settingsSync.ignoredSettings`, so that Settings Sync does not upload it (true, the
+    /// default; the VSCode setting `elitea.settingsSync.protect`).
+    #[serde(default)]
+    pub settings_sync_protect: Option<bool>,
     /// `keyring` (the default), `editor` (the editor's own secret storage, for a client that
     /// offers it) or `file` (the explicit insecure opt-in); `ELITEA_TOKENS_SECRETS_STORE` when
     /// not given.

@@ -127,6 +127,14 @@ pub struct ApplyResult {
     /// The token written instead of the expired one asked for (`replaceExpired`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaced_by: Option<TokenRow>,
+    /// The token keys were added to VSCode's `settingsSync.ignoredSettings`, so that Settings
+    /// Sync does not upload the token.
+    #[serde(default)]
+    pub sync_protected: bool,
+    /// Others could read the file, which now holds a token: it was made readable by its owner
+    /// only.
+    #[serde(default)]
+    pub made_private: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

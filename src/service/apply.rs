@@ -25,6 +25,9 @@ pub struct ApplyOptions {
     /// Replace an expired token first (a new one with the same lifetime, written where the
     /// old one was, the old one deleted), then write the replacement.
     pub replace_expired: bool,
+    /// Writing a token into VSCode's user settings also keeps its keys out of Settings Sync
+    /// (`settingsSync.ignoredSettings`). On unless the user turned it off.
+    pub protect_sync: bool,
 }
 
 /// Where the editor runs: set by the shims, used to resolve targets.
@@ -330,15 +333,30 @@ impl Service {
         let write = settings::WriteOptions {
             write_protected: options.write_protected,
         };
-        let outcome = write_settings(&path, ide, schema, &input, write).await?;
+        let user_settings = ide == Ide::Vscode && {
+            let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+            canon(&path)
+                == canon(&vscode_user_settings(
+                    editor.vscode_user_settings.as_deref(),
+                ))
+        };
+        let protect_sync = token_included && user_settings && options.protect_sync;
+        let outcome = write_settings(&path, ide, schema, &input, write, protect_sync).await?;
         self.record_applied(&outcome.0, ide, schema)?;
-        tracing::info!(path = %outcome.0.display(), keys = outcome.1.len(), "settings applied");
+        let made_private = token_included && make_private(&outcome.0)?;
+        tracing::info!(path = %outcome.0.display(), keys = outcome.1.len(), made_private, "settings applied");
+        let sync_protected = outcome
+            .1
+            .iter()
+            .any(|k| k == settings::sync::IGNORED_SETTINGS);
         Ok(ApplyResult {
             path: outcome.0.display().to_string(),
             changed_keys: outcome.1,
             backup_path: outcome.2.map(|p| p.display().to_string()),
             token_included,
             replaced_by: None,
+            sync_protected,
+            made_private,
         })
     }
 
@@ -560,6 +578,7 @@ async fn write_settings(
     schema: Schema,
     input: &RenderInput,
     write: settings::WriteOptions,
+    protect_sync: bool,
 ) -> Result<(PathBuf, Vec<String>, Option<PathBuf>)> {
     let path = path.to_path_buf();
     let input = input.clone();
@@ -576,7 +595,13 @@ async fn write_settings(
                     })
                     .collect();
                 entries.extend(settings::vscode_entries_for(&others, &input));
-                settings::merge_json(text, &entries)
+                let mut merged = settings::merge_json(text, &entries)?;
+                if protect_sync {
+                    let protected = settings::sync::protect_from_sync(&merged.text)?;
+                    merged.changed_keys.extend(protected.changed_keys);
+                    merged.text = protected.text;
+                }
+                Ok(merged)
             })?,
             Ide::Jetbrains => {
                 let outcome = merge_jetbrains(&path, schema, &input, write)?;
@@ -596,6 +621,27 @@ async fn write_settings(
     })
     .await
     .map_err(|e| Error::internal(format!("the settings write failed: {e}")))?
+}
+
+/// A file that now holds a token is made readable by its owner only, when others could read
+/// it (a user `settings.json` is 0644 by default). True when its mode changed.
+#[cfg(unix)]
+fn make_private(path: &Path) -> Result<bool> {
+    use std::os::unix::fs::PermissionsExt;
+    let meta = std::fs::metadata(path).map_err(|e| crate::fsutil::io_error(path, &e))?;
+    let mode = meta.permissions().mode() & 0o7777;
+    if mode & 0o077 == 0 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))
+        .map_err(|e| crate::fsutil::io_error(path, &e))?;
+    Ok(true)
+}
+
+/// Windows gives a user's files to that user already (the profile folder's ACL).
+#[cfg(not(unix))]
+fn make_private(_: &Path) -> Result<bool> {
+    Ok(false)
 }
 
 /// Our component of `schema` merged into the JetBrains file `path`; its `llmAuthToken` is

@@ -319,6 +319,29 @@ pub fn diagnose(sites: &Sites, k: &Knowledge<'_>) -> Vec<Finding> {
     out
 }
 
+/// `tokenSynced` (warning) on each token of VSCode's user settings whose key Settings Sync
+/// would upload: not in `settingsSync.ignoredSettings`. For the user settings file only.
+pub fn sync_findings(text: &str, sites: &Sites) -> Vec<Finding> {
+    let Ok(synced) = settings::sync::synced_token_keys(text) else {
+        return vec![];
+    };
+    sites
+        .tokens
+        .iter()
+        .filter(|s| !s.value.trim().is_empty() && synced.contains(&s.key))
+        .map(|s| Finding {
+            range: s.range,
+            code: "tokenSynced",
+            severity: Severity::Warning,
+            message: format!(
+                "Settings Sync would upload this token to your account and every machine you sync: add {} to settingsSync.ignoredSettings.",
+                s.key
+            ),
+            uuid: tokens::read_claims(s.value.trim()).map(|c| c.uuid),
+        })
+        .collect()
+}
+
 /// The text with every key or option of ours removed, and each JetBrains component of ours
 /// that is left empty: "Remove the ELITEA settings".
 pub fn without_ours(kind: DocKind, text: &str, sites: &Sites) -> String {

@@ -12,6 +12,7 @@ use std::fmt;
 pub mod jsonc;
 pub mod migrate;
 pub mod render;
+pub mod sync;
 pub mod write;
 pub mod xml;
 

@@ -877,3 +877,135 @@ async fn an_expired_token_is_refused_replaced_or_written_on_request() {
         "the old one deleted"
     );
 }
+
+/// A token written into VSCode's user settings stays out of Settings Sync (its keys join
+/// `settingsSync.ignoredSettings`) unless the user turned that off, and a file others could
+/// read becomes its owner's only; the answer says both. A token in user settings that would
+/// sync gets `tokenSynced` and a fix that adds its keys.
+#[tokio::test]
+async fn settings_sync_and_the_files_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = common::sandbox().await;
+    let dir = tempfile::tempdir().unwrap();
+    let user = dir.path().join("settings.json");
+    std::fs::write(
+        &user,
+        "{\n  \"settingsSync.ignoredSettings\": [\"editor.fontSize\"]\n}\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&user, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let lsp = signed_in(&sb, json!({"vscodeUserSettingsPath": user})).await;
+    let c = &lsp.client;
+    let made = generate(c, "synced").await;
+    let r = c
+        .execute(
+            "elitea.applySettings",
+            json!({"uuid": made["uuid"], "ide": "vscode", "target": {"kind": "user"}}),
+        )
+        .await
+        .unwrap();
+    common::assert_matches_schema("applySettings.result", &r);
+    assert_eq!(r["syncProtected"], true, "{r}");
+    assert_eq!(r["madePrivate"], true, "{r}");
+    let mode = std::fs::metadata(&user).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&user).unwrap();
+    let ignored =
+        elitea_tokens::settings::read_json_keys(&text, &["settingsSync.ignoredSettings"]).unwrap();
+    assert_eq!(
+        ignored[0].1,
+        json!([
+            "editor.fontSize",
+            "eliteacode.authToken",
+            "eliteacode.LLMAuthToken"
+        ])
+    );
+    // Again: nothing more to add, nothing to change.
+    let r = c
+        .execute(
+            "elitea.applySettings",
+            json!({"uuid": made["uuid"], "ide": "vscode", "target": {"kind": "user"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (r["syncProtected"].clone(), r["madePrivate"].clone()),
+        (json!(false), json!(false))
+    );
+
+    // Turned off: the list is left alone.
+    let off = tempfile::tempdir().unwrap();
+    let other = off.path().join("settings.json");
+    std::fs::write(&other, "{}\n").unwrap();
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"elitea": {"settingsSyncProtect": false, "vscodeUserSettingsPath": other}}}),
+    )
+    .await
+    .unwrap();
+    let r = c
+        .execute(
+            "elitea.applySettings",
+            json!({"uuid": made["uuid"], "ide": "vscode", "target": {"kind": "user"}}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(r["syncProtected"], false, "{r}");
+    let text = std::fs::read_to_string(&other).unwrap();
+    assert!(!text.contains("settingsSync"), "{text}");
+
+    // That file open: tokenSynced on both token keys, and the fix adds them.
+    let uri = url::Url::from_file_path(&other).unwrap().to_string();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "jsonc", "version": 1, "text": text}}),
+    )
+    .await
+    .unwrap();
+    let got = c
+        .wait_for(Duration::from_secs(20), |r| {
+            r.method == "textDocument/publishDiagnostics" && r.params["uri"] == uri.as_str()
+        })
+        .await
+        .unwrap();
+    let synced: Vec<Value> = got.params["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "tokenSynced")
+        .cloned()
+        .collect();
+    assert_eq!(synced.len(), 2, "{}", got.params);
+    assert_eq!(synced[0]["severity"], 2);
+    assert_eq!(synced[0]["data"]["uuid"], made["uuid"]);
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": synced[0]["range"],
+                   "context": {"diagnostics": synced}}),
+        )
+        .await
+        .unwrap();
+    let fix = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Keep the ELITEA token keys out of Settings Sync")
+        .unwrap_or_else(|| panic!("{actions}"))
+        .clone();
+    let edit = &fix["edit"]["changes"][uri.as_str()][0];
+    let mut fixed = text.clone();
+    elitea_tokens::lsp::documents::apply_change(
+        &mut fixed,
+        &serde_json::from_value(json!({"range": edit["range"], "text": edit["newText"]})).unwrap(),
+    );
+    assert!(
+        elitea_tokens::settings::sync::synced_token_keys(&fixed)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        fixed.contains(made["token"].as_str().unwrap()),
+        "the token stays where it was"
+    );
+}

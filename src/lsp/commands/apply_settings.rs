@@ -20,6 +20,7 @@ impl Handler for spec::ApplySettings {
             write_protected: params.write_protected,
             allow_expired: params.allow_expired,
             replace_expired: params.replace_expired,
+            protect_sync: inner.options().settings_sync_protect.unwrap_or(true),
         };
         let applied = service
             .apply_settings(
