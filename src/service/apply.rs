@@ -629,8 +629,10 @@ async fn write_settings(
 fn make_private(path: &Path) -> Result<bool> {
     use std::os::unix::fs::PermissionsExt;
     let meta = std::fs::metadata(path).map_err(|e| crate::fsutil::io_error(path, &e))?;
+    // The group's and others' read, write and execute bits.
+    const SHARED: u32 = 0o077;
     let mode = meta.permissions().mode() & 0o7777;
-    if mode & 0o077 == 0 {
+    if mode & SHARED == 0 {
         return Ok(false);
     }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))
