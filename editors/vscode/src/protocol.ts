@@ -40,9 +40,21 @@ export interface CommandMap {
 export interface ApplyResult {
   backupPath?: string | null;
   changedKeys: string[];
+  /**
+   * Others could read the file, which now holds a token: it was made readable by its owner
+   * only.
+   * Default: `false`.
+   */
+  madePrivate?: boolean;
   path: string;
   /** The token written instead of the expired one asked for (`replaceExpired`). */
   replacedBy?: TokenRow | null;
+  /**
+   * The token keys were added to VSCode's `settingsSync.ignoredSettings`, so that Settings
+   * Sync does not upload the token.
+   * Default: `false`.
+   */
+  syncProtected?: boolean;
   tokenIncluded: boolean;
 }
 
@@ -240,6 +252,12 @@ export interface InitializationOptions {
    */
   secretsStore?: StoreChoice | null;
   serverUrl?: string | null;
+  /**
+   * Writing a token into VSCode's user settings adds its keys to
+   * `settingsSync.ignoredSettings`, so that Settings Sync does not upload it (true, the
+   * default; the VSCode setting `elitea.settingsSync.protect`).
+   */
+  settingsSyncProtect?: boolean | null;
   verifySsl?: boolean | null;
   vscodeUserSettingsPath?: string | null;
   workspaceFolders?: string[] | null;
