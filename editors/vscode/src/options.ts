@@ -12,6 +12,7 @@ export interface EliteaSettings {
   verifySsl?: boolean;
   settingsSchema?: string;
   secretsStore?: string;
+  settingsSyncProtect?: boolean;
 }
 
 /**
@@ -100,6 +101,7 @@ export function buildOptions(
     verifySsl: typeof settings.verifySsl === "boolean" ? settings.verifySsl : null,
     schema,
     secretsStore: store,
+    settingsSyncProtect: typeof settings.settingsSyncProtect === "boolean" ? settings.settingsSyncProtect : null,
     vscodeUserSettingsPath: vscodeUserSettingsPath ?? null,
     workspaceFolders,
   };

@@ -140,6 +140,7 @@ export class Server implements vscode.Disposable {
       verifySsl: c.get<boolean>("verifySsl"),
       settingsSchema: c.get<string>("settingsSchema"),
       secretsStore: c.get<string>("secrets.store"),
+      settingsSyncProtect: c.get<boolean>("settingsSync.protect"),
     };
     const folders = (vscode.workspace.workspaceFolders ?? [])
       .filter((f) => f.uri.scheme === "file")

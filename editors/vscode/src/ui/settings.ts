@@ -56,7 +56,11 @@ export async function applyWithAnswers(ctx: Ctx, row: TokenRow, params: ApplySet
       const where = pickedPlace(p, r.path);
       const keys = r.changedKeys.length;
       const withToken = r.tokenIncluded ? "" : " (without the token)";
-      const backup = r.backupPath ? " The previous file was backed up." : "";
+      // What the server did besides writing, as its answer says (schemas/applySettings.result.json).
+      const backup =
+        (r.backupPath ? " The previous file was backed up." : "") +
+        (r.syncProtected ? " Settings Sync will not upload the token (its keys are in settingsSync.ignoredSettings)." : "") +
+        (r.madePrivate ? " Others could read the file: it is now readable by you only." : "");
       const text = r.replacedBy
         ? `'${row.displayName}' had expired: ELITEA settings for its replacement '${r.replacedBy.displayName}' (${r.replacedBy.masked}, expires: ${r.replacedBy.status.label}) written to ${where}.${backup}`
         : keys === 0

@@ -443,6 +443,10 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     const n = await wb.waitNotification(/ELITEA settings for 'VSCode-Dev' written to your user settings\./, 60_000);
     assert.ok(await n.locator(".monaco-button", { hasText: "Open File" }).count());
     assert.doesNotMatch((await n.textContent()) ?? "", /\/tmp\/|settings\.json/, "no paths in the toast");
+    // elitea.settingsSync.protect (on by default): the server kept the token out of Settings Sync.
+    assert.match((await n.textContent()) ?? "", /Settings Sync will not upload the token/);
+    const ignored = parseJsonc(fs.readFileSync(cs!.userSettings, "utf8"))["settingsSync.ignoredSettings"] as string[];
+    assert.ok(Array.isArray(ignored) && ignored.includes("eliteacode.LLMAuthToken"), JSON.stringify(ignored));
     await wb.screenshot("applied-to-user-settings");
     const text = fs.readFileSync(cs!.userSettings, "utf8");
     assert.ok(text.includes("// My own settings: this comment must survive every write."), text);

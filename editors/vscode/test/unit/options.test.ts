@@ -52,7 +52,7 @@ describe("start-up options", () => {
 
   test("settings become the server's option names", () => {
     const o = buildOptions(
-      { serverUrl: " https://next.elitea.ai ", projectId: 123, verifySsl: false, settingsSchema: "current", secretsStore: "file" },
+      { serverUrl: " https://next.elitea.ai ", projectId: 123, verifySsl: false, settingsSchema: "current", secretsStore: "file", settingsSyncProtect: false },
       "/u/User/settings.json",
       ["/w1", "/w2"],
     );
@@ -62,6 +62,7 @@ describe("start-up options", () => {
       verifySsl: false,
       schema: "current",
       secretsStore: "file",
+      settingsSyncProtect: false,
       vscodeUserSettingsPath: "/u/User/settings.json",
       workspaceFolders: ["/w1", "/w2"],
     });
@@ -75,6 +76,7 @@ describe("start-up options", () => {
       verifySsl: null,
       schema: null,
       secretsStore: null,
+      settingsSyncProtect: null,
       vscodeUserSettingsPath: null,
       workspaceFolders: [],
     });
@@ -83,7 +85,7 @@ describe("start-up options", () => {
   test("every option sent is one the server's schema knows, with the right type", () => {
     const schema = JSON.parse(readFileSync(path.join(repo, "schemas/initializationOptions.json"), "utf8"));
     const o = buildOptions(
-      { serverUrl: "sandbox", projectId: 1, verifySsl: true, settingsSchema: "legacy", secretsStore: "keyring" },
+      { serverUrl: "sandbox", projectId: 1, verifySsl: true, settingsSchema: "legacy", secretsStore: "keyring", settingsSyncProtect: true },
       "/s.json",
       ["/w"],
     );
