@@ -165,6 +165,11 @@ fn is_user_settings(inner: &Inner, path: &Path) -> bool {
     canon(path) == canon(&user)
 }
 
+/// Whether the editor has `uri` open as a settings document.
+pub(crate) fn is_open(inner: &Inner, uri: &str) -> bool {
+    lock(&inner.docs).contains_key(uri)
+}
+
 pub(crate) async fn publish(inner: &Inner, uri: &str, fetch: bool) {
     let Some(doc) = lock(&inner.docs).get(uri).cloned() else {
         return;
@@ -183,6 +188,8 @@ pub(crate) async fn publish(inner: &Inner, uri: &str, fetch: bool) {
             data: f.uuid.as_ref().map(|u| json!({ "uuid": u })),
             ..Diagnostic::default()
         })
+        // A settings file git tracks is a leak too: its tokenLeaked goes out with these.
+        .chain(inner.leaks.diagnostics_of(&doc.path))
         .collect();
     let Ok(parsed) = doc.uri.parse::<Uri>() else {
         return;

@@ -4,6 +4,7 @@
 mod commands;
 pub mod documents;
 mod framing;
+mod leaks;
 pub mod secret_storage;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,6 +76,8 @@ pub(crate) struct Inner {
     pub editor_secret_storage: AtomicBool,
     /// The ELITEA settings documents the editor has open.
     pub docs: documents::Docs,
+    /// The leak guard's background scan and what it published.
+    pub(crate) leaks: leaks::LeakState,
 }
 
 impl Inner {
@@ -325,6 +328,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> jsonrpc::Result<()> {
+        self.inner.leaks.stop();
         Ok(())
     }
 
@@ -379,6 +383,8 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         documents::publish(&self.inner, params.text_document.uri.as_str(), true).await;
+        // A saved file may hold a token now, or no more.
+        self.inner.leaks.rescan();
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -393,7 +399,12 @@ impl LanguageServer for Backend {
         &self,
         params: CodeActionParams,
     ) -> jsonrpc::Result<Option<CodeActionResponse>> {
-        Ok(Some(documents::code_actions(&self.inner, params).await))
+        // The leak guard's fixes need only the diagnostics the client sends back: they are
+        // offered on any file, open as a settings document or not.
+        let mut actions =
+            leaks::code_actions(&params.text_document.uri, &params.context.diagnostics);
+        actions.extend(documents::code_actions(&self.inner, params).await);
+        Ok(Some(actions))
     }
 
     async fn code_action_resolve(&self, action: CodeAction) -> jsonrpc::Result<CodeAction> {
@@ -431,6 +442,7 @@ impl LanguageServer for Backend {
         }
         self.inner.refresh_editor_paths();
         self.inner.poke_watcher();
+        self.inner.leaks.rescan();
     }
 
     async fn execute_command(
@@ -501,6 +513,7 @@ where
             std_folders: RwLock::default(),
             editor_secret_storage: AtomicBool::new(false),
             docs: documents::Docs::default(),
+            leaks: leaks::LeakState::default(),
         }),
     })
     .finish();

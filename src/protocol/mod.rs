@@ -109,6 +109,11 @@ commands! {
     MigrateSettings(migrate_settings) = "elitea.migrateSettings", "migrateSettings",
         "Moving ELITEA settings to today's keys",
         MigrateSettingsParams => MigrateResult;
+    RevokeLeak(revoke_leak) = "elitea.revokeLeak", "revokeLeak",
+        "Revoking a leaked ELITEA token",
+        LeakParams => RotateResult;
+    AllowLeak(allow_leak) = "elitea.allowLeak", "allowLeak", "Allowing an ELITEA token here",
+        LeakParams => AllowLeakResult;
 }
 
 impl std::str::FromStr for Command {
@@ -319,6 +324,15 @@ pub struct RotateTokenParams {
     /// Delete the old token once the new one works; when omitted, the user is asked.
     #[serde(default)]
     pub delete_old: Option<bool>,
+}
+
+/// A leaked token in a file (the `tokenLeaked` fixes): the file's URI and the token's uuid.
+/// The file is scanned again: nothing else the client sends back is trusted.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LeakParams {
+    pub uri: String,
+    pub uuid: String,
 }
 
 /// Options the editor passes in `initialize`, and later under the `elitea` section of

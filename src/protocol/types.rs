@@ -252,3 +252,14 @@ pub struct StatusResult {
     /// Things the user should know: TLS verification off, secrets in a plain file.
     pub warnings: Vec<String>,
 }
+
+/// "Allow here": the entry written, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AllowLeakResult {
+    /// The `.elitea-tokens-ignore` file, at the repository's top (or the scanned folder).
+    pub ignore_file: String,
+    /// The line added (`<path>:<uuid>`); unchanged files say so with `added: false`.
+    pub entry: String,
+    pub added: bool,
+}

@@ -241,8 +241,9 @@ async fn read_only_files_are_refused_unless_asked() {
     assert_eq!(out.code, 0, "{out:?}");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("\"mine\": 1") && text.contains("eliteacode.authToken"));
+    // Still read-only; the token in it is no longer readable by others (0444 -> 0400).
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o444);
+    assert_eq!(mode, 0o400);
 }
 
 /// Run as root, a file of another user keeps its owner after `apply`.

@@ -1009,3 +1009,195 @@ async fn settings_sync_and_the_files_mode() {
         "the token stays where it was"
     );
 }
+
+/// The leak guard in the editor, over stdio against the sandbox: a token of yours in
+/// `app/config.py` of the workspace gets `tokenLeaked` (file not open); "Revoke 'X' and
+/// replace it", confirmed once, deletes it on the server, writes a new token into the user
+/// settings that held it, and empties it in the file; "Allow here" on another token adds its
+/// fingerprint to `.elitea-tokens-ignore`; both diagnostics then go away.
+#[tokio::test]
+async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let user = ws.path().join("user-settings.json");
+    std::fs::write(&user, "{}\n").unwrap();
+    let confirmed: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let seen = confirmed.clone();
+    let answer: Answer = Arc::new(move |method, params: &Value| {
+        if method == "window/showMessageRequest" {
+            seen.lock().unwrap().push(params.clone());
+            return params["actions"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["action"] == "revoke"))
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        default_answer()(method, params)
+    });
+    let lsp = spawn(&[], &[], answer);
+    let c = &lsp.client;
+    c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": user, "workspaceFolders": [ws.path()]}))
+        .await
+        .unwrap();
+    c.execute(
+        "elitea.signIn",
+        json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
+    )
+    .await
+    .unwrap();
+    let leaked = generate(c, "leaky").await;
+    let other = generate(c, "fixture").await;
+    c.execute(
+        "elitea.applySettings",
+        json!({"uuid": leaked["uuid"], "ide": "vscode", "target": {"kind": "user"}}),
+    )
+    .await
+    .unwrap();
+    let old = leaked["token"].as_str().unwrap().to_string();
+    std::fs::create_dir_all(ws.path().join("app")).unwrap();
+    let config = ws.path().join("app/config.py");
+    std::fs::write(&config, format!("ELITEA = \"{old}\"\nDEBUG = True\n")).unwrap();
+    let fixture = ws.path().join("fixture.env");
+    std::fs::write(
+        &fixture,
+        format!("TOKEN={}\n", other["token"].as_str().unwrap()),
+    )
+    .unwrap();
+    // A save is what starts a scan after start-up.
+    c.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": url::Url::from_file_path(&user).unwrap().as_str()}}),
+    )
+    .await
+    .unwrap();
+
+    let config_uri = url::Url::from_file_path(&config).unwrap().to_string();
+    let fixture_uri = url::Url::from_file_path(&fixture).unwrap().to_string();
+    let leaks_of = |uri: String| {
+        move |r: &elitea_tokens::lsp_client::Received| {
+            r.method == "textDocument/publishDiagnostics"
+                && r.params["uri"] == uri.as_str()
+                && r.params["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "tokenLeaked"))
+        }
+    };
+    let got = c
+        .wait_for(Duration::from_secs(30), leaks_of(config_uri.clone()))
+        .await
+        .expect("tokenLeaked on app/config.py");
+    let d = got.params["diagnostics"][0].clone();
+    assert_eq!(d["severity"], 1);
+    assert_eq!(d["data"]["uuid"], leaked["uuid"]);
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 0, "character": 10}, "end": {"line": 0, "character": 10 + old.len()}})
+    );
+    assert!(d["message"].as_str().unwrap().contains("'leaky'"), "{d}");
+    assert!(
+        !got.params.to_string().contains(&old),
+        "no value in the diagnostic"
+    );
+    // The user settings hold it too, but that is where it belongs: no leak there.
+    let user_uri = url::Url::from_file_path(&user).unwrap().to_string();
+    assert!(
+        !c.received().iter().any(|r| leaks_of(user_uri.clone())(r)),
+        "the user settings are in place"
+    );
+
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": config_uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
+        )
+        .await
+        .unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Revoke 'leaky' and replace it",
+            "Allow here (.elitea-tokens-ignore)"
+        ]
+    );
+    let revoke = &actions[0]["command"];
+    let result = c
+        .execute(
+            revoke["command"].as_str().unwrap(),
+            revoke["arguments"][0].clone(),
+        )
+        .await
+        .unwrap();
+    common::assert_matches_schema("rotateToken.result", &result);
+    let question = confirmed.lock().unwrap().last().cloned().unwrap();
+    let asked = question["message"].as_str().unwrap();
+    assert!(
+        asked.starts_with("Revoke 'leaky' and replace it?"),
+        "{asked}"
+    );
+    assert!(
+        asked.contains("your user settings") && asked.contains("config.py"),
+        "{asked}"
+    );
+    assert!(
+        !sb.tokens()
+            .iter()
+            .any(|t| t.uuid == leaked["uuid"].as_str().unwrap()),
+        "deleted"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "ELITEA = \"\"\nDEBUG = True\n",
+        "emptied, the rest kept"
+    );
+    let now = std::fs::read_to_string(&user).unwrap();
+    let values = token_values(&user, &now);
+    assert!(!values.is_empty() && values.iter().all(|v| v != &old));
+    assert_eq!(
+        read_claims(&values[0]).unwrap().uuid,
+        result["new"]["uuid"].as_str().unwrap()
+    );
+
+    // Allow the other one here.
+    let got = c
+        .wait_for(Duration::from_secs(30), leaks_of(fixture_uri.clone()))
+        .await
+        .expect("tokenLeaked on fixture.env");
+    let d = got.params["diagnostics"][0].clone();
+    let allowed = c
+        .execute(
+            "elitea.allowLeak",
+            json!({"uri": fixture_uri, "uuid": d["data"]["uuid"]}),
+        )
+        .await
+        .unwrap();
+    common::assert_matches_schema("allowLeak.result", &allowed);
+    assert_eq!(allowed["added"], true);
+    let ignore = std::fs::read_to_string(ws.path().join(".elitea-tokens-ignore")).unwrap();
+    assert_eq!(
+        ignore,
+        format!("fixture.env:{}\n", other["uuid"].as_str().unwrap())
+    );
+    // Both files are clean at the next scan.
+    let n = c.received().len();
+    let cleared = |uri: String| {
+        c.received().into_iter().skip(n).any(move |r| {
+            r.method == "textDocument/publishDiagnostics"
+                && r.params["uri"] == uri.as_str()
+                && r.params["diagnostics"] == json!([])
+        })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !(cleared(config_uri.clone()) && cleared(fixture_uri.clone())) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the diagnostics stay"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

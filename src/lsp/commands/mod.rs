@@ -414,6 +414,8 @@ impl WatchSink for LspSink {
 }
 
 pub(super) fn after_start(inner: &Arc<Inner>) {
+    inner.leaks.attach(inner);
+    inner.leaks.rescan();
     let sink = Arc::new(LspSink {
         inner: Arc::downgrade(inner),
     });

@@ -1,0 +1,244 @@
+//! The leak guard in the editor: each workspace folder scanned in the background (at start,
+//! and after a save or a change of folders), `tokenLeaked` published on every file that holds
+//! an ELITEA token outside the settings files the product writes, open or not, and the two
+//! fixes, "Revoke 'X' and replace it" and "Allow here".
+//!
+//! The scan runs on one blocking thread (the runtime's workers stay free for commands), is
+//! cancelled when a newer one starts or the server shuts down, and uses no CPU once done.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use serde_json::json;
+use tower_lsp_server::ls_types::*;
+
+use super::Inner;
+use crate::leak;
+use crate::tokens::TokenRow;
+
+/// Saves come in bursts: one scan after the burst.
+const DEBOUNCE: Duration = Duration::from_millis(500);
+
+/// The code of the diagnostic, what the shims and the quick fixes key on.
+pub(crate) const CODE: &str = "tokenLeaked";
+
+#[derive(Default)]
+pub(crate) struct LeakState {
+    inner: Mutex<Option<Weak<Inner>>>,
+    /// The running scan's stop flag.
+    cancel: Mutex<Option<Arc<AtomicBool>>>,
+    /// The diagnostics published per file, to clear those that went away.
+    published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl LeakState {
+    pub(crate) fn attach(&self, inner: &Arc<Inner>) {
+        *lock(&self.inner) = Some(Arc::downgrade(inner));
+    }
+
+    /// Stops the running scan, if any (shutdown).
+    pub(crate) fn stop(&self) {
+        if let Some(c) = lock(&self.cancel).take() {
+            c.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// The leak diagnostics of `path`, for the documents module to publish with its own.
+    pub(crate) fn diagnostics_of(&self, path: &Path) -> Vec<Diagnostic> {
+        lock(&self.published).get(path).cloned().unwrap_or_default()
+    }
+
+    /// Starts a new scan of the workspace folders, stopping the one before.
+    pub(crate) fn rescan(&self) {
+        let Some(inner) = lock(&self.inner).as_ref().and_then(Weak::upgrade) else {
+            return;
+        };
+        let cancel = Arc::new(AtomicBool::new(false));
+        if let Some(old) = lock(&self.cancel).replace(cancel.clone()) {
+            old.store(true, Ordering::Relaxed);
+        }
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            let folders = inner.editor_paths().workspace_folders;
+            if folders.is_empty() {
+                return;
+            }
+            let stop = cancel.clone();
+            let report = tokio::task::spawn_blocking(move || leak::scan_tree(&folders, 1, &stop))
+                .await
+                .unwrap_or_default();
+            if report.cancelled || cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            tracing::debug!(
+                files = report.searched_files,
+                leaks = report.leaks().count(),
+                "leak scan done"
+            );
+            publish(&inner, &report).await;
+        });
+    }
+}
+
+/// How the diagnostic names the token: its name when it is one of yours, else its masked form.
+fn describe(f: &leak::Finding, rows: Option<&[TokenRow]>) -> (String, Option<String>) {
+    match rows.and_then(|r| r.iter().find(|r| r.uuid == f.uuid)) {
+        Some(row) => (
+            format!(
+                "Your ELITEA token '{}' ({}) is in this file: anyone who can read it can use your ELITEA account. Revoke and replace it, or allow it here.",
+                row.display_name(),
+                row.status.label
+            ),
+            Some(row.display_name().to_string()),
+        ),
+        None => (
+            format!(
+                "An ELITEA token ({}) is in this file: anyone who can read it can use the account it belongs to.",
+                f.masked
+            ),
+            None,
+        ),
+    }
+}
+
+async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
+    let listed = inner.service().fresh_rows().await;
+    let rows = listed.as_ref().map(|(_, r)| r.as_slice());
+    // The settings files this editor's product writes (its user settings, wherever the editor
+    // keeps them; the files settings were applied to) hold tokens where they belong, unless
+    // git carries them to others.
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let targets: Vec<PathBuf> =
+        crate::service::candidate_files(&inner.service(), &inner.editor_paths())
+            .iter()
+            .map(|p| canon(p))
+            .collect();
+    let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+    for f in report.leaks() {
+        let Some(path) = &f.abs_path else { continue };
+        let shared = matches!(
+            f.git,
+            Some(leak::GitState::Tracked | leak::GitState::Untracked)
+        );
+        if !shared && targets.contains(&canon(path)) {
+            continue;
+        }
+        let Some(text) = crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT)
+            .ok()
+            .flatten()
+            .and_then(|(b, _)| String::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let (start, end) = (f.start as usize, f.end as usize);
+        if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        let (message, name) = describe(f, rows);
+        let base = path
+            .to_string_lossy()
+            .strip_suffix(f.rel_path.as_str())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+        by_file.entry(path.clone()).or_default().push(Diagnostic {
+            range: Range::new(
+                super::documents::position_of(&text, start),
+                super::documents::position_of(&text, end),
+            ),
+            severity: Some(DiagnosticSeverity::ERROR),
+            code: Some(NumberOrString::String(CODE.into())),
+            source: Some("elitea".into()),
+            message,
+            data: Some(json!({
+                "uuid": f.uuid,
+                "name": name,
+                "fingerprint": f.fingerprint,
+                "ignoreFile": base.join(leak::allow::FILE_NAME),
+            })),
+            ..Diagnostic::default()
+        });
+    }
+    let before = std::mem::replace(&mut *lock(&inner.leaks.published), by_file.clone());
+    let mut paths: Vec<&PathBuf> = by_file.keys().collect();
+    paths.extend(before.keys().filter(|p| !by_file.contains_key(*p)));
+    for path in paths {
+        let Ok(url) = url::Url::from_file_path(path) else {
+            continue;
+        };
+        // An open settings document publishes its own findings with these.
+        if super::documents::is_open(inner, url.as_str()) {
+            super::documents::publish(inner, url.as_str(), false).await;
+            continue;
+        }
+        let Ok(uri) = url.as_str().parse::<Uri>() else {
+            continue;
+        };
+        let diagnostics = by_file.get(path).cloned().unwrap_or_default();
+        inner
+            .client
+            .publish_diagnostics(uri, diagnostics, None)
+            .await;
+    }
+}
+
+/// The fixes of a `tokenLeaked` diagnostic the client sends back, on any file: they need
+/// nothing but the diagnostic's data.
+pub(crate) fn code_actions(uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    let mut out = vec![];
+    for d in diagnostics {
+        if d.code != Some(NumberOrString::String(CODE.into())) {
+            continue;
+        }
+        let Some(data) = &d.data else { continue };
+        let Some(uuid) = data.get("uuid").and_then(|u| u.as_str()) else {
+            continue;
+        };
+        if let Some(name) = data.get("name").and_then(|n| n.as_str()) {
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: format!("Revoke '{name}' and replace it"),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![d.clone()]),
+                command: Some(Command {
+                    title: format!("Revoke '{name}' and replace it"),
+                    command: crate::protocol::Command::RevokeLeak.name().into(),
+                    arguments: Some(vec![json!({"uri": uri.as_str(), "uuid": uuid})]),
+                }),
+                is_preferred: Some(true),
+                ..CodeAction::default()
+            }));
+        }
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: "Allow here (.elitea-tokens-ignore)".into(),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            command: Some(Command {
+                title: "Allow here".into(),
+                command: crate::protocol::Command::AllowLeak.name().into(),
+                arguments: Some(vec![json!({"uri": uri.as_str(), "uuid": uuid})]),
+            }),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}
+
+/// The leak findings of one file on disk, for the two fixes: scanned again, so that nothing a
+/// client sends back is trusted.
+pub(crate) fn findings_in(path: &Path, uuid: &str) -> Vec<leak::Finding> {
+    let stop = AtomicBool::new(false);
+    leak::scan_tree(&[path.to_path_buf()], 1, &stop)
+        .findings
+        .into_iter()
+        .filter(|f| f.uuid == uuid && !f.in_place)
+        .collect()
+}
