@@ -136,7 +136,8 @@ async function problems(): Promise<{ text: string; icon: string }[]> {
 /**
  * The cursor on a value as a user puts it there (its tab, Ctrl+G line:column), then Ctrl+.
  * until the fix is listed. Ctrl+. pressed while the editor is still taking the focus back from
- * the Problems panel or Go to Line opens nothing, so it is tried again.
+ * the Problems panel or Go to Line opens nothing, so it is tried again (and so is a Go to Line
+ * that closed before it took the text).
  */
 async function quickFix(tab: string, line: number, col: number, title: RegExp) {
   const row = wb.page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
@@ -144,8 +145,17 @@ async function quickFix(tab: string, line: number, col: number, title: RegExp) {
   for (let attempt = 1; attempt <= 4; attempt++) {
     await wb.page.locator(".tab", { hasText: tab }).first().click();
     await wb.page.keyboard.press("Control+G");
-    await wb.quickInputBox.waitFor({ state: "visible" });
-    await wb.quickInputBox.fill(`:${line}:${col}`);
+    // Right after the Problems panel, Go to Line sometimes opens and closes again before it
+    // takes the text (the input goes inert, then hidden): open it again rather than wait.
+    const typed = await wb.quickInputBox
+      .waitFor({ state: "visible", timeout: 5_000 })
+      .then(() => wb.quickInputBox.fill(`:${line}:${col}`, { timeout: 5_000 }))
+      .then(() => true, () => false);
+    if (!typed) {
+      log(`attempt ${attempt}: Go to Line did not take ${line}:${col}; again`);
+      await wb.escape();
+      continue;
+    }
     await wb.enter();
     await wb.waitQuickInputHidden();
     await wb.page.keyboard.press("Control+.");
