@@ -25,6 +25,8 @@ vim.lsp.handlers['window/showMessageRequest'] = function(_, params, ctx)
     if a.title == '7 days' and (params.message or ''):find('When should it expire?', 1, true) then
       return a
     end
+    -- The leak guard's one confirmation, accepted as a user clicking it would.
+    if a.action == 'revoke' then return a end
   end
   return vim.NIL
 end
@@ -280,6 +282,65 @@ local function migration(client)
     hide_values(lines))
 end
 
+-- 10. The leak guard: a token of the user's in app/config.py of the workspace (not a settings
+--     file, not attached) gets tokenLeaked from the background scan; its "Revoke 'X' and
+--     replace it" fix, asked of the server with that diagnostic and run through the client,
+--     deletes it, writes a replacement into the workspace settings that held it, and empties
+--     the value in config.py.
+local function leaks(client)
+  local gen, err = elitea_command('elitea.generateToken',
+    { name = 'nvim-leaky', expiration = { measure = 'days', value = 30 } })
+  if not report(gen and type(gen.token) == 'string', 'nvim: a token to leak', err) then return end
+  local applied = elitea_command('elitea.applySettings',
+    { uuid = gen.uuid, ide = 'vscode', target = { kind = 'workspace' }, allowTrackedFile = true })
+  vim.fn.mkdir(folder .. '/app', 'p')
+  local config = folder .. '/app/config.py'
+  vim.fn.writefile({ 'ELITEA = "' .. gen.token .. '"', 'DEBUG = True' }, config)
+  -- A save starts a scan (the workspace settings.json, attached, written as it is).
+  vim.cmd.edit(vim.fn.fnameescape(folder .. '/.vscode/settings.json'))
+  vim.cmd('silent write')
+  local uri = vim.uri_from_fname(config)
+  local leak
+  vim.wait(30000, function()
+    for _, d in ipairs(vim.diagnostic.get(vim.uri_to_bufnr(uri))) do
+      if d.source == 'elitea' and d.code == 'tokenLeaked' then leak = d end
+    end
+    return leak ~= nil
+  end, 200)
+  if not report(leak ~= nil and leak.severity == vim.diagnostic.severity.ERROR
+      and leak.message:find('nvim-leaky', 1, true) ~= nil and leak.message:find(gen.token, 1, true) == nil,
+    'nvim: a token in app/config.py (not open) gets an elitea tokenLeaked error naming it, never its value',
+    applied and 'no diagnostic' or 'apply failed') then
+    return
+  end
+  local lsp_diag = leak.user_data and leak.user_data.lsp
+  local resp = client:request_sync('textDocument/codeAction', {
+    textDocument = { uri = uri }, range = lsp_diag.range, context = { diagnostics = { lsp_diag } },
+  }, 15000)
+  local revoke
+  for _, a in ipairs(resp and resp.result or {}) do
+    if a.title == "Revoke 'nvim-leaky' and replace it" then revoke = a end
+  end
+  if not report(revoke ~= nil, "nvim: the fix \"Revoke 'nvim-leaky' and replace it\" is offered on the leak",
+      resp and vim.inspect(vim.tbl_map(function(a) return a.title end, resp.result or {})) or 'no answer') then
+    return
+  end
+  local done = client:request_sync('workspace/executeCommand', revoke.command, 60000)
+  local text = table.concat(vim.fn.readfile(config), '\n')
+  -- The workspace settings are open here: the replacement goes into the buffer (applyEdit).
+  local wsb = vim.fn.bufnr(folder .. '/.vscode/settings.json')
+  local ws = table.concat(vim.api.nvim_buf_get_lines(wsb, 0, -1, false), '\n')
+  local listed = elitea_command('elitea.listTokens', { search = 'nvim-leaky' }) or {}
+  local still = false
+  for _, t in ipairs(listed.items or {}) do
+    if t.uuid == gen.uuid then still = true end
+  end
+  report(done and not done.err and text == 'ELITEA = ""\nDEBUG = True' and not still
+      and ws:find(gen.token, 1, true) == nil and ws:find('"eyJ', 1, true) ~= nil,
+    'nvim: running it revokes the token, empties it in config.py and puts a replacement in the open workspace settings',
+    done and done.err and done.err.message or hide_values(text))
+end
+
 local function main()
   local file = folder .. '/.vscode/settings.json'
   vim.cmd.edit(vim.fn.fnameescape(file))
@@ -387,6 +448,7 @@ local function main()
 
   documents(client)
   migration(client)
+  leaks(client)
 end
 
 local ok, e = xpcall(main, debug.traceback)
