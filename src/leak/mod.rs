@@ -435,6 +435,43 @@ pub fn in_place(abs: &Path, state: GitState, user_settings: &[PathBuf]) -> bool 
 mod tests {
     use super::*;
 
+    const CREATED: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJ1dWlkIjoiMGU1NmQ5MDctZTEzNi00MTRjLTlmYWEtNjdjYTJkM2Y0NmY3IiwiZXhwaXJlcyI6IjIwMjYtMTItMjhUMDQ6MTMifQ.T-FQOqinIPPs8KJ3MCDfedriJ68HMdyLrlIlhoeuGMjrcLTxBc9ctfzTvlEDYAJstExjVYwWuYGg4AMYxV_lvw";
+
+    /// The language server's two calls: a folder in the background (stopped by its flag) and
+    /// one open document.
+    #[test]
+    fn folder_scan_stops_when_cancelled_and_text_scan_places() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..50 {
+            std::fs::write(
+                dir.path().join(format!("f{i}.txt")),
+                format!("x\n{CREATED}\n"),
+            )
+            .unwrap();
+        }
+        let roots = vec![dir.path().to_path_buf()];
+        let done = scan_tree(&roots, 2, &AtomicBool::new(false));
+        assert!(!done.cancelled);
+        assert_eq!(done.findings.len(), 50);
+        assert!(
+            done.findings
+                .iter()
+                .all(|f| f.abs_path.is_some() && f.line == 2)
+        );
+        let stopped = scan_tree(&roots, 2, &AtomicBool::new(true));
+        assert!(stopped.cancelled);
+        assert!(stopped.findings.is_empty());
+
+        let text = format!("a = 1\nb = \"{CREATED}\"  # elitea-tokens:allow\n");
+        let found = scan_text(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].line, found[0].column, found[0].allowed),
+            (2, 6, true)
+        );
+        assert_eq!(&text[found[0].hit.start..found[0].hit.end], CREATED);
+    }
+
     #[test]
     fn in_place_rules() {
         let user = vec![PathBuf::from("/home/u/.config/Code/User/settings.json")];

@@ -664,13 +664,30 @@ fn benchmark_smoke_run_finds_exactly_the_planted_tokens() {
     let work = tempfile::tempdir().unwrap();
     let out = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/leak/run.py"))
-        .args(["--size-mb", "2", "--files", "300", "--commits", "150", "--check-only", "--bin", bin()])
+        .args([
+            "--size-mb",
+            "2",
+            "--files",
+            "300",
+            "--commits",
+            "150",
+            "--check-only",
+            "--bin",
+            bin(),
+        ])
         .arg("--work")
         .arg(work.path().join("w"))
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(said.contains("tree: exactly the 50 tokens found"), "{said}");
-    assert!(said.contains("history: exactly the 50 tokens found"), "{said}");
+    assert!(
+        said.contains("history: exactly the 50 tokens found"),
+        "{said}"
+    );
 }
