@@ -5,6 +5,7 @@
 
 /** The server's commands (`workspace/executeCommand`), one per pair of schemas/<command>.{params,result}.json. */
 export const Commands = {
+  allowLeak: "elitea.allowLeak",
   applySettings: "elitea.applySettings",
   deleteToken: "elitea.deleteToken",
   generateToken: "elitea.generateToken",
@@ -12,6 +13,7 @@ export const Commands = {
   listTokens: "elitea.listTokens",
   migrateSettings: "elitea.migrateSettings",
   previewSettings: "elitea.previewSettings",
+  revokeLeak: "elitea.revokeLeak",
   rotateToken: "elitea.rotateToken",
   selectModel: "elitea.selectModel",
   signIn: "elitea.signIn",
@@ -23,6 +25,7 @@ export type ServerCommand = (typeof Commands)[keyof typeof Commands];
 
 /** Params and result types by command, for the typed `execute` of the client. */
 export interface CommandMap {
+  "elitea.allowLeak": [LeakParams, AllowLeakResult];
   "elitea.applySettings": [ApplySettingsParams, ApplyResult];
   "elitea.deleteToken": [DeleteTokenParams, DeleteTokenResult];
   "elitea.generateToken": [GenerateTokenParams, GeneratedToken];
@@ -30,11 +33,21 @@ export interface CommandMap {
   "elitea.listTokens": [ListQuery, Page];
   "elitea.migrateSettings": [MigrateSettingsParams, MigrateResult];
   "elitea.previewSettings": [PreviewSettingsParams, PreviewResult];
+  "elitea.revokeLeak": [LeakParams, RotateResult];
   "elitea.rotateToken": [RotateTokenParams, RotateResult];
   "elitea.selectModel": [SelectModelParams, SelectModelResult];
   "elitea.signIn": [SignInParams, SignInResult];
   "elitea.signOut": [SignOutParams, EmptyResult];
   "elitea.status": [EmptyParams, StatusResult];
+}
+
+/** "Allow here": the entry written, and where. */
+export interface AllowLeakResult {
+  added: boolean;
+  /** The line added (`<path>:<uuid>`); unchanged files say so with `added: false`. */
+  entry: string;
+  /** The `.elitea-tokens-ignore` file, at the repository's top (or the scanned folder). */
+  ignoreFile: string;
 }
 
 export interface ApplyResult {
@@ -261,6 +274,15 @@ export interface InitializationOptions {
   verifySsl?: boolean | null;
   vscodeUserSettingsPath?: string | null;
   workspaceFolders?: string[] | null;
+}
+
+/**
+ * A leaked token in a file (the `tokenLeaked` fixes): the file's URI and the token's uuid.
+ * The file is scanned again: nothing else the client sends back is trusted.
+ */
+export interface LeakParams {
+  uri: string;
+  uuid: string;
 }
 
 export interface ListModelsParams {
