@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { asReplaceFix } from "./actions";
 import { EliteaAuthProvider } from "./auth";
 import { serverWords } from "./format";
-import type { StatusResult, TokenRow } from "./protocol";
+import { type CommandMap, Commands, type StatusResult, type TokenRow } from "./protocol";
 import { Server } from "./server";
 import { StatusBar } from "./statusBar";
 import { TokensPage } from "./tokensPage";
@@ -15,6 +15,7 @@ import { signIn, signOut, selectModel, showStatus } from "./ui/account";
 import { migrateSettings } from "./ui/migrate";
 import { type Ctx } from "./ui/common";
 import { deleteToken } from "./ui/delete";
+import { allowLeak, runAsServerSays } from "./ui/leaks";
 import { generateToken } from "./ui/generate";
 import { isServerRotate, rotateAsServerSays, rotateToken } from "./ui/rotate";
 import { applySettingsCommand, PREVIEW_SCHEME, previewApply, previewCopy, previews, previewSaveAs, previewSettings } from "./ui/settings";
@@ -122,7 +123,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     })(),
   );
 
+  const registered = new Set<string>();
   const register = (id: string, fn: (...args: unknown[]) => unknown) =>
+    registered.add(id) &&
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
@@ -147,6 +150,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register("elitea.showLogs", () => output.show());
   // From the palette, and from the server's settingsLegacy quick fix (its `{path}`).
   register("elitea.migrateSettings", (a) => migrateSettings(ctx, a));
+  // The leak guard's "Allow here" quick fix.
+  register("elitea.allowLeak", (a) => allowLeak(ctx, a));
   register("elitea.preview.copy", (u) => previewCopy(u instanceof vscode.Uri ? u : undefined));
   register("elitea.preview.saveAs", (u) => previewSaveAs(u instanceof vscode.Uri ? u : undefined));
   register("elitea.preview.apply", (u) => previewApply(ctx, u instanceof vscode.Uri ? u : undefined));
@@ -156,6 +161,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       void vscode.window.showInformationMessage("ELITEA language server restarted.");
     }
   });
+
+  // Every other command of the server (schemas/ through src/protocol.ts): a quick fix it sends
+  // runs as it says, even before this extension has a screen for it.
+  for (const command of Object.values(Commands)) {
+    if (!registered.has(command)) {
+      register(command, (a) => runAsServerSays(ctx, command as keyof CommandMap, a));
+    }
+  }
 
   // Not awaited: VSCode should not wait for the server to finish activating the extension.
   void srv.start();
