@@ -160,6 +160,8 @@ class PluginChecksTest {
             "com.intellij.notificationGroup" to setOf(
                 "id", "displayType", "isLogByDefault", "toolWindowId", "icon", "bundle", "key", "notificationIds", "hideFromSettings",
             ),
+            // com.intellij.ide.ui.IconMapperBean (platform, its @Attribute("mappingFile")).
+            "com.intellij.iconMapper" to setOf("mappingFile"),
             // Interface extension points (declared with `interface=`): the class is `implementation`.
             "com.intellij.statusBarWidgetFactory" to setOf("implementation"),
             "com.intellij.editorNotificationProvider" to setOf("implementation"),
@@ -172,6 +174,7 @@ class PluginChecksTest {
             "com.redhat.devtools.lsp4ij.languageMapping" to setOf("serverId", "language"),
             "com.redhat.devtools.lsp4ij.fileNamePatternMapping" to setOf("serverId", "patterns"),
             "com.intellij.notificationGroup" to setOf("id", "displayType"),
+            "com.intellij.iconMapper" to setOf("mappingFile"),
         )
 
         /** What is wrong with the extension elements of [doc]: unknown points, attributes they do not declare, missing required ones. */
@@ -403,6 +406,24 @@ class PluginChecksTest {
         val toolWindow = pluginXml().all("toolWindow").single().getAttribute("icon").removePrefix("/")
         assertEquals("16" to "16", svgSize(res.resolve(toolWindow)), "16x16 for the new UI's stripe")
         assertEquals("16" to "16", svgSize(res.resolve(toolWindow.replace(".svg", "_dark.svg"))), "its dark twin")
+    }
+
+    @Test
+    fun `the New UI has its own icons, mapped to the classic ones, each with a dark twin`() {
+        val res = plugin.resolve("src/main/resources")
+        val mappingFile = pluginXml().all("iconMapper").single().getAttribute("mappingFile")
+        val mapping = com.google.gson.JsonParser.parseString(Files.readString(res.resolve(mappingFile))).asJsonObject
+        // The platform's format: icons/expui/<name> in the New UI replaces the classic path.
+        val expui = mapping.getAsJsonObject("icons").getAsJsonObject("expui")
+        assertTrue(expui.size() > 0, "nothing mapped")
+        for ((name, classic) in expui.entrySet()) {
+            val newUi = res.resolve("icons/expui/$name")
+            assertEquals("16" to "16", svgSize(newUi), "$newUi")
+            assertEquals("16" to "16", svgSize(res.resolve("icons/expui/" + name.replace(".svg", "_dark.svg"))), "$name's dark twin")
+            assertTrue(Files.exists(res.resolve(classic.asString)), "the classic icon $classic")
+        }
+        val toolWindow = pluginXml().all("toolWindow").single().getAttribute("icon").removePrefix("/")
+        assertTrue(expui.entrySet().any { it.value.asString == toolWindow }, "the tool window's icon has a New UI twin")
     }
 
     @Test
