@@ -2,6 +2,9 @@
 # CI for the JetBrains part (editors/jetbrains), on a clean Debian machine as root:
 #   1. the language server binary: `cargo build` at the repository root (debug), unless
 #      ELITEA_TOKENS_SERVER_PATH already names a built binary (then that one is tested);
+#   1b. Protocol.kt against schemas/: `python3 client/scripts/gen-protocol.py --check` fails when
+#      the committed file differs from what the generator writes (a schema changed, or someone
+#      edited the generated file);
 #   2. client/: `mvn -B -q verify`: the typed client compiled, its unit tests, the schema
 #      match, and the integration tests that launch the real `elitea-tokens lsp` against the
 #      sandbox (the plugin checks excluded here, they are phase 3), with the libraries the
@@ -48,6 +51,7 @@ if ! command -v java >/dev/null || [ "$(java_major)" -lt 17 ] 2>/dev/null; then
 fi
 command -v mvn >/dev/null || need_apt+=(maven)
 command -v git >/dev/null || need_apt+=(git)
+command -v python3 >/dev/null || need_apt+=(python3)
 command -v cc >/dev/null || need_apt+=(build-essential)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
@@ -102,11 +106,19 @@ mvn_args=(-B -q "-Delitea.server=$bin" -Dkotlin.compiler.daemon=false)
 # Debian's Maven prints colour resets even in batch mode; the exit status is mvn's (pipefail).
 mvn_run() { (cd "$client" && mvn "${mvn_args[@]}" "$@" 2>&1) | sed -u 's/\x1b\[[0-9;]*m//g'; }
 
+# ---------------------------------------------------------------- 1b. generated protocol
+phase "Protocol.kt generated from schemas/ (gen-protocol.py --check)"
+status=0
+# A drift fails the run, but the tests still run: they say whether the new shapes would work.
+python3 "$client/scripts/gen-protocol.py" --check || status=1
+phase_done
+
 # ---------------------------------------------------------------- 2. client
 phase "client: mvn verify, the IDE's LSP4J 0.21.1 + Gson 2.11.0"
 rm -rf "$client/target/surefire-reports" "$client/target/newest/surefire-reports"
-status=0
-mvn_run verify -DexcludedGroups=plugin-checks || status=$?
+verify=0
+mvn_run verify -DexcludedGroups=plugin-checks || verify=$?
+[ "$status" != 0 ] || status=$verify
 phase_done
 
 phase "client: mvn -Pnewest verify, LSP4J 1.0.0 (newest LSP4IJ) + newest Gson"

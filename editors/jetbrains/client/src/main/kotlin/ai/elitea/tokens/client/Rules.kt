@@ -2,80 +2,33 @@ package ai.elitea.tokens.client
 
 import com.google.gson.JsonObject
 
-/** `rules.name`: what a token name must match. */
-data class NameRule(
-    /** A regular expression over the whole name, e.g. `^[A-Za-z0-9_-]{1,768}$`. */
-    val pattern: String,
-    val maxLength: Long,
-    /** A sentence for a name that does not match, for the dialog. */
-    val hint: String,
-    /**
-     * Names ELITEA keeps for itself (`elitea-system`): an exact, case-sensitive match of the
-     * whole name is refused (issue 22). Required: the plugin bundles the server it speaks to.
-     */
-    val reservedNames: List<String>,
-    /** The sentence for a reserved name, for the dialog. */
-    val reservedHint: String,
-) {
+/**
+ * The behaviour of `rules` (`capabilities.experimental.elitea.rules` of `initialize`'s result,
+ * the generated [Rules]): the dialogs validate with these as the user types and the token list
+ * offers these page sizes; no copy of them lives in the editor (the server checks every request
+ * again anyway).
+ */
+interface NameRuleSupport {
     /** Whether [candidate] is one of the reserved names (exactly, case and all). */
-    fun isReserved(candidate: String): Boolean = candidate in reservedNames
+    fun isReserved(candidate: String): Boolean = candidate in (this as NameRule).reservedNames
 }
 
-/** `rules.serverUrl`: what sign-in takes as a server address (`sandbox`, or an http(s) URL with a host). */
-data class ServerUrlRule(
-    /** A regular expression over the whole text. */
-    val pattern: String,
-    /** A sentence for a text that does not match. */
-    val hint: String,
-)
+interface RulesSupport {
+    private val self: Rules get() = this as Rules
 
-/** One choice of the expiration's measure, with its label and the values it takes. */
-data class MeasureRule(
-    val measure: Measure,
-    val label: String,
-    val min: Long? = null,
-    val max: Long? = null,
-)
-
-data class ExpirationRules(
-    val default: Expiration,
-    /** In the order the web UI offers them. */
-    val measures: List<MeasureRule>,
-)
-
-/** When a token in use is warned about: `week` (604800 s before it expires), `day`, ... */
-data class WarningThreshold(
-    val name: String,
-    val seconds: Long,
-)
-
-/**
- * `capabilities.experimental.elitea.rules` of `initialize`'s result: the rules the server
- * applies to names, expirations and pages. The dialogs validate with these as the user types
- * and the token list offers these page sizes; no copy of them lives in the editor (the server
- * checks every request again anyway).
- */
-data class Rules(
-    val name: NameRule,
-    val serverUrl: ServerUrlRule,
-    val expiration: ExpirationRules,
-    val pageSizes: List<Int>,
-    val defaultPageSize: Int,
-    val warningThresholds: List<WarningThreshold>,
-) {
     /** Null when sign-in takes [text] as a server address; else the server's sentence (`rules.serverUrl`). */
     fun serverUrlProblem(text: String): String? =
-        if (compiled(serverUrl.pattern)?.matches(text) ?: true) null else serverUrl.hint
+        if (RulePatterns.compiled(self.serverUrl.pattern)?.matches(text) ?: true) null else self.serverUrl.hint
 
     /** Whether the server's pattern takes [candidate] (true when Java cannot compile the pattern: the server still checks). */
-    fun matchesName(candidate: String): Boolean = compiled(name.pattern)?.matches(candidate) ?: true
+    fun matchesName(candidate: String): Boolean = RulePatterns.compiled(self.name.pattern)?.matches(candidate) ?: true
 
     /** Null when [candidate] can be used as a new name; else the sentence the dialog shows. */
     fun nameProblem(candidate: String, taken: Collection<String> = emptyList()): String? = when {
         candidate.isEmpty() -> "Enter a name."
-        candidate.length > name.maxLength -> "A name has at most ${name.maxLength} characters."
-        !matchesName(candidate) -> name.hint.ifBlank { "The name must match ${name.pattern}." }
-        name.isReserved(candidate) -> name.reservedHint.ifBlank { "'$candidate' is reserved by ELITEA: choose another name." }
+        candidate.length > self.name.maxLength -> "A name has at most ${self.name.maxLength} characters."
+        !matchesName(candidate) -> self.name.hint.ifBlank { "The name must match ${self.name.pattern}." }
+        self.name.isReserved(candidate) -> self.name.reservedHint.ifBlank { "'$candidate' is reserved by ELITEA: choose another name." }
         candidate in taken -> "You already have a token named '$candidate'."
         else -> null
     }
@@ -96,21 +49,21 @@ data class Rules(
                     dash.isNotEmpty() && !endsWith(dash) -> append(dash)
                 }
             }
-        }.trim('-').take(name.maxLength.coerceAtMost(Int.MAX_VALUE.toLong()).toInt())
+        }.trim('-').take(self.name.maxLength.coerceAtMost(Int.MAX_VALUE.toLong()).toInt())
         if (cleaned.isEmpty() || !matchesName(cleaned)) return ""
         var candidate = cleaned
         var i = 2
-        while (candidate in taken || name.isReserved(candidate)) {
+        while (candidate in taken || self.name.isReserved(candidate)) {
             val suffix = "$dash${i++}"
-            candidate = cleaned.take(name.maxLength.coerceAtMost(Int.MAX_VALUE.toLong()).toInt() - suffix.length) + suffix
+            candidate = cleaned.take(self.name.maxLength.coerceAtMost(Int.MAX_VALUE.toLong()).toInt() - suffix.length) + suffix
         }
         return if (matchesName(candidate)) candidate else ""
     }
 
     /** The measures offered, in the server's order. */
-    val measures: List<Measure> get() = expiration.measures.map { it.measure }
+    val measures: List<Measure> get() = self.expiration.measures.map { it.measure }
 
-    fun measureRule(measure: Measure): MeasureRule? = expiration.measures.firstOrNull { it.measure == measure }
+    fun measureRule(measure: Measure): MeasureRule? = self.expiration.measures.firstOrNull { it.measure == measure }
 
     /** The label the server gives [measure] ("Days"); its wire name when the server has none. */
     fun label(measure: Measure): String = measureRule(measure)?.label ?: Json.wireName(measure)
@@ -140,31 +93,33 @@ data class Rules(
 
     /** The value field's text for [expiration] (empty for a measure without a value). */
     fun valueText(expiration: Expiration): String = expiration.value?.toString().orEmpty()
+}
 
-    companion object {
-        // Compiled patterns, by pattern: not a field of Rules, which mirrors the wire object.
-        private val patterns = java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Regex>>()
+// Compiled patterns, by pattern: not a field of Rules, which mirrors the wire object.
+internal object RulePatterns {
+    private val patterns = java.util.concurrent.ConcurrentHashMap<String, java.util.Optional<Regex>>()
 
-        private fun compiled(pattern: String): Regex? =
-            patterns.getOrPut(pattern) { java.util.Optional.ofNullable(runCatching { Regex(pattern) }.getOrNull()) }.orElse(null)
+    fun compiled(pattern: String): Regex? =
+        patterns.getOrPut(pattern) { java.util.Optional.ofNullable(runCatching { Regex(pattern) }.getOrNull()) }.orElse(null)
+}
 
-        /**
-         * The rules from `initialize`'s result's `capabilities.experimental` (whatever object
-         * LSP4J made of it). Throws [ProtocolException] when they are missing or malformed:
-         * a server too old to send them is reported, not guessed around.
-         */
-        fun fromExperimental(experimental: Any?): Rules {
-            val root = Json.toElement(experimental) as? JsonObject
-            val rules = (root?.get("elitea") as? JsonObject)?.get("rules")
-                ?: throw ProtocolException(
-                    "The language server sent no rules (capabilities.experimental.elitea.rules): it is older than this plugin; update elitea-tokens.",
-                )
-            val decoded = Json.decode<Rules>(rules)
-            if (decoded.pageSizes.isEmpty() || decoded.defaultPageSize !in decoded.pageSizes) {
-                throw ProtocolException("rules: defaultPageSize is not one of pageSizes")
-            }
-            if (decoded.expiration.measures.isEmpty()) throw ProtocolException("rules: no expiration measures")
-            return decoded
+abstract class RulesFactory {
+    /**
+     * The rules from `initialize`'s result's `capabilities.experimental` (whatever object
+     * LSP4J made of it). Throws [ProtocolException] when they are missing or malformed:
+     * a server too old to send them is reported, not guessed around.
+     */
+    fun fromExperimental(experimental: Any?): Rules {
+        val root = Json.toElement(experimental) as? JsonObject
+        val rules = (root?.get("elitea") as? JsonObject)?.get("rules")
+            ?: throw ProtocolException(
+                "The language server sent no rules (capabilities.experimental.elitea.rules): it is older than this plugin; update elitea-tokens.",
+            )
+        val decoded = Json.decode<Rules>(rules)
+        if (decoded.pageSizes.isEmpty() || decoded.defaultPageSize !in decoded.pageSizes) {
+            throw ProtocolException("rules: defaultPageSize is not one of pageSizes")
         }
+        if (decoded.expiration.measures.isEmpty()) throw ProtocolException("rules: no expiration measures")
+        return decoded
     }
 }

@@ -259,8 +259,8 @@ class DecisionsTest {
         assertNull(ApplyFlow.question(error("conflict"), sent), "a conflict without a reason is not guessed at")
         // And the flags go out with their wire names.
         assertEquals(
-            """{"uuid":"u","ide":"jetbrains","target":{"kind":"workspace"},"writeProtected":true,"allowExpired":true,"replaceExpired":true}""",
-            Json.encode(sent.copy(writeProtected = true, allowExpired = true, replaceExpired = true)).toString(),
+            Json.parse("""{"uuid":"u","ide":"jetbrains","target":{"kind":"workspace"},"writeProtected":true,"allowExpired":true,"replaceExpired":true}"""),
+            Json.encode(sent.copy(writeProtected = true, allowExpired = true, replaceExpired = true)),
         )
     }
 

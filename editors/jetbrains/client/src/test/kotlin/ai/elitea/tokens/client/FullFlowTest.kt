@@ -66,7 +66,7 @@ class FullFlowTest {
     @Test
     @Order(1)
     fun `initialize lists exactly the protocol's commands and the server reports the tokens in use`() {
-        assertEquals(Commands.ALL.toSet(), session.lsp.commands.toSet())
+        assertEquals((Commands.ALL + Commands.CODE_ACTIONS).toSet(), session.lsp.commands.toSet())
         // The rules the dialogs and the token list use come with initialize (decoded and checked there).
         val rules = session.lsp.rules
         assertTrue(rules.expiration.default.measure in rules.measures, rules.toString())
@@ -165,8 +165,8 @@ class FullFlowTest {
         // Each measure's limits, as the server sends them, are the server's: the max is taken, one more is not.
         for (m in rules.expiration.measures.filter { it.max != null }) {
             assertTrue(rules.parseExpiration(m.measure, m.max.toString()).isSuccess, m.toString())
-            assertTrue(rules.parseExpiration(m.measure, (m.max!! + 1).toString()).isFailure, m.toString())
-            val over = expectError { api.generateToken(GenerateTokenParams("over-${Json.wireName(m.measure)}", Expiration(m.measure, m.max!! + 1))).await() }
+            assertTrue(rules.parseExpiration(m.measure, (m.max!!.toLong() + 1).toString()).isFailure, m.toString())
+            val over = expectError { api.generateToken(GenerateTokenParams("over-${Json.wireName(m.measure)}", Expiration(m.measure, m.max!!.toLong() + 1))).await() }
             assertEquals(ErrorKind.INVALID_PARAMS, over.kind, over.message)
         }
     }

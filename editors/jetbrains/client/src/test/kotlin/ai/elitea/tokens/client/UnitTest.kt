@@ -23,7 +23,11 @@ class JsonTest {
     @Test
     fun `decodes through the constructor, ignoring unknown fields and applying defaults`() {
         val r = Json.decode<TokenRow>(Json.parse(row.dropLast(1) + ""","futureField":[1,2]}"""))
-        assertEquals(TokenRow("u1", "a", "a", "a", "...ab12", null, ExpiryStatus(StatusKind.OK, "in 30 days"), true, emptyList(), emptyList()), r)
+        val expected = TokenRow(
+            uuid = "u1", name = "a", displayName = "a", confirmName = "a", masked = "...ab12", expires = null,
+            status = ExpiryStatus(StatusKind.OK, "in 30 days"), valueKnown = true, usedIn = emptyList(), usedInPlaces = emptyList(),
+        )
+        assertEquals(expected, r)
         val page = Json.decode<TokenPage>(Json.parse("""{"total":1,"page":0,"pageSize":10,"items":[$row]}"""))
         assertEquals(listOf("u1"), page.items.map { it.uuid })
         val inUse = Json.decode<TokenInUse>(Json.parse("""{"uuid":"u","status":{"kind":"warning","label":"in 3 hours"},"files":["/x"]}"""))
@@ -64,13 +68,14 @@ class JsonTest {
 
     @Test
     fun `encodes with the wire names and leaves nulls out`() {
-        val json = Json.encode(ListTokensParams(sortBy = SortBy.EXPIRATION, order = SortOrder.DESC, pageSize = 5)).toString()
-        assertEquals("""{"sortBy":"expiration","order":"desc","pageSize":5}""", json)
+        // Compared as JSON objects: the key order is the generated classes' and means nothing on the wire.
+        val json = Json.encode(ListTokensParams(sortBy = SortBy.EXPIRATION, order = SortOrder.DESC, pageSize = 5))
+        assertEquals(Json.parse("""{"sortBy":"expiration","order":"desc","pageSize":5}"""), json)
         assertEquals("{}", Json.encode(EmptyParams()).toString())
-        assertEquals("""{"name":"n","expiration":{"measure":"never"}}""", Json.encode(GenerateTokenParams("n", Expiration.NEVER)).toString())
+        assertEquals(Json.parse("""{"name":"n","expiration":{"measure":"never"}}"""), Json.encode(GenerateTokenParams("n", Expiration.NEVER)))
         assertEquals(
-            """{"uuid":"u","ide":"jetbrains","target":{"kind":"workspace"},"includeTokenInXml":true}""",
-            Json.encode(ApplySettingsParams("u", Ide.JETBRAINS, SettingsTarget.WORKSPACE, includeTokenInXml = true)).toString(),
+            Json.parse("""{"uuid":"u","ide":"jetbrains","target":{"kind":"workspace"},"includeTokenInXml":true}"""),
+            Json.encode(ApplySettingsParams("u", Ide.JETBRAINS, SettingsTarget.WORKSPACE, includeTokenInXml = true)),
         )
     }
 
@@ -181,7 +186,12 @@ class TokenBrowserTest {
 
     private fun page(total: Long, page: Int, size: Int, n: Int) = TokenPage(
         total, page, size,
-        List(n) { TokenRow("u$it", "t$it", "t$it", "t$it", "...abcd", null, ExpiryStatus(StatusKind.NEVER, "Never"), true, emptyList(), emptyList()) },
+        List(n) {
+            TokenRow(
+                uuid = "u$it", name = "t$it", displayName = "t$it", confirmName = "t$it", masked = "...abcd",
+                status = ExpiryStatus(StatusKind.NEVER, "Never"), valueKnown = true, usedIn = emptyList(), usedInPlaces = emptyList(),
+            )
+        },
     )
 
     @Test
@@ -275,8 +285,10 @@ object TestRules {
 }
 
 class ExpiryWarningsTest {
-    private fun inUse(uuid: String, name: String?, kind: StatusKind, revoked: Boolean? = null, masked: String? = null) =
-        TokenInUse(uuid, name, null, ExpiryStatus(kind, if (kind == StatusKind.EXPIRED) "Expired" else "in 3 hours"), listOf("/home/u/settings.json"), revoked, masked)
+    private fun inUse(uuid: String, name: String?, kind: StatusKind, revoked: Boolean? = null) = TokenInUse(
+        uuid = uuid, name = name, status = ExpiryStatus(kind, if (kind == StatusKind.EXPIRED) "Expired" else "in 3 hours"),
+        files = listOf("/home/u/settings.json"), revoked = revoked,
+    )
 
     private fun request(message: String, vararg titles: String) = ShowMessageRequestParams(titles.map { MessageActionItem(it) }).apply {
         this.message = message
@@ -371,9 +383,10 @@ class ExpiryWarningsTest {
         val revoked = StatusSummary.of(listOf(inUse("1", "gone", StatusKind.OK, revoked = true)))
         assertEquals(StatusKind.EXPIRED, revoked.kind)
         assertTrue(revoked.tooltip.contains("deleted on the server"))
-        // A token without a name: its masked form, never "(no name)".
-        val nameless = StatusSummary.of(listOf(inUse("0123456789", null, StatusKind.OK, masked = "...ab12"), inUse("9876543210", "", StatusKind.OK)))
-        assertTrue(nameless.tooltip.contains("✓ ...ab12: in 3 hours"), nameless.tooltip)
+        // A token without a name (the server sends no masked form for a token in use): a short
+        // uuid, never "(no name)".
+        val nameless = StatusSummary.of(listOf(inUse("0123456789", null, StatusKind.OK), inUse("9876543210", "", StatusKind.OK)))
+        assertTrue(nameless.tooltip.contains("✓ token 01234567: in 3 hours"), nameless.tooltip)
         assertTrue(nameless.tooltip.contains("✓ token 98765432: "), nameless.tooltip)
         assertFalse(nameless.tooltip.contains("no name"))
     }
