@@ -642,6 +642,10 @@ fn make_private(path: &Path) -> Result<bool> {
 
 /// Windows gives a user's files to that user already (the profile folder's ACL).
 #[cfg(not(unix))]
+#[expect(
+    clippy::unnecessary_wraps,
+    reason = "the signature of the Unix twin, which can fail"
+)]
 fn make_private(_: &Path) -> Result<bool> {
     Ok(false)
 }
