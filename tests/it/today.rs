@@ -72,6 +72,41 @@ async fn next_diagnostics(
     }
 }
 
+/// The code action titled `title` the server offers for `diagnostics` in `uri`.
+async fn fix_titled(
+    c: &elitea_tokens::lsp_client::LspClient,
+    uri: &str,
+    diagnostics: &[Value],
+    title: &str,
+) -> Value {
+    let actions = c
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"],
+                   "context": {"diagnostics": diagnostics}}),
+        )
+        .await
+        .unwrap();
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == title)
+        .unwrap_or_else(|| panic!("no {title:?} in {actions}"))
+        .clone()
+}
+
+/// `text` with a fix's one edit of `uri` applied.
+fn with_fix(text: &str, fix: &Value, uri: &str) -> String {
+    let edit = &fix["edit"]["changes"][uri][0];
+    let mut out = text.to_string();
+    elitea_tokens::lsp::documents::apply_change(
+        &mut out,
+        &serde_json::from_value(json!({"range": edit["range"], "text": edit["newText"]})).unwrap(),
+    );
+    out
+}
+
 async fn signed_in(sb: &SandboxHandle, options: Value) -> common::lsp::InProcess {
     let lsp = in_process();
     lsp.client.initialize(options).await.unwrap();
@@ -350,27 +385,8 @@ async fn settings_legacy_diagnostic_and_its_fix() {
         diags[1]["message"],
         "alitacode.modelName is read only by older ELITEA plugins; today's read eliteacode.modelName."
     );
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diags[0]["range"],
-                   "context": {"diagnostics": diags}}),
-        )
-        .await
-        .unwrap();
-    let fix = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Move to today's ELITEA settings")
-        .unwrap_or_else(|| panic!("{actions}"))
-        .clone();
-    let edit = &fix["edit"]["changes"][uri.as_str()][0];
-    let mut moved = text.to_string();
-    elitea_tokens::lsp::documents::apply_change(
-        &mut moved,
-        &serde_json::from_value(json!({"range": edit["range"], "text": edit["newText"]})).unwrap(),
-    );
+    let fix = fix_titled(c, &uri, &diags, "Move to today's ELITEA settings").await;
+    let moved = with_fix(text, &fix, &uri);
     assert_eq!(
         moved,
         "{\n  // mine\n  \"eliteacode.projectId\": 3,\n  \"eliteacode.modelName\": \"m\"\n}\n"
@@ -978,27 +994,14 @@ async fn settings_sync_and_the_files_mode() {
     assert_eq!(synced.len(), 2, "{}", got.params);
     assert_eq!(synced[0]["severity"], 2);
     assert_eq!(synced[0]["data"]["uuid"], made["uuid"]);
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": synced[0]["range"],
-                   "context": {"diagnostics": synced}}),
-        )
-        .await
-        .unwrap();
-    let fix = actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["title"] == "Keep the ELITEA token keys out of Settings Sync")
-        .unwrap_or_else(|| panic!("{actions}"))
-        .clone();
-    let edit = &fix["edit"]["changes"][uri.as_str()][0];
-    let mut fixed = text.clone();
-    elitea_tokens::lsp::documents::apply_change(
-        &mut fixed,
-        &serde_json::from_value(json!({"range": edit["range"], "text": edit["newText"]})).unwrap(),
-    );
+    let fix = fix_titled(
+        c,
+        &uri,
+        &synced,
+        "Keep the ELITEA token keys out of Settings Sync",
+    )
+    .await;
+    let fixed = with_fix(&text, &fix, &uri);
     assert!(
         elitea_tokens::settings::sync::synced_token_keys(&fixed)
             .unwrap()
