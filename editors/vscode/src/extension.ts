@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import { asReplaceFix } from "./actions";
 import { EliteaAuthProvider } from "./auth";
 import { serverWords } from "./format";
+import { DOCUMENT_SELECTOR } from "./options";
 import { type CommandMap, Commands, type StatusResult, type TokenRow } from "./protocol";
 import { Server } from "./server";
 import { StatusBar } from "./statusBar";
@@ -29,6 +30,12 @@ function asRow(arg: unknown): TokenRow | undefined {
   return r && typeof r.uuid === "string" && r.status ? (r as TokenRow) : undefined;
 }
 
+/** Whether a diagnostic is the server's `tokenLeaked` (its code, as a string or `{value}`). */
+function leakCode(d: vscode.Diagnostic): boolean {
+  const code = typeof d.code === "object" ? d.code.value : d.code;
+  return code === "tokenLeaked";
+}
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel("ELITEA Tokens", { log: true });
   const srv = new Server(context, output);
@@ -36,6 +43,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const hasFolder = () => (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === "file");
   const bar = new StatusBar();
   context.subscriptions.push(output, srv, bar);
+  // The leak guard's fixes on any file the server marked tokenLeaked: the settings files are
+  // the language client's own (its document selector); every other file asks here, and only
+  // when one of its diagnostics is the server's leak.
+  context.subscriptions.push(
+    vscode.languages.registerCodeActionsProvider(
+      { scheme: "file" },
+      {
+        provideCodeActions: (document, range, codeActionContext) =>
+          vscode.languages.match(DOCUMENT_SELECTOR, document) > 0 ||
+          !codeActionContext.diagnostics.some((d) => d.source === "elitea" && leakCode(d))
+            ? []
+            : srv.leakActions(document, range, codeActionContext),
+      },
+      { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] },
+    ),
+  );
 
   // The embedded sandbox's address, remembered at sign-in, so that every message names it
   // the same way: "the ELITEA sandbox (http://127.0.0.1:…)".

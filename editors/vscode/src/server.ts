@@ -9,6 +9,7 @@ import type { Readable } from "node:stream";
 
 import * as vscode from "vscode";
 import {
+  CodeActionRequest,
   DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   LanguageClient,
@@ -323,6 +324,29 @@ export class Server implements vscode.Disposable {
     }
     this.setState("stopped");
     await this.start();
+  }
+
+  /**
+   * The server's fixes of its `tokenLeaked` diagnostics in a file outside the document
+   * selector (any text file: `app/config.py`, `.env`). The file is not synced to the server:
+   * the fixes need only the diagnostics, which go with the request.
+   */
+  async leakActions(
+    document: vscode.TextDocument,
+    range: vscode.Range,
+    context: vscode.CodeActionContext,
+  ): Promise<(vscode.CodeAction | vscode.Command)[]> {
+    const client = this.client;
+    if (!client?.isRunning()) {
+      return [];
+    }
+    const c2p = client.code2ProtocolConverter;
+    const result = await client.sendRequest(CodeActionRequest.type, {
+      textDocument: c2p.asTextDocumentIdentifier(document),
+      range: c2p.asRange(range),
+      context: await c2p.asCodeActionContext(context),
+    });
+    return (await client.protocol2CodeConverter.asCodeActionResult(result ?? [])) ?? [];
   }
 
   /** Runs one of the server's commands; a failure is a `ServerError` with its kind. */

@@ -998,6 +998,56 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.clearNotifications();
   });
 
+  step("leak guard: a token in app/config.py gets tokenLeaked, and \"Revoke 'X' and replace it\" revokes it and empties the file", 180_000, async () => {
+    const ws = cs!.workspace;
+    const d = await generate("Leaky", "Days", "30");
+    const value = d.detail.split("\n")[0]!.trim();
+    assert.match(value, JWT, `the one-time dialog shows the value: ${d.detail}`);
+    await wb.escape();
+    await wb.dialog.waitFor({ state: "hidden", timeout: 10_000 });
+    await wb.clearNotifications();
+    const config = path.join(ws, "app/config.py");
+    fs.mkdirSync(path.dirname(config), { recursive: true });
+    fs.writeFileSync(config, `ELITEA = "${value}"\nDEBUG = True\n`);
+    const wsFile = path.join(ws, ".vscode/settings.json");
+    fs.mkdirSync(path.dirname(wsFile), { recursive: true });
+    fs.writeFileSync(wsFile, `{\n  "editor.tabSize": 2\n}\n`);
+    try {
+      // A save of a settings document starts the server's background scan.
+      await openWorkspaceFile(".vscode/settings.json", "editor.tabSize");
+      await wb.page.keyboard.press("Control+S");
+      await openWorkspaceFile("app/config.py", "ELITEA");
+      await wb.page.keyboard.press("Control+Shift+M");
+      const leak = await waitFor("tokenLeaked on app/config.py in the Problems panel", async () => {
+        const ps = await problems();
+        return ps.find((p) => /elitea\(?tokenLeaked\b/.test(p.text) && /'Leaky'/.test(p.text));
+      }, 60_000).catch(async (e) => {
+        throw new Error(`${String(e)}; the Problems panel lists: ${JSON.stringify(await problems())}`);
+      });
+      log(`leak: ${leak.text}`);
+      assert.match(leak.icon, /error/i, `tokenLeaked is an error: ${leak.icon}`);
+      assert.ok(!leak.text.includes(value), "the value is never in the diagnostic");
+      const fix = await quickFix("config.py", 1, 'ELITEA = "'.length + 5, /Revoke 'Leaky' and replace it/);
+      await wb.screenshot("quick-fix-revoke-leak");
+      await fix.click();
+      // The server's one confirmation, naming what it will do.
+      const ask = await wb.waitNotification(/Revoke 'Leaky' and replace it\?/, 30_000);
+      await wb.clickNotificationButton(ask, "Revoke and replace");
+      await waitFor("the value emptied in app/config.py", async () =>
+        fs.readFileSync(config, "utf8") === 'ELITEA = ""\nDEBUG = True\n' ? true : undefined, 60_000);
+      const names = (await tokens()).map((t) => t.name);
+      assert.ok(!names.includes("Leaky"), `'Leaky' is deleted: ${names.join(", ")}`);
+      await wb.screenshot("leak-revoked");
+    } finally {
+      await wb.reset();
+      await wb.palette("View: Close All Editors").catch(() => undefined);
+      await wb.palette("View: Hide Panel").catch(() => undefined);
+      fs.rmSync(path.dirname(config), { recursive: true, force: true });
+      fs.rmSync(path.dirname(wsFile), { recursive: true, force: true });
+    }
+    await wb.clearNotifications();
+  });
+
   step("legacy settings: settingsLegacy and its quick fix move a settings.json to today's keys; the command moves a JetBrains project's", 180_000, async () => {
     const ws = cs!.workspace;
     const url = sandbox!.url;
