@@ -60,6 +60,12 @@ fn not_regular(path: &Path, meta: &Metadata) -> Error {
 }
 
 /// An I/O failure on `path`, as the `fileUnreadable` sentence every file operation gives.
+/// `path` with its links and `..` resolved, as two names of one file compare; as given when it
+/// cannot be (a file not made yet).
+pub(crate) fn canonical(path: &Path) -> std::path::PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 pub(crate) fn io_error(path: &Path, e: &std::io::Error) -> Error {
     Error::new(
         ErrorKind::FileUnreadable,

@@ -151,18 +151,12 @@ async fn findings(inner: &Inner, doc: &OpenDoc, fetch: bool) -> Option<(Sites, V
         listed: listed.as_ref().map(|(u, r)| (u.as_str(), r.as_slice())),
     };
     let mut found = documents::diagnose(&sites, &k);
-    if doc.kind == DocKind::Json && is_user_settings(inner, &doc.path) {
+    if doc.kind == DocKind::Json
+        && crate::service::is_vscode_user_settings(&doc.path, &inner.editor_paths())
+    {
         found.extend(documents::sync_findings(&doc.text, &sites));
     }
     Some((sites, found))
-}
-
-/// Whether `path` is VSCode's user settings, where Settings Sync reads.
-fn is_user_settings(inner: &Inner, path: &Path) -> bool {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let user =
-        crate::service::vscode_user_settings(inner.editor_paths().vscode_user_settings.as_deref());
-    canon(path) == canon(&user)
 }
 
 /// Whether the editor has `uri` open as a settings document.
@@ -283,7 +277,7 @@ pub(crate) async fn hover(inner: &Inner, params: HoverParams) -> Option<Hover> {
 
 /// The live settings files other than `path` that hold token `uuid`: one scan, each file once.
 async fn other_files_holding(inner: &Inner, path: &Path, uuid: &str) -> Vec<String> {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let canon = crate::fsutil::canonical;
     let me = canon(path);
     inner
         .service()
@@ -754,10 +748,10 @@ pub struct EditorDocuments {
 
 impl EditorDocuments {
     fn find(&self, path: &Path) -> Option<OpenDoc> {
-        let want = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let want = crate::fsutil::canonical(path);
         lock(&self.docs)
             .values()
-            .find(|d| std::fs::canonicalize(&d.path).unwrap_or_else(|_| d.path.clone()) == want)
+            .find(|d| crate::fsutil::canonical(&d.path) == want)
             .cloned()
     }
 

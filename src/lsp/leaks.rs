@@ -117,7 +117,7 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
     // The settings files this editor's product writes (its user settings, wherever the editor
     // keeps them; the files settings were applied to) hold tokens where they belong, unless
     // git carries them to others.
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let canon = crate::fsutil::canonical;
     let targets: Vec<PathBuf> =
         crate::service::candidate_files(&inner.service(), &inner.editor_paths())
             .iter()
@@ -145,11 +145,6 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
             continue;
         }
         let (message, name) = describe(f, rows);
-        let base = path
-            .to_string_lossy()
-            .strip_suffix(f.rel_path.as_str())
-            .map(PathBuf::from)
-            .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
         by_file.entry(path.clone()).or_default().push(Diagnostic {
             range: Range::new(
                 super::documents::position_of(&text, start),
@@ -163,7 +158,7 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
                 "uuid": f.uuid,
                 "name": name,
                 "fingerprint": f.fingerprint,
-                "ignoreFile": base.join(leak::allow::FILE_NAME),
+                "ignoreFile": ignore_file(f, path),
             })),
             ..Diagnostic::default()
         });
@@ -189,6 +184,17 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
             .publish_diagnostics(uri, diagnostics, None)
             .await;
     }
+}
+
+/// The `.elitea-tokens-ignore` a finding of `path` is allowed in: at the folder its `rel_path`
+/// is relative to (the repository's top), else beside the file.
+pub(crate) fn ignore_file(f: &leak::Finding, path: &Path) -> PathBuf {
+    let base = path
+        .to_string_lossy()
+        .strip_suffix(f.rel_path.as_str())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| path.parent().map(Path::to_path_buf).unwrap_or_default());
+    base.join(leak::allow::FILE_NAME)
 }
 
 /// The fixes of a `tokenLeaked` diagnostic the client sends back, on any file: they need

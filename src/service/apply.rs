@@ -48,16 +48,22 @@ pub fn vscode_user_settings(given: Option<&Path>) -> PathBuf {
     }
 }
 
-/// A settings file in the user's words: "your user settings", "workspace settings (folder)",
-/// "JetBrains project folder", else the path with `~` for the home folder.
-pub fn place_of(path: &str, editor: &EditorPaths) -> String {
-    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-    let file = canon(Path::new(path));
-    if file
+/// Whether `path` is VSCode's user settings (the editor's, else where VSCode keeps them): the
+/// file Settings Sync uploads.
+pub fn is_vscode_user_settings(path: &Path, editor: &EditorPaths) -> bool {
+    let canon = crate::fsutil::canonical;
+    canon(path)
         == canon(&vscode_user_settings(
             editor.vscode_user_settings.as_deref(),
         ))
-    {
+}
+
+/// A settings file in the user's words: "your user settings", "workspace settings (folder)",
+/// "JetBrains project folder", else the path with `~` for the home folder.
+pub fn place_of(path: &str, editor: &EditorPaths) -> String {
+    let canon = crate::fsutil::canonical;
+    let file = canon(Path::new(path));
+    if is_vscode_user_settings(&file, editor) {
         return "your user settings".into();
     }
     let name = |f: &Path| {
@@ -333,13 +339,7 @@ impl Service {
         let write = settings::WriteOptions {
             write_protected: options.write_protected,
         };
-        let user_settings = ide == Ide::Vscode && {
-            let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
-            canon(&path)
-                == canon(&vscode_user_settings(
-                    editor.vscode_user_settings.as_deref(),
-                ))
-        };
+        let user_settings = ide == Ide::Vscode && is_vscode_user_settings(&path, editor);
         let protect_sync = token_included && user_settings && options.protect_sync;
         let outcome = write_settings(&path, ide, schema, &input, write, protect_sync).await?;
         self.record_applied(&outcome.0, ide, schema)?;

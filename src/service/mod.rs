@@ -23,8 +23,8 @@ use crate::secrets::{SecretKey, SecretStore, SecretString};
 use crate::tokens::{self, Expiration, ListQuery, Page, TokenRow};
 
 pub use apply::{
-    ApplyOptions, EditorPaths, FoundToken, is_token, place_of, replace_token_in_file,
-    replace_token_text, scan_files, token_values, vscode_user_settings,
+    ApplyOptions, EditorPaths, FoundToken, is_token, is_vscode_user_settings, place_of,
+    replace_token_in_file, replace_token_text, scan_files, token_values, vscode_user_settings,
 };
 pub use migrate::{Move, migrate_file};
 pub use models::{SelectMode, SettingsTarget, pick_default_model};

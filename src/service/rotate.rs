@@ -69,7 +69,7 @@ pub fn candidate_files(service: &Service, editor: &EditorPaths) -> Vec<PathBuf> 
     files.extend(service.applied_files().into_iter().map(|f| f.path));
     let mut seen = vec![];
     files.retain(|f| {
-        let key = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+        let key = crate::fsutil::canonical(f);
         if seen.contains(&key) {
             false
         } else {

@@ -22,13 +22,7 @@ impl Handler for spec::AllowLeak {
                 ));
             };
             let abs = f.abs_path.clone().unwrap_or(path.clone());
-            let base = abs
-                .to_string_lossy()
-                .strip_suffix(f.rel_path.as_str())
-                .map(std::path::PathBuf::from)
-                .or_else(|| abs.parent().map(std::path::Path::to_path_buf))
-                .unwrap_or_default();
-            let ignore = base.join(crate::leak::allow::FILE_NAME);
+            let ignore = crate::lsp::leaks::ignore_file(f, &abs);
             let added = append_line(&ignore, &f.fingerprint)?;
             Ok(AllowLeakResult {
                 ignore_file: ignore.display().to_string(),

@@ -100,7 +100,7 @@ impl Handler for spec::RevokeLeak {
 /// file's mode kept, and nothing written over a change made since it was read. No backup is
 /// kept: it would be one more copy of the leaked value.
 fn empty_in_file(path: &Path, uuid: &str) -> Result<()> {
-    let path: PathBuf = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let path: PathBuf = crate::fsutil::canonical(path);
     let _lock = crate::fsutil::lock_for(&path)?;
     let read = || {
         crate::fsutil::read_regular(&path, crate::fsutil::SETTINGS_READ_LIMIT)
