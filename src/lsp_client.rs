@@ -251,13 +251,27 @@ impl LspClient {
 
     /// `initialize` with work done progress support, then `initialized`.
     pub async fn initialize(&self, options: Value) -> Result<Value, RpcError> {
+        self.initialize_with(json!({}), options).await
+    }
+
+    /// `initialize` with more client capabilities than progress and messages (merged into
+    /// those, key by key at the top).
+    pub async fn initialize_with(
+        &self,
+        capabilities: Value,
+        options: Value,
+    ) -> Result<Value, RpcError> {
+        let mut caps = json!({"window": {"workDoneProgress": true, "showMessage": {}}});
+        if let (Some(base), Value::Object(more)) = (caps.as_object_mut(), capabilities) {
+            base.extend(more);
+        }
         let result = self
             .request(
                 "initialize",
                 json!({
                     "processId": null,
                     "rootUri": null,
-                    "capabilities": {"window": {"workDoneProgress": true, "showMessage": {}}},
+                    "capabilities": caps,
                     "initializationOptions": options,
                 }),
             )

@@ -113,7 +113,17 @@ pub fn default_threads() -> usize {
 /// Scans files and folders (a workspace folder in the background: `cancel` stops it, and the
 /// report then says `cancelled`). Blocking: run it on a blocking thread.
 pub fn scan_tree(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Report {
-    let scan = tree::scan(roots, threads, cancel);
+    scan_within(roots, roots, threads, cancel)
+}
+
+/// Scans `files` (a few files that changed, in the editor) as part of the folders `within`:
+/// outside git their paths, allow lists and fingerprints are those a scan of the folders gives.
+pub fn scan_files(within: &[PathBuf], files: &[PathBuf], cancel: &AtomicBool) -> Report {
+    scan_within(within, files, 1, cancel)
+}
+
+fn scan_within(roots: &[PathBuf], walk: &[PathBuf], threads: usize, cancel: &AtomicBool) -> Report {
+    let scan = tree::scan(walk, threads, cancel);
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut report = Report {
         skipped: scan.skipped,

@@ -1,14 +1,17 @@
 //! The leak guard in the editor: each workspace folder scanned in the background (at start,
-//! and after a save or a change of folders), `tokenLeaked` published on every file that holds
-//! an ELITEA token outside the settings files the product writes, open or not, and the two
-//! fixes, "Revoke 'X' and replace it" and "Allow here".
+//! after a change of folders or of `.elitea-tokens-ignore`), the files that change scanned
+//! again on their own (a save, `workspace/didChangeWatchedFiles`), `tokenLeaked` published on
+//! every file that holds an ELITEA token outside the settings files the product writes, open
+//! or not, and the two fixes, "Revoke 'X' and replace it" and "Allow here".
 //!
-//! The scan runs on one blocking thread (the runtime's workers stay free for commands), is
-//! cancelled when a newer one starts or the server shuts down, and uses no CPU once done.
+//! A scan runs on one blocking thread (the runtime's workers stay free for commands), a whole
+//! scan is cancelled when a newer one starts or the server shuts down, and nothing runs once
+//! done. A changed file costs one read of that file, not a walk of the workspace: an editor
+//! that syncs every document (LSP4IJ mapping all files) saves often.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -32,6 +35,15 @@ pub(crate) struct LeakState {
     cancel: Mutex<Option<Arc<AtomicBool>>>,
     /// The diagnostics published per file, to clear those that went away.
     published: Mutex<HashMap<PathBuf, Vec<Diagnostic>>>,
+    /// Files changed since they were last scanned, scanned together after a short wait.
+    pending: Mutex<HashSet<PathBuf>>,
+    /// A wait for `pending` is on its way.
+    pending_timer: AtomicBool,
+    /// Whole scans started, and the one that last finished (or gave up): while they differ a
+    /// whole scan is coming, and changed files wait for it (it may have read them before they
+    /// changed, and would publish that over a newer scan of theirs).
+    whole_started: AtomicU64,
+    whole_done: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -64,20 +76,23 @@ impl LeakState {
         if let Some(old) = lock(&self.cancel).replace(cancel.clone()) {
             old.store(true, Ordering::Relaxed);
         }
+        let generation = self.whole_started.fetch_add(1, Ordering::SeqCst) + 1;
         tokio::spawn(async move {
             tokio::time::sleep(DEBOUNCE).await;
             if cancel.load(Ordering::Relaxed) {
                 return;
             }
             let folders = inner.editor_paths().workspace_folders;
-            if folders.is_empty() {
-                return;
-            }
             let stop = cancel.clone();
-            let report = tokio::task::spawn_blocking(move || leak::scan_tree(&folders, 1, &stop))
-                .await
-                .unwrap_or_default();
+            let report = if folders.is_empty() {
+                leak::Report::default()
+            } else {
+                tokio::task::spawn_blocking(move || leak::scan_tree(&folders, 1, &stop))
+                    .await
+                    .unwrap_or_default()
+            };
             if report.cancelled || cancel.load(Ordering::Relaxed) {
+                // A newer scan took over (it finishes what this one started), or shutdown.
                 return;
             }
             tracing::debug!(
@@ -85,7 +100,88 @@ impl LeakState {
                 leaks = report.leaks().count(),
                 "leak scan done"
             );
-            publish(&inner, &report).await;
+            publish(&inner, &report, None).await;
+            let leaks = &inner.leaks;
+            leaks.whole_done.fetch_max(generation, Ordering::SeqCst);
+            // What changed while it ran is read again now.
+            leaks.flush_pending();
+        });
+    }
+
+    /// Files that changed (saved, created, deleted, or changed on disk): each is scanned again on
+    /// its own, a moment later with the others of its burst. `.elitea-tokens-ignore` changes
+    /// what every file of its folder may hold: a whole scan.
+    pub(crate) fn changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
+        let Some(inner) = lock(&self.inner).as_ref().and_then(Weak::upgrade) else {
+            return;
+        };
+        let folders = inner.editor_paths().workspace_folders;
+        let mut whole = false;
+        {
+            let mut pending = lock(&self.pending);
+            for path in paths {
+                // Outside the folders is not the guard's to say; `.git/` is git's own.
+                if !folders.iter().any(|f| path.starts_with(f))
+                    || path.components().any(|c| c.as_os_str() == ".git")
+                {
+                    continue;
+                }
+                if path.file_name() == Some(std::ffi::OsStr::new(leak::allow::FILE_NAME)) {
+                    whole = true;
+                }
+                pending.insert(path);
+            }
+        }
+        if whole {
+            self.rescan();
+        } else {
+            self.flush_pending();
+        }
+    }
+
+    /// Scans the pending files after a short wait, unless a whole scan is coming (it calls
+    /// this when done) or a wait is on its way already.
+    fn flush_pending(&self) {
+        if self.whole_started.load(Ordering::SeqCst) != self.whole_done.load(Ordering::SeqCst)
+            || lock(&self.pending).is_empty()
+            || self.pending_timer.swap(true, Ordering::SeqCst)
+        {
+            return;
+        }
+        let Some(inner) = lock(&self.inner).as_ref().and_then(Weak::upgrade) else {
+            self.pending_timer.store(false, Ordering::SeqCst);
+            return;
+        };
+        tokio::spawn(async move {
+            tokio::time::sleep(DEBOUNCE).await;
+            let leaks = &inner.leaks;
+            leaks.pending_timer.store(false, Ordering::SeqCst);
+            if leaks.whole_started.load(Ordering::SeqCst) != leaks.whole_done.load(Ordering::SeqCst)
+            {
+                return;
+            }
+            let files: Vec<PathBuf> = lock(&leaks.pending).drain().collect();
+            if files.is_empty() {
+                return;
+            }
+            let folders = inner.editor_paths().workspace_folders;
+            let scanned = files.clone();
+            let report = tokio::task::spawn_blocking(move || {
+                // Gone files are simply not found: their diagnostics are cleared below.
+                let present: Vec<PathBuf> = scanned
+                    .into_iter()
+                    .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+                    .collect();
+                leak::scan_files(&folders, &present, &AtomicBool::new(false))
+            })
+            .await
+            .unwrap_or_default();
+            tracing::debug!(
+                files = files.len(),
+                leaks = report.leaks().count(),
+                "leak scan of changed files done"
+            );
+            publish(&inner, &report, Some(&files)).await;
         });
     }
 }
@@ -111,7 +207,8 @@ fn describe(f: &leak::Finding, rows: Option<&[TokenRow]>) -> (String, Option<Str
     }
 }
 
-async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
+/// Publishes a scan's findings: of every file (`only` is `None`), or of the files `only` names.
+async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathBuf]>) {
     let listed = inner.service().fresh_rows().await;
     let rows = listed.as_ref().map(|(_, r)| r.as_slice());
     // The settings files this editor's product writes (its user settings, wherever the editor
@@ -163,9 +260,21 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report) {
             ..Diagnostic::default()
         });
     }
-    let before = std::mem::replace(&mut *lock(&inner.leaks.published), by_file.clone());
+    // A whole scan replaces what was published; a scan of some files replaces theirs.
+    let before: Vec<PathBuf> = {
+        let mut published = lock(&inner.leaks.published);
+        match only {
+            None => std::mem::take(&mut *published).into_keys().collect(),
+            Some(files) => files
+                .iter()
+                .filter(|f| published.remove(*f).is_some())
+                .cloned()
+                .collect(),
+        }
+    };
+    lock(&inner.leaks.published).extend(by_file.clone());
     let mut paths: Vec<&PathBuf> = by_file.keys().collect();
-    paths.extend(before.keys().filter(|p| !by_file.contains_key(*p)));
+    paths.extend(before.iter().filter(|p| !by_file.contains_key(*p)));
     for path in paths {
         let Ok(url) = url::Url::from_file_path(path) else {
             continue;

@@ -74,6 +74,13 @@ pub(crate) struct Inner {
     pub std_folders: RwLock<Vec<std::path::PathBuf>>,
     /// The client announced `capabilities.experimental.elitea.secretStorage`.
     pub editor_secret_storage: AtomicBool,
+    /// The client announced `capabilities.experimental.elitea.commandOutcome`: it runs the
+    /// quick fixes' commands without reading their answers (LSP4IJ drops them), so the server
+    /// tells their outcome with `window/showMessage`.
+    pub command_outcome: AtomicBool,
+    /// The client watches files for the server (`workspace/didChangeWatchedFiles`, registered
+    /// dynamically): the leak guard then hears of every file that changes, not only of saves.
+    pub watch_files: AtomicBool,
     /// The ELITEA settings documents the editor has open.
     pub docs: documents::Docs,
     /// The leak guard's background scan and what it published.
@@ -156,6 +163,14 @@ impl Inner {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+    }
+
+    /// The outcome of a quick fix's command, told by `window/showMessage` to a client that
+    /// announced `commandOutcome` (others read the command's answer and show it themselves).
+    pub(crate) async fn tell_outcome(&self, typ: MessageType, message: &str) {
+        if self.command_outcome.load(Ordering::Relaxed) {
+            self.client.show_message(typ, message).await;
+        }
     }
 
     /// Tells the watcher to look again: tokens or files changed.
@@ -263,16 +278,29 @@ impl LanguageServer for Backend {
         self.inner
             .progress_supported
             .store(progress, Ordering::Relaxed);
-        let storage = params
-            .capabilities
-            .experimental
-            .as_ref()
-            .and_then(|e| e.pointer("/elitea/secretStorage"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let announced = |flag: &str| {
+            params
+                .capabilities
+                .experimental
+                .as_ref()
+                .and_then(|e| e.pointer(&format!("/elitea/{flag}")))
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        };
         self.inner
             .editor_secret_storage
-            .store(storage, Ordering::Relaxed);
+            .store(announced("secretStorage"), Ordering::Relaxed);
+        self.inner
+            .command_outcome
+            .store(announced("commandOutcome"), Ordering::Relaxed);
+        let watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.did_change_watched_files.as_ref())
+            .and_then(|d| d.dynamic_registration)
+            .unwrap_or(false);
+        self.inner.watch_files.store(watch, Ordering::Relaxed);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 execute_command_provider: Some(ExecuteCommandOptions {
@@ -384,7 +412,18 @@ impl LanguageServer for Backend {
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         documents::publish(&self.inner, params.text_document.uri.as_str(), true).await;
         // A saved file may hold a token now, or no more.
-        self.inner.leaks.rescan();
+        self.inner
+            .leaks
+            .changed(path_of_uri(params.text_document.uri.as_str()));
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        self.inner.leaks.changed(
+            params
+                .changes
+                .iter()
+                .filter_map(|c| path_of_uri(c.uri.as_str())),
+        );
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -512,6 +551,8 @@ where
             watcher: OnceLock::new(),
             std_folders: RwLock::default(),
             editor_secret_storage: AtomicBool::new(false),
+            command_outcome: AtomicBool::new(false),
+            watch_files: AtomicBool::new(false),
             docs: documents::Docs::default(),
             leaks: leaks::LeakState::default(),
         }),

@@ -16,6 +16,7 @@ mod elitea_code;
 mod hostile;
 mod keyring;
 mod leak;
+mod leak_editor;
 mod lsp;
 mod lsp_settings;
 mod lsp_stdio;

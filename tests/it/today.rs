@@ -1039,9 +1039,28 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
     });
     let lsp = spawn(&[], &[], answer);
     let c = &lsp.client;
-    c.initialize(json!({"secretsStore": "file", "vscodeUserSettingsPath": user, "workspaceFolders": [ws.path()]}))
+    // As VSCode and LSP4IJ do: the editor watches files for the server, and LSP4IJ (which
+    // drops a command's answer) asks for the outcome as a message.
+    c.initialize_with(
+        json!({
+            "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}},
+            "experimental": {"elitea": {"commandOutcome": true}},
+        }),
+        json!({"secretsStore": "file", "vscodeUserSettingsPath": user, "workspaceFolders": [ws.path()]}),
+    )
+    .await
+    .unwrap();
+    let registered = c
+        .wait_for(Duration::from_secs(10), |r| {
+            r.method == "client/registerCapability"
+        })
         .await
-        .unwrap();
+        .expect("the server asks the editor to watch the workspace's files");
+    assert_eq!(
+        registered.params["registrations"],
+        json!([{"id": "elitea-leak-guard", "method": "workspace/didChangeWatchedFiles",
+                "registerOptions": {"watchers": [{"globPattern": "**/*"}]}}])
+    );
     c.execute(
         "elitea.signIn",
         json!({"serverUrl": sb.url(), "token": sb.bootstrap_token().expose()}),
@@ -1066,10 +1085,13 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
         format!("TOKEN={}\n", other["token"].as_str().unwrap()),
     )
     .unwrap();
-    // A save is what starts a scan after start-up.
+    // The editor tells of the two new files; the server reads those two.
     c.notify(
-        "textDocument/didSave",
-        json!({"textDocument": {"uri": url::Url::from_file_path(&user).unwrap().as_str()}}),
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [
+            {"uri": url::Url::from_file_path(&config).unwrap().as_str(), "type": 1},
+            {"uri": url::Url::from_file_path(&fixture).unwrap().as_str(), "type": 1},
+        ]}),
     )
     .await
     .unwrap();
@@ -1137,6 +1159,14 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
         .await
         .unwrap();
     common::assert_matches_schema("rotateToken.result", &result);
+    let told = c
+        .wait_for(Duration::from_secs(10), |r| {
+            r.method == "window/showMessage"
+        })
+        .await
+        .expect("the outcome told to a client that asked for it");
+    assert_eq!(told.params["type"], 3);
+    assert_eq!(told.params["message"], result["message"]);
     let question = confirmed.lock().unwrap().last().cloned().unwrap();
     let asked = question["message"].as_str().unwrap();
     assert!(
@@ -1181,6 +1211,20 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
         .unwrap();
     common::assert_matches_schema("allowLeak.result", &allowed);
     assert_eq!(allowed["added"], true);
+    let told: Vec<Value> = c
+        .received()
+        .into_iter()
+        .filter(|r| r.method == "window/showMessage")
+        .map(|r| r.params)
+        .collect();
+    assert_eq!(
+        told.last().unwrap()["message"],
+        format!(
+            "Allowed here: {} added to {}.",
+            allowed["entry"].as_str().unwrap(),
+            allowed["ignoreFile"].as_str().unwrap()
+        )
+    );
     let ignore = std::fs::read_to_string(ws.path().join(".elitea-tokens-ignore")).unwrap();
     assert_eq!(
         ignore,

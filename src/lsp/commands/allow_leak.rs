@@ -7,6 +7,7 @@ use super::{Handler, Inner};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{AllowLeakResult, LeakParams, spec};
 use crate::service::Service;
+use tower_lsp_server::ls_types::MessageType;
 
 impl Handler for spec::AllowLeak {
     async fn run(inner: &Inner, _: &Service, params: LeakParams) -> Result<AllowLeakResult> {
@@ -33,6 +34,13 @@ impl Handler for spec::AllowLeak {
         .await
         .map_err(|e| Error::internal(e.to_string()))??;
         inner.leaks.rescan();
+        // Errors are the client's to show (LSP4IJ shows a failed command's error itself).
+        let told = if result.added {
+            format!("Allowed here: {} added to {}.", result.entry, result.ignore_file)
+        } else {
+            format!("Already allowed: {} holds {}.", result.ignore_file, result.entry)
+        };
+        inner.tell_outcome(MessageType::INFO, &told).await;
         Ok(result)
     }
 }

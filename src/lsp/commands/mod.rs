@@ -416,6 +416,22 @@ impl WatchSink for LspSink {
 pub(super) fn after_start(inner: &Arc<Inner>) {
     inner.leaks.attach(inner);
     inner.leaks.rescan();
+    if inner.watch_files.load(Ordering::Relaxed) {
+        // Every file of the workspace, watched by the editor (which already watches them and
+        // honours the user's exclusions): a token written by a tool, a `git checkout` or
+        // another editor is seen too, one file at a time.
+        let client = inner.client.clone();
+        tokio::spawn(async move {
+            let watch = Registration {
+                id: "elitea-leak-guard".into(),
+                method: "workspace/didChangeWatchedFiles".into(),
+                register_options: Some(json!({"watchers": [{"globPattern": "**/*"}]})),
+            };
+            if let Err(e) = client.register_capability(vec![watch]).await {
+                tracing::debug!("file watching not registered: {e}");
+            }
+        });
+    }
     let sink = Arc::new(LspSink {
         inner: Arc::downgrade(inner),
     });

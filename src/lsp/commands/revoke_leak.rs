@@ -92,6 +92,7 @@ impl Handler for spec::RevokeLeak {
             )),
         }
         inner.leaks.rescan();
+        inner.tell_outcome(MessageType::INFO, &result.message).await;
         Ok(result)
     }
 }

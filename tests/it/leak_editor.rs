@@ -1,0 +1,214 @@
+//! The leak guard in the editor after start-up: a file that changes is read again on its own
+//! (a save, or `workspace/didChangeWatchedFiles` from an editor that watches files for the
+//! server), not the whole workspace; a deleted file loses its diagnostic; a change of
+//! `.elitea-tokens-ignore` scans everything again; what lies outside the workspace folders or
+//! in `.git/` is not the guard's. In process, over the LSP pipes, tokens signed by the sandbox.
+
+use crate::common;
+
+use std::path::Path;
+use std::time::Duration;
+
+use common::lsp::{InProcess, in_process};
+use elitea_tokens::lsp_client::Received;
+use serde_json::{Value, json};
+
+fn uri(p: &Path) -> String {
+    url::Url::from_file_path(p).unwrap().to_string()
+}
+
+/// The last diagnostics published on `path`, when any were.
+fn last_published(lsp: &InProcess, path: &Path) -> Option<Value> {
+    let uri = uri(path);
+    lsp.client
+        .received()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == "textDocument/publishDiagnostics" && r.params["uri"] == uri.as_str())
+        .map(|r| r.params["diagnostics"].clone())
+}
+
+async fn wait_published(lsp: &InProcess, path: &Path, leaked: bool) {
+    let uri = uri(path);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = last_published(lsp, path);
+        let has = now
+            .as_ref()
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.iter().any(|d| d["code"] == "tokenLeaked"));
+        if now.is_some() && has == leaked {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{uri}: expected leaked={leaked}, last published {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn tell(lsp: &InProcess, changes: &[(&Path, u8)]) {
+    let changes: Vec<Value> = changes
+        .iter()
+        .map(|(p, t)| json!({"uri": uri(p), "type": t}))
+        .collect();
+    lsp.client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": changes}),
+        )
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn changed_files_are_read_on_their_own() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    let value = |n: u32| {
+        sb.forge(&format!("00000000-0000-4000-8000-00000000000{n}"), None)
+            .expose()
+            .to_string()
+    };
+    let seed = ws_path.join("seed.env");
+    std::fs::write(&seed, format!("TOKEN={}\n", value(1))).unwrap();
+
+    let lsp = in_process();
+    lsp.client
+        .initialize_with(
+            json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}),
+            json!({"workspaceFolders": [ws_path]}),
+        )
+        .await
+        .unwrap();
+    // The scan at start finds the seed: from here on only changes are read.
+    wait_published(&lsp, &seed, true).await;
+
+    // Two new files, one told: only that one is read.
+    let (told, untold) = (ws_path.join("app/a.py"), ws_path.join("b.py"));
+    std::fs::create_dir_all(told.parent().unwrap()).unwrap();
+    std::fs::write(&told, format!("KEY = '{}'\n", value(2))).unwrap();
+    std::fs::write(&untold, format!("KEY = '{}'\n", value(3))).unwrap();
+    tell(&lsp, &[(&told, 1)]).await;
+    wait_published(&lsp, &told, true).await;
+    let d = &last_published(&lsp, &told).unwrap()[0];
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": 0, "character": 7}, "end": {"line": 0, "character": 7 + value(2).len()}})
+    );
+    assert_eq!(
+        d["data"]["ignoreFile"],
+        ws_path.join(".elitea-tokens-ignore").to_str().unwrap()
+    );
+    // Outside the folders, and in `.git/`: not the guard's (not read, nothing published).
+    let outside = tempfile::tempdir().unwrap();
+    let out_file = outside.path().join("x.env");
+    std::fs::write(&out_file, format!("T={}\n", value(4))).unwrap();
+    let in_git = ws_path.join(".git/COMMIT_EDITMSG");
+    std::fs::create_dir_all(in_git.parent().unwrap()).unwrap();
+    std::fs::write(&in_git, format!("T={}\n", value(5))).unwrap();
+    tell(&lsp, &[(&out_file, 1), (&in_git, 1)]).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(last_published(&lsp, &untold), None, "not told, not read");
+    assert_eq!(last_published(&lsp, &out_file), None);
+    assert_eq!(last_published(&lsp, &in_git), None);
+
+    // A save of a synced document is a change of that file (LSP4IJ syncs every file).
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(&untold)}}),
+        )
+        .await
+        .unwrap();
+    wait_published(&lsp, &untold, true).await;
+
+    // The token taken out of one file, another file deleted: both cleared, the seed kept.
+    std::fs::write(&told, "KEY = ''\n").unwrap();
+    std::fs::remove_file(&untold).unwrap();
+    tell(&lsp, &[(&told, 2), (&untold, 3)]).await;
+    wait_published(&lsp, &told, false).await;
+    wait_published(&lsp, &untold, false).await;
+    assert_eq!(last_published(&lsp, &told), Some(json!([])));
+    let seed_now = last_published(&lsp, &seed).unwrap();
+    assert_eq!(seed_now.as_array().unwrap().len(), 1, "{seed_now}");
+
+    // `.elitea-tokens-ignore` changes what every file may hold: everything is read again.
+    let ignore = ws_path.join(".elitea-tokens-ignore");
+    std::fs::write(&ignore, "seed.env:00000000-0000-4000-8000-000000000001\n").unwrap();
+    tell(&lsp, &[(&ignore, 1)]).await;
+    wait_published(&lsp, &seed, false).await;
+}
+
+/// Files that change while a whole scan runs are read again once it is done, so its older
+/// reading of them cannot stand; a burst of saves is one read per file.
+#[tokio::test]
+async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    // Enough files that the scan at start is still running when the changes come.
+    for i in 0..2000 {
+        std::fs::write(ws_path.join(format!("f{i}.txt")), "x".repeat(4096)).unwrap();
+    }
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws_path]}))
+        .await
+        .unwrap();
+    let file = ws_path.join("f7.txt");
+    let token = sb
+        .forge("00000000-0000-4000-8000-000000000009", None)
+        .expose()
+        .to_string();
+    for round in 0..20 {
+        let text = if round % 2 == 0 {
+            format!("T={token}\n")
+        } else {
+            "clean\n".to_string()
+        };
+        std::fs::write(&file, text).unwrap();
+        lsp.client
+            .notify(
+                "textDocument/didSave",
+                json!({"textDocument": {"uri": uri(&file)}}),
+            )
+            .await
+            .unwrap();
+    }
+    // Whatever the burst left published, the file's last two states are what is seen.
+    std::fs::write(&file, format!("T={token}\n")).unwrap();
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(&file)}}),
+        )
+        .await
+        .unwrap();
+    wait_published(&lsp, &file, true).await;
+    std::fs::write(&file, "clean\n").unwrap();
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(&file)}}),
+        )
+        .await
+        .unwrap();
+    wait_published(&lsp, &file, false).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(last_published(&lsp, &file), Some(json!([])), "stays clean");
+    let publishes = lsp
+        .client
+        .received()
+        .iter()
+        .filter(|r: &&Received| {
+            r.method == "textDocument/publishDiagnostics" && r.params["uri"] == uri(&file).as_str()
+        })
+        .count();
+    assert!(
+        publishes <= 6,
+        "a burst is read together: {publishes} publishes"
+    );
+}
