@@ -411,10 +411,15 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         documents::publish(&self.inner, params.text_document.uri.as_str(), true).await;
-        // A saved file may hold a token now, or no more.
-        self.inner
-            .leaks
-            .changed(path_of_uri(params.text_document.uri.as_str()));
+        // A saved file may hold a token now, or no more. A settings document of ours may also
+        // change which files hold tokens in place (the files settings go to): everything is
+        // judged again. Any other file is read again on its own.
+        let uri = params.text_document.uri.as_str();
+        if documents::is_open(&self.inner, uri) {
+            self.inner.leaks.rescan();
+        } else {
+            self.inner.leaks.changed(path_of_uri(uri));
+        }
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
