@@ -130,6 +130,20 @@ class EliteaApi(
         call(Commands.MIGRATE_SETTINGS, params, MigrateSettingsResult::class.java)
 
     /**
+     * The leak guard's "Revoke 'X' and replace it" (a `tokenLeaked` quick fix's command): the
+     * server first asks one confirmation (`window/showMessageRequest`, see [Confirmations]);
+     * answered with its confirm item, it deletes the token, writes a replacement where the old
+     * one was used and empties the value in the leaked file. Refused ([ErrorKind.INVALID_PARAMS])
+     * when the answer is anything else.
+     */
+    fun revokeLeak(params: LeakParams): CompletableFuture<RotateTokenResult> =
+        call(Commands.REVOKE_LEAK, params, RotateTokenResult::class.java)
+
+    /** The leak guard's "Allow here": the finding's fingerprint added to `.elitea-tokens-ignore`. */
+    fun allowLeak(params: LeakParams): CompletableFuture<AllowLeakResult> =
+        call(Commands.ALLOW_LEAK, params, AllowLeakResult::class.java)
+
+    /**
      * Later changes of the options, as `workspace/didChangeConfiguration` (section `elitea`).
      * Every key of [owned] goes out, a cleared one as `null`: the server merges what it gets,
      * so a key left out would keep its old value (Gson leaves nulls out: [ConfigurationSection]).

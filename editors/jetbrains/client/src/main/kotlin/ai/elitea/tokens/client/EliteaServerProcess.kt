@@ -23,11 +23,13 @@ object EliteaClientCapabilities {
     const val CLIENT_NAME = "elitea-jetbrains"
 
     /**
-     * [secretStorage]: whether the client answers the `elitea/secretStorage` requests; announced as
-     * `experimental.elitea.secretStorage: true` (plain maps: any Gson writes them).
+     * [secretStorage]: whether the client answers the `elitea/secretStorage` requests;
+     * [commandOutcome]: whether it runs the server's commands from quick fixes without reading
+     * their answers (LSP4IJ), so that the server tells their outcome with `window/showMessage`.
+     * Announced under `experimental.elitea` (plain maps: any Gson writes them).
      */
-    fun create(secretStorage: Boolean = false): ClientCapabilities = ClientCapabilities().apply {
-        if (secretStorage) experimental = experimentalCapabilities(true)
+    fun create(secretStorage: Boolean = false, commandOutcome: Boolean = false): ClientCapabilities = ClientCapabilities().apply {
+        if (secretStorage || commandOutcome) experimental = experimentalCapabilities(secretStorage, commandOutcome)
         window = WindowClientCapabilities().apply {
             workDoneProgress = true
             showMessage = WindowShowMessageRequestCapabilities()
@@ -38,28 +40,38 @@ object EliteaClientCapabilities {
         }
     }
 
-    /** `{elitea: {secretStorage: true}}`, for `capabilities.experimental`. */
-    fun experimentalCapabilities(secretStorage: Boolean): Map<String, Any?> =
-        mapOf("elitea" to mapOf("secretStorage" to secretStorage))
+    /** `{elitea: {secretStorage: true, commandOutcome: true}}` (each only when true), for `capabilities.experimental`. */
+    fun experimentalCapabilities(secretStorage: Boolean, commandOutcome: Boolean = false): Map<String, Any?> =
+        mapOf("elitea" to buildMap { if (secretStorage) put("secretStorage", true); if (commandOutcome) put("commandOutcome", true) })
 
     /**
      * Adds the announcement to capabilities someone else built (LSP4IJ's), keeping any other
      * experimental entries they hold.
      */
-    fun announceSecretStorage(capabilities: ClientCapabilities) {
+    fun announceSecretStorage(capabilities: ClientCapabilities) = announce(capabilities, "secretStorage")
+
+    /**
+     * What the plugin announces in LSP4IJ's `initialize`: the secret storage (answered from
+     * PasswordSafe) and `commandOutcome`. LSP4IJ runs the quick fixes' commands
+     * (`elitea.revokeLeak`, `elitea.allowLeak`) with `workspace/executeCommand` and drops the
+     * answer, showing errors only; announced, the server tells the outcome itself.
+     */
+    fun announceLsp4ij(capabilities: ClientCapabilities) = announce(capabilities, "secretStorage", "commandOutcome")
+
+    private fun announce(capabilities: ClientCapabilities, vararg flags: String) {
         val existing = Json.toElement(capabilities.experimental) as? com.google.gson.JsonObject ?: com.google.gson.JsonObject()
         val merged = Json.toPlain(existing) as MutableMap<String, Any?>
         val elitea = (merged["elitea"] as? Map<*, *>)?.entries?.associateTo(LinkedHashMap<String, Any?>()) { (k, v) -> k.toString() to v } ?: LinkedHashMap()
-        elitea["secretStorage"] = true
+        for (flag in flags) elitea[flag] = true
         merged["elitea"] = elitea
         capabilities.experimental = merged
     }
 
-    fun initializeParams(options: InitializationOptions, workspace: Path?, secretStorage: Boolean = false): InitializeParams =
+    fun initializeParams(options: InitializationOptions, workspace: Path?, secretStorage: Boolean = false, commandOutcome: Boolean = false): InitializeParams =
         InitializeParams().apply {
             processId = ProcessHandle.current().pid().toInt()
             clientInfo = ClientInfo(CLIENT_NAME, "0.1.0")
-            capabilities = create(secretStorage)
+            capabilities = create(secretStorage, commandOutcome)
             initializationOptions = Json.toPlain(Json.encode(options))
             if (workspace != null) {
                 workspaceFolders = listOf(WorkspaceFolder(workspace.toUri().toString(), workspace.fileName?.toString() ?: "project"))
@@ -127,6 +139,8 @@ class EliteaServerProcess private constructor(
             stderr: Path? = null,
             logLevel: String? = null,
             timeoutSeconds: Long = 30,
+            /** Announce `commandOutcome`, as the plugin does under LSP4IJ. */
+            commandOutcome: Boolean = false,
         ): EliteaServerProcess {
             val pb = ProcessBuilder(ServerBinary.command(binary, logLevel))
             pb.environment().putAll(env)
@@ -145,7 +159,7 @@ class EliteaServerProcess private constructor(
                     .create()
                 val listening = launcher.startListening()
                 val server = launcher.remoteProxy
-                val result = server.initialize(EliteaClientCapabilities.initializeParams(options, workspace, client.secretStorage != null))
+                val result = server.initialize(EliteaClientCapabilities.initializeParams(options, workspace, client.secretStorage != null, commandOutcome))
                     .get(timeoutSeconds, TimeUnit.SECONDS)
                 server.initialized(InitializedParams())
                 return EliteaServerProcess(process, server, client, result, listening, executor)

@@ -243,6 +243,9 @@ open class EliteaLanguageClient(
         return onShowMessageRequest(requestParams)
     }
 
+    /** [params] as a confirmation (null for any other question), read from its raw action items. */
+    fun confirmation(params: ShowMessageRequestParams): Confirmation? = Confirmations.parse(params, rawActions[params])
+
     /** [params] as an expiry warning (null for any other question), read from its raw action items. */
     fun expiryWarning(params: ShowMessageRequestParams): ExpiryWarning? =
         ExpiryWarnings.parse(params, rawActions[params], tokens.current)
@@ -257,7 +260,26 @@ open class EliteaLanguageClient(
 
     override fun telemetryEvent(`object`: Any?) {}
 
-    override fun publishDiagnostics(diagnostics: PublishDiagnosticsParams) {}
+    /** The diagnostics last published for each document URI (as LSP4IJ keeps them, open or not). */
+    val diagnostics = java.util.concurrent.ConcurrentHashMap<String, List<org.eclipse.lsp4j.Diagnostic>>()
+
+    /** Every `textDocument/publishDiagnostics`, in the order LSP4J handed them over. */
+    val publishedDiagnostics = ConcurrentLinkedQueue<PublishDiagnosticsParams>()
+
+    override fun publishDiagnostics(diagnostics: PublishDiagnosticsParams) {
+        this.diagnostics[diagnostics.uri] = diagnostics.diagnostics.orEmpty()
+        publishedDiagnostics += diagnostics
+    }
+
+    /** Waits until the diagnostics of [uri] satisfy [condition]; returns them (null when the time is up). */
+    fun awaitDiagnostics(uri: String, timeoutSeconds: Long, condition: (List<org.eclipse.lsp4j.Diagnostic>) -> Boolean): List<org.eclipse.lsp4j.Diagnostic>? {
+        val end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds)
+        while (System.nanoTime() < end) {
+            diagnostics[uri]?.let { if (condition(it)) return it }
+            Thread.sleep(50)
+        }
+        return null
+    }
 
     override fun createProgress(params: WorkDoneProgressCreateParams): CompletableFuture<Void?> =
         CompletableFuture.completedFuture(null)

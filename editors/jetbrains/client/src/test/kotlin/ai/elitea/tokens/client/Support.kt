@@ -75,6 +75,8 @@ class Session(
     /** The editor's secret storage the client offers (issue 13); none when null. */
     val secretStorage: SecretStorage? = null,
     private val extraEnv: Map<String, String> = emptyMap(),
+    /** Announce `commandOutcome` in `initialize`, as the plugin does under LSP4IJ. */
+    private val commandOutcome: Boolean = false,
 ) : AutoCloseable {
     val stderr: Path = dataDir.resolve("lsp-stderr.log")
     var lsp: EliteaServerProcess = launch()
@@ -89,6 +91,7 @@ class Session(
         env = mapOf("ELITEA_TOKENS_DATA_DIR" to dataDir.toString(), "NO_COLOR" to "1") + extraEnv,
         workspace = workspace,
         stderr = stderr,
+        commandOutcome = commandOutcome,
     )
 
     /** Stops the server and starts a new one on the same data folder (as an IDE restart does). */
@@ -108,11 +111,12 @@ class Session(
             options: InitializationOptions = InitializationOptions(),
             secretStorage: SecretStorage? = null,
             env: Map<String, String> = emptyMap(),
+            commandOutcome: Boolean = false,
         ): Session {
             Files.createDirectories(dataDir)
             // The file store unless the test chose one: there is no keyring here.
             val opts = if (options.secretsStore == null) options.copy(secretsStore = StoreChoice.FILE) else options
-            return Session(dataDir, opts, workspace, secretStorage, env)
+            return Session(dataDir, opts, workspace, secretStorage, env, commandOutcome)
         }
     }
 }
