@@ -306,9 +306,34 @@ pub(crate) fn ignore_file(f: &leak::Finding, path: &Path) -> PathBuf {
     base.join(leak::allow::FILE_NAME)
 }
 
-/// The fixes of a `tokenLeaked` diagnostic the client sends back, on any file: they need
-/// nothing but the diagnostic's data.
-pub(crate) fn code_actions(uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+/// The fixes of a `tokenLeaked` diagnostic the client sends back, on any file: the two
+/// commands need nothing but the diagnostic's data; the comment is placed on the file as it is
+/// on disk (read on a blocking thread).
+pub(crate) async fn code_actions(
+    uri: &Uri,
+    diagnostics: &[Diagnostic],
+) -> Vec<CodeActionOrCommand> {
+    let leaked: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.code == Some(NumberOrString::String(CODE.into())))
+        .cloned()
+        .collect();
+    if leaked.is_empty() {
+        return vec![];
+    }
+    let mut out = commands_of(uri, &leaked);
+    if let Some(path) = super::path_of_uri(uri.as_str()) {
+        let uri = uri.clone();
+        let comments = tokio::task::spawn_blocking(move || allow_comments(&uri, &path, &leaked))
+            .await
+            .unwrap_or_default();
+        // After the ignore file's fix of the same diagnostic: the comment is the lighter one.
+        out.extend(comments);
+    }
+    out
+}
+
+fn commands_of(uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
     let mut out = vec![];
     for d in diagnostics {
         if d.code != Some(NumberOrString::String(CODE.into())) {
@@ -340,6 +365,84 @@ pub(crate) fn code_actions(uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeAct
                 title: "Allow here".into(),
                 command: crate::protocol::Command::AllowLeak.name().into(),
                 arguments: Some(vec![json!({"uri": uri.as_str(), "uuid": uuid})]),
+            }),
+            ..CodeAction::default()
+        }));
+    }
+    out
+}
+
+/// How a line of this kind of file ends in a comment: `(open, close)`. `None` where a comment
+/// at the end of a line would change a value (JSON has none; `.env`, `.properties` and INI
+/// readers differ on inline comments, a Dockerfile has none) or the kind is unknown: the ignore
+/// file is the fix there.
+fn line_comment(path: &Path) -> Option<(&'static str, &'static str)> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    Some(match ext.as_str() {
+        "py" | "pyi" | "sh" | "bash" | "zsh" | "fish" | "rb" | "pl" | "yml" | "yaml" | "toml"
+        | "r" | "ps1" | "tf" | "hcl" | "nix" | "cmake" => ("# ", ""),
+        "js" | "mjs" | "cjs" | "jsx" | "ts" | "mts" | "cts" | "tsx" | "java" | "kt" | "kts"
+        | "go" | "rs" | "c" | "h" | "cc" | "cpp" | "hpp" | "cs" | "swift" | "scala" | "groovy"
+        | "gradle" | "dart" | "php" | "jsonc" | "json5" | "proto" | "zig" => ("// ", ""),
+        "sql" | "lua" | "hs" => ("-- ", ""),
+        "md" | "xml" | "html" | "htm" => ("<!-- ", " -->"),
+        _ => return None,
+    })
+}
+
+/// "Allow here (comment)": `elitea-tokens:allow` at the end of the token's line, as gitleaks'
+/// `gitleaks:allow`. Offered when the line on disk still holds that token, and for XML and HTML
+/// only after a closing `>` (inside a tag a comment would break the file).
+fn allow_comments(uri: &Uri, path: &Path, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
+    let Some((open, close)) = line_comment(path) else {
+        return vec![];
+    };
+    let markup = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| ["xml", "html", "htm"].contains(&e.to_ascii_lowercase().as_str()));
+    let Some(text) = crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT)
+        .ok()
+        .flatten()
+        .and_then(|(b, _)| String::from_utf8(b).ok())
+    else {
+        return vec![];
+    };
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = vec![];
+    let mut marked = HashSet::new();
+    for d in diagnostics {
+        let Some(uuid) = d
+            .data
+            .as_ref()
+            .and_then(|v| v.get("uuid"))
+            .and_then(|u| u.as_str())
+        else {
+            continue;
+        };
+        let n = d.range.end.line as usize;
+        let Some(line) = lines.get(n).map(|l| l.strip_suffix('\r').unwrap_or(l)) else {
+            continue;
+        };
+        if !leak::scan_text(line).iter().any(|f| f.hit.uuid == uuid)
+            || line.contains(leak::ALLOW_MARK)
+            || (markup && !line.trim_end().ends_with('>'))
+            || !marked.insert(n)
+        {
+            continue;
+        }
+        let end = Position::new(d.range.end.line, line.encode_utf16().count() as u32);
+        let edit = TextEdit {
+            range: Range::new(end, end),
+            new_text: format!(" {open}{}{close}", leak::ALLOW_MARK),
+        };
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: format!("Allow here ({open}{}{close})", leak::ALLOW_MARK),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![d.clone()]),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri.clone(), vec![edit])])),
+                ..WorkspaceEdit::default()
             }),
             ..CodeAction::default()
         }));

@@ -446,7 +446,7 @@ impl LanguageServer for Backend {
         // The leak guard's fixes need only the diagnostics the client sends back: they are
         // offered on any file, open as a settings document or not.
         let mut actions =
-            leaks::code_actions(&params.text_document.uri, &params.context.diagnostics);
+            leaks::code_actions(&params.text_document.uri, &params.context.diagnostics).await;
         actions.extend(documents::code_actions(&self.inner, params).await);
         Ok(Some(actions))
     }

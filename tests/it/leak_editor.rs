@@ -212,3 +212,106 @@ async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
         "a burst is read together: {publishes} publishes"
     );
 }
+
+/// "Allow here" as a comment, as gitleaks' users write `gitleaks:allow`: `elitea-tokens:allow`
+/// at the end of the token's line, in the comment of the file's language; applied and saved, the
+/// diagnostic goes. Where an inline comment would change a value (JSON, `.env`) or break the
+/// file (inside an XML tag), only the ignore file is offered.
+#[tokio::test]
+async fn allow_here_as_a_comment_in_the_files_language() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    let token = sb
+        .forge("00000000-0000-4000-8000-0000000000aa", None)
+        .expose()
+        .to_string();
+    let files = [
+        (
+            "app/config.py",
+            format!("DEBUG = True\nELITEA = \"{token}\"\n"),
+            Some(" # elitea-tokens:allow"),
+        ),
+        (
+            "web/api.ts",
+            format!("const k = \"{token}\"; // the key\r\n"),
+            Some(" // elitea-tokens:allow"),
+        ),
+        (
+            "conf/app.xml",
+            format!("<app>\n  <key value=\"{token}\"/>\n</app>\n"),
+            Some(" <!-- elitea-tokens:allow -->"),
+        ),
+        (
+            "conf/open.xml",
+            format!("<key\n  value=\"{token}\"\n/>\n"),
+            None,
+        ),
+        ("data.json", format!("{{\"k\": \"{token}\"}}\n"), None),
+        (".env", format!("TOKEN={token}\n"), None),
+    ];
+    for (rel, text, _) in &files {
+        let p = ws_path.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+    }
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws_path]}))
+        .await
+        .unwrap();
+    for (rel, text, comment) in &files {
+        let path = ws_path.join(rel);
+        wait_published(&lsp, &path, true).await;
+        let d = last_published(&lsp, &path).unwrap()[0].clone();
+        let actions = lsp
+            .client
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(&path)}, "range": d["range"], "context": {"diagnostics": [d]}}),
+            )
+            .await
+            .unwrap();
+        let by_comment: Vec<&Value> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a.get("edit").is_some())
+            .collect();
+        let Some(comment) = comment else {
+            assert!(by_comment.is_empty(), "{rel}: {actions}");
+            assert_eq!(
+                actions.as_array().unwrap().len(),
+                1,
+                "{rel}: the ignore file only"
+            );
+            continue;
+        };
+        assert_eq!(by_comment.len(), 1, "{rel}: {actions}");
+        let fix = by_comment[0];
+        assert_eq!(
+            fix["title"],
+            format!("Allow here ({})", comment.trim_start()),
+            "{rel}"
+        );
+        let edits = &fix["edit"]["changes"][uri(&path)];
+        assert_eq!(edits.as_array().unwrap().len(), 1, "{rel}: {fix}");
+        let edit = &edits[0];
+        assert_eq!(edit["newText"], *comment, "{rel}");
+        assert_eq!(edit["range"]["start"], edit["range"]["end"], "an insertion");
+        // The edit as an editor applies it (UTF-16 columns; here ASCII), then the save.
+        let at = edit["range"]["start"].clone();
+        let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+        let line = &mut lines[at["line"].as_u64().unwrap() as usize];
+        let col = at["character"].as_u64().unwrap() as usize;
+        assert_eq!(
+            col,
+            line.trim_end_matches('\r').len(),
+            "{rel}: at the end of the line, before a CR"
+        );
+        line.insert_str(col, comment);
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        tell(&lsp, &[(&path, 2)]).await;
+        wait_published(&lsp, &path, false).await;
+    }
+}

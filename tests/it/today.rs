@@ -1147,7 +1147,8 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
         titles,
         [
             "Revoke 'leaky' and replace it",
-            "Allow here (.elitea-tokens-ignore)"
+            "Allow here (.elitea-tokens-ignore)",
+            "Allow here (# elitea-tokens:allow)"
         ]
     );
     let revoke = &actions[0]["command"];
