@@ -534,11 +534,13 @@ class PluginChecksTest {
         val migrate = code(source("actions/MigrateSettingsAction.kt"))
         val dry = migrate.indexOf("dryRun = true")
         assertTrue(dry >= 0 && dry < migrate.indexOf("showOkCancelDialog"), "the moves are shown before anything is written")
-        val mapping = pluginXml().all("fileNamePatternMapping").single()
+        val mapping = pluginXml().all("fileNamePatternMapping").single { it.getAttribute("documentMatcher").endsWith(".VscodeSettingsDocumentMatcher") }
         assertEquals(setOf("settings.json", "*.code-workspace"), mapping.getAttribute("patterns").split(';').toSet())
         assertEquals("eliteaTokens", mapping.getAttribute("serverId"))
         val matcher = code(source("lsp/VscodeSettingsDocumentMatcher.kt"))
-        assertTrue(matcher.contains("\".vscode\"") && matcher.contains(".code-workspace"), "only VSCode's settings files")
+        assertTrue(matcher.contains("EliteaFiles.kind(file) == SettingsFileKind.VSCODE"), "only VSCode's settings files, by the one rule")
+        val rule = code(Repo.clientSources.resolve("ai/elitea/tokens/client/SettingsFiles.kt").readText())
+        assertTrue(rule.contains("\".vscode\"") && rule.contains(".code-workspace"))
         // Today's schema by default, legacy still offered.
         val settings = code(source("EliteaSettings.kt"))
         assertTrue(settings.contains("var schema by string(SCHEMA_CURRENT)"))
@@ -546,6 +548,70 @@ class PluginChecksTest {
         assertTrue(configurable.contains("listOf(EliteaSettings.SCHEMA_CURRENT, EliteaSettings.SCHEMA_LEGACY)"))
         assertTrue(configurable.contains("SecretStoreSetting.entries"), "one secret store choice")
         assertTrue(configurable.contains("testConnection()") && configurable.contains("PersonalTokensPage.url("), "the account part of the page")
+    }
+
+    @Test
+    fun `the leak guard reaches every other text file, with only diagnostics and quick fixes there`() {
+        val doc = pluginXml()
+        val lsp4ij = doc.all("extensions").filter { it.getAttribute("defaultExtensionNs") == "com.redhat.devtools.lsp4ij" }
+        val mappings = lsp4ij.flatMap { it.children("languageMapping") + it.children("fileNamePatternMapping") + it.children("fileTypeMapping") }
+        // Three mappings, each with its own matcher, all to the one server.
+        val matchers = mappings.map { it.getAttribute("documentMatcher").substringAfterLast('.') }
+        assertEquals(listOf("EliteaSettingsDocumentMatcher", "VscodeSettingsDocumentMatcher", "LeakGuardDocumentMatcher"), matchers)
+        assertTrue(mappings.all { it.getAttribute("serverId") == "eliteaTokens" })
+        // `*`: FileNameMatcherFactory makes a WildcardFileNameMatcher of it, which accepts every name.
+        val leak = mappings.single { it.getAttribute("documentMatcher").endsWith(".LeakGuardDocumentMatcher") }
+        assertEquals("fileNamePatternMapping", leak.tagName)
+        assertEquals("*", leak.getAttribute("patterns"))
+        assertFalse(leak.hasAttribute("languageId"), "no languageId: it would be registered for `*` and win over the settings files' own")
+        assertTrue(leak.getAttribute("documentMatcher") in declarations(pluginSources))
+        // The matcher: local, no directory, no binary, no settings file, not too large.
+        val matcher = code(source("lsp/LeakGuardDocumentMatcher.kt"))
+        for (part in listOf(
+            "file.isInLocalFileSystem", "!file.isDirectory", "!file.fileType.isBinary", "EliteaFiles.kind(file) == null",
+            "!SingleRootFileViewProvider.isTooLargeForIntelligence(file)", "!SingleRootFileViewProvider.isTooLargeForContentLoading(file)",
+        )) assertTrue(matcher.contains(part), "LeakGuardDocumentMatcher: $part")
+        // One rule for settings files: the three matchers and the features ask EliteaFiles, which asks SettingsFiles.
+        assertTrue(code(source("lsp/EliteaSettingsDocumentMatcher.kt")).contains("EliteaFiles.kind(file) == SettingsFileKind.JETBRAINS"))
+        assertTrue(code(source("lsp/SettingsFileRule.kt")).contains("SettingsFiles.kind(file.name, file.parent?.name)"))
+        val elsewhere = pluginSources.filterKeys { !it.endsWith("SettingsFileRule.kt") }.filterValues { code(it).contains("SettingsFiles.kind(") }.keys
+        assertEquals(emptySet<Path>(), elsewhere, "nobody else applies the rule")
+        val ruleWords = listOf("\".vscode\"", "\"alita\"", "\"elitea\"", "\"User\"", "\"settings.json\"")
+        for ((path, text) in pluginSources) for (w in ruleWords) assertFalse(code(text).contains(w), "${path.fileName} has its own copy of the rule ($w)")
+        // The features: set on the features the factory returns, each limited to settings files.
+        val factory = code(source("lsp/EliteaLanguageServerFactory.kt"))
+        assertTrue(factory.contains("override fun createClientFeatures(): LSPClientFeatures = EliteaClientFeatures()"))
+        val features = code(source("lsp/EliteaClientFeatures.kt"))
+        for (set in listOf("setCompletionFeature(SettingsOnlyCompletion())", "setHoverFeature(SettingsOnlyHover())", "setCodeActionFeature(QuickFixesEverywhere())")) {
+            assertTrue(features.contains(set), "EliteaClientFeatures: $set")
+        }
+        for (limited in listOf(
+            "override fun isEnabled(file: PsiFile): Boolean = EliteaFiles.isSettingsFile(file) && super.isEnabled(file)",
+            "override fun isCompletionTriggerCharactersSupported(file: PsiFile, charTyped: String): Boolean",
+            "override fun isIntentionActionsEnabled(file: PsiFile): Boolean",
+        )) assertTrue(features.contains(limited), "EliteaClientFeatures: $limited")
+        assertEquals(2, Regex("""override fun isEnabled\(file: PsiFile\)""").findAll(features).count(), "completion and hover")
+        assertFalse(features.contains("isQuickFixesEnabled"), "quick fixes stay on everywhere")
+        // commandOutcome next to secretStorage, in LSP4IJ's own initialize.
+        assertTrue(features.contains("super.initializeParams(initializeParams)") && features.contains("EliteaClientCapabilities.announceLsp4ij(initializeParams.capabilities)"))
+        val capabilities = code(Repo.clientSources.resolve("ai/elitea/tokens/client/EliteaServerProcess.kt").readText())
+        assertTrue(capabilities.contains("announce(capabilities, \"secretStorage\", \"commandOutcome\")"))
+    }
+
+    @Test
+    fun `a confirmation is a modal dialog in the non-modal state, told by its items' action`() {
+        val client = code(source("lsp/EliteaLanguageServerFactory.kt"))
+        val request = client.substring(client.indexOf("override fun showMessageRequest("))
+        val confirm = request.indexOf("Confirmations.parse(requestParams, raw)")
+        assertTrue(confirm >= 0 && confirm < request.indexOf("ExpiryWarnings.parse("), "confirmations first, from the tap's raw items")
+        assertTrue(request.contains("ConfirmationDialog.ask(project, it)"))
+        val dialog = code(source("ui/ConfirmationDialog.kt"))
+        assertTrue(dialog.contains("MessageDialogBuilder.yesNo(") && dialog.contains("confirmation.message"), "the server's sentence in a yes/no dialog")
+        assertTrue(dialog.contains(".yesText(confirmation.confirm.title)") && dialog.contains(".noText(confirmation.cancel.title)"), "its items' titles as the buttons")
+        assertTrue(dialog.contains("Messages.getWarningIcon()"))
+        assertTrue(Regex("""invokeLater\(\{[\s\S]*\.ask\(project\)[\s\S]*\}, ModalityState\.nonModal\(\)\)""").containsMatchIn(dialog), "on the EDT, in the non-modal state")
+        assertTrue(dialog.contains("if (confirmed) confirmation.confirm.item else confirmation.cancel.item"), "the chosen item whole; no (or a close) is the cancel item")
+        assertFalse(Regex("""title\s*==|\.title\.(contains|startsWith|equals)""").containsMatchIn(dialog + request), "never by the titles")
     }
 
     @Test

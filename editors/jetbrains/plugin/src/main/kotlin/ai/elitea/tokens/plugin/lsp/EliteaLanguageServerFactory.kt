@@ -1,7 +1,7 @@
 package ai.elitea.tokens.plugin.lsp
 
 import ai.elitea.tokens.client.Commands
-import ai.elitea.tokens.client.EliteaClientCapabilities
+import ai.elitea.tokens.client.Confirmations
 import ai.elitea.tokens.client.EliteaClientNotifications
 import ai.elitea.tokens.client.EliteaSecretStorageRequests
 import ai.elitea.tokens.client.ExpiryWarnings
@@ -13,6 +13,7 @@ import ai.elitea.tokens.plugin.EliteaProjectService
 import ai.elitea.tokens.plugin.EliteaSettings
 import ai.elitea.tokens.plugin.ExpiryNotifications
 import ai.elitea.tokens.plugin.PasswordSafeSecretStorage
+import ai.elitea.tokens.plugin.ui.ConfirmationDialog
 import com.intellij.openapi.diagnostic.logger
 import com.intellij.openapi.project.Project
 import com.intellij.openapi.vfs.VirtualFile
@@ -23,7 +24,6 @@ import com.intellij.execution.configurations.GeneralCommandLine
 import com.redhat.devtools.lsp4ij.server.CannotStartProcessException
 import com.redhat.devtools.lsp4ij.server.OSProcessStreamConnectionProvider
 import com.redhat.devtools.lsp4ij.server.StreamConnectionProvider
-import org.eclipse.lsp4j.InitializeParams
 import org.eclipse.lsp4j.MessageActionItem
 import org.eclipse.lsp4j.ShowMessageRequestParams
 import java.io.InputStream
@@ -35,14 +35,8 @@ class EliteaLanguageServerFactory : LanguageServerFactory {
 
     override fun createLanguageClient(project: Project): LanguageClientImpl = EliteaLsp4ijClient(project)
 
-    // LSP4IJ builds `initialize` itself; this adds `experimental.elitea.secretStorage: true`
-    // (the client answers from PasswordSafe), keeping what LSP4IJ put there.
-    override fun createClientFeatures(): LSPClientFeatures = object : LSPClientFeatures() {
-        override fun initializeParams(initializeParams: InitializeParams) {
-            super.initializeParams(initializeParams)
-            EliteaClientCapabilities.announceSecretStorage(initializeParams.capabilities)
-        }
-    }
+    // What `initialize` announces, and which features reach the server on which files.
+    override fun createClientFeatures(): LSPClientFeatures = EliteaClientFeatures()
 }
 
 /**
@@ -89,9 +83,9 @@ class EliteaConnectionProvider(private val project: Project) : OSProcessStreamCo
 
 /**
  * LSP4IJ's language client, plus the server's own notification, its secret storage requests
- * (answered from PasswordSafe) and the expiry warnings: those become ELITEA balloons whose
- * actions answer the server (which rotates or snoozes) and open the token list for
- * `showTokens`. Any other question goes to LSP4IJ's default balloon.
+ * (answered from PasswordSafe), its confirmations (a modal dialog) and the expiry warnings:
+ * those become ELITEA balloons whose actions answer the server (which rotates or snoozes) and
+ * open the token list for `showTokens`. Any other question goes to LSP4IJ's default balloon.
  */
 class EliteaLsp4ijClient(project: Project) : LanguageClientImpl(project), EliteaClientNotifications, EliteaSecretStorageRequests {
     private val secrets = PasswordSafeSecretStorage()
@@ -111,12 +105,15 @@ class EliteaLsp4ijClient(project: Project) : LanguageClientImpl(project), Elitea
     }
 
     /**
-     * A warning whose items carry `action` (expiry, a revoked token) is an ELITEA balloon; the
-     * chosen item goes back as it came. Any other question goes to LSP4IJ's default balloon.
+     * Told by the `action` fields of the raw items, never by words: a confirmation (two items,
+     * one `cancel`: "Revoke and replace" of the leak guard) is a modal dialog, answered with the
+     * chosen item whole; a warning whose items carry `action` (expiry, a revoked token) is an
+     * ELITEA balloon; any other question goes to LSP4IJ's default balloon.
      */
     override fun showMessageRequest(requestParams: ShowMessageRequestParams): CompletableFuture<MessageActionItem?> {
         val service = EliteaProjectService.getInstance(project)
         val raw = service.tap?.actionsFor(requestParams)
+        Confirmations.parse(requestParams, raw)?.let { return ConfirmationDialog.ask(project, it) }
         val warning = ExpiryWarnings.parse(requestParams, raw, service.tokens.current) ?: return super.showMessageRequest(requestParams)
         return ExpiryNotifications.show(project, warning)
     }
