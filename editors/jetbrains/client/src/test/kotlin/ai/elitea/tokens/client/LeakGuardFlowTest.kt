@@ -127,16 +127,26 @@ class LeakGuardFlowTest {
         throw AssertionError("$file: expected leaked=$leaked, last published ${published(file)?.second}")
     }
 
-    /** `textDocument/codeAction` as LSP4IJ's quick fix asks it: the diagnostic at its range, in the context. */
+    /**
+     * `textDocument/codeAction` as LSP4IJ's quick fix asks it (LSPLazyCodeActions.createCodeActionParams):
+     * the diagnostic's range, the diagnostic in the context, quick fixes only, triggered automatically.
+     */
     private fun fixes(uri: String, d: Diagnostic): List<CodeAction> {
-        val params = CodeActionParams(TextDocumentIdentifier(uri), d.range, CodeActionContext(listOf(d)))
+        val context = CodeActionContext(listOf(d)).apply {
+            only = listOf(org.eclipse.lsp4j.CodeActionKind.QuickFix)
+            triggerKind = org.eclipse.lsp4j.CodeActionTriggerKind.Automatic
+        }
+        val params = CodeActionParams(TextDocumentIdentifier(uri), d.range, context)
         return session.lsp.server.textDocumentService.codeAction(params).get(30, TimeUnit.SECONDS).orEmpty()
             .mapNotNull { if (it.isRight) it.right else null }
     }
 
-    /** The fix whose command is [command] (never told by its title). */
+    /**
+     * The fix whose command is [command] (never told by its title). It carries its command, so
+     * LSP4IJ runs it without `codeAction/resolve` (LSPLazyCodeActionIntentionAction.invoke).
+     */
     private fun fix(uri: String, d: Diagnostic, command: String): Command =
-        fixes(uri, d).mapNotNull { it.command }.single { it.command == command }
+        fixes(uri, d).single { it.command?.command == command }.also { assertEquals(null, it.edit) }.command
 
     /** `workspace/executeCommand` with the fix's own command and arguments, as LSP4IJ's CommandExecutor sends it. */
     private fun execute(command: Command): Result<Any?> = runCatching {
