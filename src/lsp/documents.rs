@@ -117,11 +117,18 @@ pub(crate) fn change(inner: &Inner, params: DidChangeTextDocumentParams) -> Opti
 }
 
 pub(crate) async fn close(inner: &Inner, uri: &Uri) {
-    lock(&inner.docs).remove(uri.as_str());
-    inner
-        .client
-        .publish_diagnostics(uri.clone(), vec![], None)
-        .await;
+    let was_open = lock(&inner.docs).remove(uri.as_str()).is_some();
+    // A closed file keeps its leak (a settings file git tracks, or any file): only the
+    // document's own findings go.
+    let leaks = super::path_of_uri(uri.as_str())
+        .map(|p| inner.leaks.diagnostics_of(&p))
+        .unwrap_or_default();
+    if was_open || !leaks.is_empty() {
+        inner
+            .client
+            .publish_diagnostics(uri.clone(), leaks, None)
+            .await;
+    }
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {

@@ -295,6 +295,20 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
     }
 }
 
+/// The leak diagnostics of one file published again, when it has any.
+pub(crate) async fn republish(inner: &Inner, uri: &Uri) {
+    let Some(path) = super::path_of_uri(uri.as_str()) else {
+        return;
+    };
+    let diagnostics = inner.leaks.diagnostics_of(&path);
+    if !diagnostics.is_empty() {
+        inner
+            .client
+            .publish_diagnostics(uri.clone(), diagnostics, None)
+            .await;
+    }
+}
+
 /// The `.elitea-tokens-ignore` a finding of `path` is allowed in: at the folder its `rel_path`
 /// is relative to (the repository's top), else beside the file.
 pub(crate) fn ignore_file(f: &leak::Finding, path: &Path) -> PathBuf {

@@ -398,8 +398,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let uri = params.text_document.uri.clone();
         if let Some(uri) = documents::open(&self.inner, params.text_document) {
             documents::publish(&self.inner, &uri, true).await;
+        } else {
+            // Any other file: its leak again. LSP4IJ keeps a closed file's diagnostics apart
+            // and drops them when it opens the file, so what was published before is not shown.
+            leaks::republish(&self.inner, &uri).await;
         }
     }
 

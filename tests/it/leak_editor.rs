@@ -315,3 +315,81 @@ async fn allow_here_as_a_comment_in_the_files_language() {
         wait_published(&lsp, &path, false).await;
     }
 }
+
+/// A file that is opened or closed gets its leak again: LSP4IJ keeps the diagnostics of a
+/// closed file apart and drops them when it opens the file (and clears its mark on close).
+#[tokio::test]
+async fn opening_or_closing_a_file_publishes_its_leak_again() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    let token = sb
+        .forge("00000000-0000-4000-8000-0000000000bb", None)
+        .expose()
+        .to_string();
+    let (leaky, clean) = (ws_path.join("run.sh"), ws_path.join("clean.sh"));
+    std::fs::write(&leaky, format!("export T={token}\n")).unwrap();
+    std::fs::write(&clean, "echo hi\n").unwrap();
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws_path]}))
+        .await
+        .unwrap();
+    wait_published(&lsp, &leaky, true).await;
+    let count = |path: &Path| {
+        let uri = uri(path);
+        lsp.client
+            .received()
+            .iter()
+            .filter(|r| {
+                r.method == "textDocument/publishDiagnostics"
+                    && r.params["uri"] == uri.as_str()
+                    && r.params["diagnostics"]
+                        .as_array()
+                        .is_some_and(|d| d.iter().any(|d| d["code"] == "tokenLeaked"))
+            })
+            .count()
+    };
+    for (method, path, text) in [
+        (
+            "textDocument/didOpen",
+            &leaky,
+            std::fs::read_to_string(&leaky).unwrap(),
+        ),
+        ("textDocument/didClose", &leaky, String::new()),
+        ("textDocument/didOpen", &clean, "echo hi\n".to_string()),
+        ("textDocument/didClose", &clean, String::new()),
+    ] {
+        let before = count(path);
+        let doc = if method.ends_with("Open") {
+            json!({"uri": uri(path), "languageId": "shellscript", "version": 1, "text": text})
+        } else {
+            json!({"uri": uri(path)})
+        };
+        lsp.client
+            .notify(method, json!({"textDocument": doc}))
+            .await
+            .unwrap();
+        lsp.client
+            .request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": uri(path)},
+                       "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+                       "context": {"diagnostics": []}}),
+            )
+            .await
+            .unwrap();
+        let expected = usize::from(path == &leaky);
+        assert_eq!(
+            count(path) - before,
+            expected,
+            "{method} {}",
+            path.display()
+        );
+    }
+    assert_eq!(
+        last_published(&lsp, &clean),
+        None,
+        "nothing said of a clean file"
+    );
+}
