@@ -380,6 +380,10 @@ async fn opening_or_closing_a_file_publishes_its_leak_again() {
             .await
             .unwrap();
         let expected = usize::from(path == &leaky);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while count(path) - before < expected && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
         assert_eq!(
             count(path) - before,
             expected,
