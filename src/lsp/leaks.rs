@@ -108,8 +108,8 @@ impl LeakState {
         });
     }
 
-    /// Files that changed (saved, created, deleted, or changed on disk): each is scanned again on
-    /// its own, a moment later with the others of its burst. `.elitea-tokens-ignore` changes
+    /// Files or folders that changed (saved, created, deleted, or changed on disk): each is
+    /// scanned again on its own, a moment later with the others of its burst. `.elitea-tokens-ignore` changes
     /// what every file of its folder may hold: a whole scan.
     pub(crate) fn changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
         let Some(inner) = lock(&self.inner).as_ref().and_then(Weak::upgrade) else {
@@ -167,10 +167,14 @@ impl LeakState {
             let folders = inner.editor_paths().workspace_folders;
             let scanned = files.clone();
             let report = tokio::task::spawn_blocking(move || {
-                // Gone files are simply not found: their diagnostics are cleared below.
+                // Gone files are simply not found: their diagnostics are cleared below. A
+                // folder is walked: an editor may tell only of a folder made or moved in, not
+                // of the files it brought.
                 let present: Vec<PathBuf> = scanned
                     .into_iter()
-                    .filter(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file()))
+                    .filter(|p| {
+                        std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file() || m.is_dir())
+                    })
                     .collect();
                 leak::scan_files(&folders, &present, &AtomicBool::new(false))
             })
@@ -265,11 +269,19 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
         let mut published = lock(&inner.leaks.published);
         match only {
             None => std::mem::take(&mut *published).into_keys().collect(),
-            Some(files) => files
-                .iter()
-                .filter(|f| published.remove(*f).is_some())
-                .cloned()
-                .collect(),
+            // A path told may be a folder (created, moved in or deleted whole): what was
+            // published under it goes too.
+            Some(files) => {
+                let gone: Vec<PathBuf> = published
+                    .keys()
+                    .filter(|p| files.iter().any(|f| p.starts_with(f)))
+                    .cloned()
+                    .collect();
+                for p in &gone {
+                    published.remove(p);
+                }
+                gone
+            }
         }
     };
     lock(&inner.leaks.published).extend(by_file.clone());

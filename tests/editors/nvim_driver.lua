@@ -296,9 +296,12 @@ local function leaks(client)
   vim.fn.mkdir(folder .. '/app', 'p')
   local config = folder .. '/app/config.py'
   vim.fn.writefile({ 'ELITEA = "' .. gen.token .. '"', 'DEBUG = True' }, config)
-  -- A save starts a scan (the workspace settings.json, attached, written as it is).
+  -- apply wrote the workspace settings on disk: their buffer reads them again, as Neovim
+  -- does on focus with 'autoread'.
   vim.cmd.edit(vim.fn.fnameescape(folder .. '/.vscode/settings.json'))
-  vim.cmd('silent write')
+  vim.cmd('silent edit!')
+  -- No save: Neovim watches the workspace for the server (the documented capabilities), and
+  -- the new file is read on its own.
   local uri = vim.uri_from_fname(config)
   local leak
   vim.wait(30000, function()

@@ -135,6 +135,18 @@ async fn changed_files_are_read_on_their_own() {
     let seed_now = last_published(&lsp, &seed).unwrap();
     assert_eq!(seed_now.as_array().unwrap().len(), 1, "{seed_now}");
 
+    // A folder made (or moved in) with a token inside, told as the folder only: walked.
+    let dir = ws_path.join("vendor/lib");
+    std::fs::create_dir_all(&dir).unwrap();
+    let inside = dir.join("keys.rb");
+    std::fs::write(&inside, format!("KEY = '{}'\n", value(6))).unwrap();
+    tell(&lsp, &[(&ws_path.join("vendor"), 1)]).await;
+    wait_published(&lsp, &inside, true).await;
+    // And deleted whole, told as the folder only: its files' diagnostics go.
+    std::fs::remove_dir_all(ws_path.join("vendor")).unwrap();
+    tell(&lsp, &[(&ws_path.join("vendor"), 3)]).await;
+    wait_published(&lsp, &inside, false).await;
+
     // `.elitea-tokens-ignore` changes what every file may hold: everything is read again.
     let ignore = ws_path.join(".elitea-tokens-ignore");
     std::fs::write(&ignore, "seed.env:00000000-0000-4000-8000-000000000001\n").unwrap();
