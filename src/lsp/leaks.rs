@@ -109,8 +109,8 @@ impl LeakState {
     }
 
     /// Files or folders that changed (saved, created, deleted, or changed on disk): each is
-    /// scanned again on its own, a moment later with the others of its burst. `.elitea-tokens-ignore` changes
-    /// what every file of its folder may hold: a whole scan.
+    /// scanned again on its own, a moment later with the others of its burst.
+    /// `.elitea-tokens-ignore` changes what every file of its folder may hold: a whole scan.
     pub(crate) fn changed(&self, paths: impl IntoIterator<Item = PathBuf>) {
         let Some(inner) = lock(&self.inner).as_ref().and_then(Weak::upgrade) else {
             return;
