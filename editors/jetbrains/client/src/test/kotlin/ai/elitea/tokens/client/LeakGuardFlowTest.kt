@@ -32,12 +32,12 @@ import java.util.concurrent.TimeUnit
 /**
  * Issue 23, item 4, on the JetBrains side, against the real `elitea-tokens lsp` and sandbox:
  * a token of the signed-in user written into `app/config.py` (no settings file) gets the
- * leak guard's `tokenLeaked` diagnostic while the file is closed, and its two quick fixes are
- * run the way LSP4IJ runs them: `textDocument/codeAction` with the diagnostic the server
+ * leak guard's `tokenLeaked` diagnostic while the file is closed, and its quick fixes are run
+ * the way LSP4IJ runs them: `textDocument/codeAction` with the diagnostic the server
  * published, the fix picked by its command id, its command sent with
- * `workspace/executeCommand`, and the server's one question answered through [Confirmations]
- * (what the plugin's modal dialog is built from). The client announces `commandOutcome`, as
- * the plugin does, so the outcome also comes as `window/showMessage`.
+ * `workspace/executeCommand` (or its edit applied), and the server's one question answered
+ * through [Confirmations] (what the plugin's modal dialog is built from). The client announces
+ * `commandOutcome`, as the plugin does, so the outcome also comes as `window/showMessage`.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation::class)
@@ -46,10 +46,12 @@ class LeakGuardFlowTest {
     private lateinit var project: Path
     private lateinit var config: Path
     private lateinit var notes: Path
+    private lateinit var extra: Path
     private lateinit var sandbox: Sandbox
     private lateinit var session: Session
     private lateinit var leaky: GeneratedToken
     private lateinit var allowed: GeneratedToken
+    private lateinit var commented: GeneratedToken
     private val api get() = session.api
     private val client get() = session.client
     private val secrets = mutableListOf<String>()
@@ -70,6 +72,7 @@ class LeakGuardFlowTest {
         assertTrue(git.waitFor(30, TimeUnit.SECONDS) && git.exitValue() == 0, "git init")
         config = project.resolve("app/config.py")
         notes = project.resolve("docs/notes.md")
+        extra = project.resolve("app/extra.py")
         sandbox = Sandbox.start()
         secrets += sandbox.bootstrapToken
         val options = PluginOptions.build(null, null, true, PluginOptions.schema(null), SecretStoreSetting.PLAIN_FILE, project.toString())
@@ -78,11 +81,13 @@ class LeakGuardFlowTest {
         api.signIn(SignInParams(sandbox.url, sandbox.bootstrapToken)).await()
         leaky = api.generateToken(GenerateTokenParams("leaky", Expiration(Measure.DAYS, 7))).await().also { secrets += it.token }
         allowed = api.generateToken(GenerateTokenParams("allowed", Expiration(Measure.DAYS, 7))).await().also { secrets += it.token }
+        commented = api.generateToken(GenerateTokenParams("commented", Expiration(Measure.DAYS, 7))).await().also { secrets += it.token }
         // Written by hand into files the product never writes, as a user pastes a token.
         Files.createDirectories(config.parent)
         Files.writeString(config, "# settings\nELITEA_TOKEN = \"${leaky.token}\"\nDEBUG = True\n")
         Files.createDirectories(notes.parent)
         Files.writeString(notes, "Use this token: ${allowed.token}\n")
+        Files.writeString(extra, "TOKEN = '${commented.token}'\nOTHER = 1\n")
         // A new start scans the workspace, as when the project is opened with the files in it.
         session.restart()
         installDialog()
@@ -171,9 +176,16 @@ class LeakGuardFlowTest {
         assertEquals(leaky.uuid, data.get("uuid").asString)
         assertEquals("leaky", data.get("name").asString)
         assertFalse(d.message.contains(leaky.token), "the value is never in the message")
-        val commands = fixes(uri, d).mapNotNull { it.command?.command }
-        assertEquals(Commands.CODE_ACTIONS.toSet(), commands.toSet(), "revoke and allow, nothing else")
+        val all = fixes(uri, d)
+        assertTrue(all.all { it.kind == org.eclipse.lsp4j.CodeActionKind.QuickFix }, "quick fixes: LSP4IJ asks for no other kind")
+        val commands = all.mapNotNull { it.command?.command }
+        assertEquals(Commands.CODE_ACTIONS, commands, "revoke (first, preferred), then allow in .elitea-tokens-ignore")
+        assertTrue(all.first().isPreferred == true)
         assertTrue(commands.all { it in session.lsp.commands }, "the server lists them, so LSP4IJ sends them")
+        // And, in a file with line comments, "Allow here" as a comment: an edit, no command.
+        val edits = all.filter { it.command == null }
+        assertEquals(1, edits.size, all.map { it.title }.toString())
+        assertNotNull(edits.single().edit)
     }
 
     @Test
@@ -255,6 +267,36 @@ class LeakGuardFlowTest {
 
     @Test
     @Order(5)
+    fun `Allow here as a comment is an edit LSP4IJ applies itself, and the file stays quiet after its save`() {
+        val (uri, diagnostics) = awaitLeak(extra, true)
+        val action = fixes(uri, diagnostics.single()).single { it.command == null }
+        val edits = action.edit.changes.orEmpty()
+        assertEquals(setOf(uri), edits.keys, "an edit of this file only")
+        // As LSPIJUtils.applyWorkspaceEdit applies it to the document, then the IDE saves it.
+        val after = applyEdits(Files.readString(extra), edits.getValue(uri))
+        assertEquals(2, after.lines().count { it.isNotEmpty() }, "no line added or removed")
+        val line = after.lines().first()
+        assertTrue(line.startsWith("TOKEN = '${commented.token}'") && line.endsWith("elitea-tokens:allow"), "the mark ends the token's line")
+        assertTrue(line.contains("# "), "in Python's comment syntax")
+        Files.writeString(extra, after)
+        session.lsp.server.textDocumentService.didSave(org.eclipse.lsp4j.DidSaveTextDocumentParams(TextDocumentIdentifier(uri)))
+        awaitLeak(extra, false)
+        assertTrue(listed(commented.uuid), "allowing deletes nothing")
+    }
+
+    /** [edits] applied to [text]: LSP positions are lines and UTF-16 columns, as Kotlin's strings count. */
+    private fun applyEdits(text: String, edits: List<org.eclipse.lsp4j.TextEdit>): String {
+        val starts = mutableListOf(0).apply { text.forEachIndexed { i, c -> if (c == '\n') add(i + 1) } }
+        fun offset(p: org.eclipse.lsp4j.Position) = starts[p.line] + p.character
+        var out = text
+        for (e in edits.sortedByDescending { offset(it.range.start) }) {
+            out = out.substring(0, offset(e.range.start)) + e.newText + out.substring(offset(e.range.end))
+        }
+        return out
+    }
+
+    @Test
+    @Order(6)
     fun `the typed calls reach the same commands, and a file that no longer holds the token is refused`() {
         // After the revoke, app/config.py holds no token: both fixes say so (notFound), and
         // the server asks nothing before it has checked the file.
@@ -276,15 +318,12 @@ class LeakGuardFlowTest {
     }
 
     @Test
-    @Order(6)
-    @org.junit.jupiter.api.Disabled(
-        "server gap: did_open publishes nothing for a file that is no settings document, so the " +
-            "tokenLeaked LSP4IJ dropped when it connected the file is not sent again (see the report of 2026-12-07)",
-    )
-    fun `opening a file that holds a token, as LSP4IJ does, publishes tokenLeaked again`() {
+    @Order(7)
+    fun `opening and closing a file that holds a token, as LSP4IJ does, publishes tokenLeaked again`() {
         // LSP4IJ drops the diagnostics it kept for a closed file when it connects the file
         // (LanguageServerWrapper.connect: closedDocuments.remove), and sends didOpen: the
-        // server must publish them again, or the editor shows nothing on the open file.
+        // server must publish them again, or the editor shows nothing on the open file. On
+        // close it clears the file's mark in the Project view (disconnect: clearProblem).
         val other = api.generateToken(GenerateTokenParams("opened", Expiration(Measure.DAYS, 7))).await().also { secrets += it.token }
         val file = project.resolve("scripts/run.sh")
         Files.createDirectories(file.parent)
@@ -294,12 +333,18 @@ class LeakGuardFlowTest {
         val (uri, _) = awaitLeak(file, true)
         val count = client.publishedDiagnostics.size
         session.lsp.server.textDocumentService.didOpen(DidOpenTextDocumentParams(TextDocumentItem(uri, "shellscript", 1, Files.readString(file))))
+        assertTrue(publishedAgain(uri, count), "no tokenLeaked published for $uri after didOpen")
+        val closed = client.publishedDiagnostics.size
+        session.lsp.server.textDocumentService.didClose(org.eclipse.lsp4j.DidCloseTextDocumentParams(TextDocumentIdentifier(uri)))
+        assertTrue(publishedAgain(uri, closed), "no tokenLeaked published for $uri after didClose")
+    }
+
+    private fun publishedAgain(uri: String, after: Int): Boolean {
         val end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10)
-        var again = false
-        while (System.nanoTime() < end && !again) {
-            again = client.publishedDiagnostics.drop(count).any { it.uri == uri && it.diagnostics.any { d -> d.code?.left == "tokenLeaked" } }
+        while (System.nanoTime() < end) {
+            if (client.publishedDiagnostics.drop(after).any { it.uri == uri && it.diagnostics.any { d -> d.code?.left == "tokenLeaked" } }) return true
             Thread.sleep(50)
         }
-        assertTrue(again, "no tokenLeaked published for $uri after didOpen")
+        return false
     }
 }
