@@ -118,6 +118,14 @@ class LeakGuardFlowTest {
 
     private fun uri(p: Path): String = p.toUri().toString()
 
+    /** A diagnostic's message: a String in LSP4J 0.21.1, Either<String, MarkupContent> in 1.0.0 (LSP 3.18). */
+    private fun text(message: Any?): String = when (message) {
+        is String -> message
+        is org.eclipse.lsp4j.jsonrpc.messages.Either<*, *> -> text(if (message.isLeft) message.left else message.right)
+        is org.eclipse.lsp4j.MarkupContent -> message.value
+        else -> message.toString()
+    }
+
     /** The diagnostics of [file] the server last published, by the URI it uses (file:///...). */
     private fun published(file: Path): Pair<String, List<Diagnostic>>? =
         client.diagnostics.entries.firstOrNull { (u, _) -> runCatching { Path.of(java.net.URI(u)) == file }.getOrDefault(false) }?.toPair()
@@ -175,7 +183,7 @@ class LeakGuardFlowTest {
         val data = Json.toElement(d.data).asJsonObject
         assertEquals(leaky.uuid, data.get("uuid").asString)
         assertEquals("leaky", data.get("name").asString)
-        assertFalse(d.message.contains(leaky.token), "the value is never in the message")
+        assertFalse(text(d.message).contains(leaky.token), "the value is never in the message")
         val all = fixes(uri, d)
         assertTrue(all.all { it.kind == org.eclipse.lsp4j.CodeActionKind.QuickFix }, "quick fixes: LSP4IJ asks for no other kind")
         val commands = all.mapNotNull { it.command?.command }
