@@ -477,10 +477,11 @@ fn allow_comments(uri: &Uri, path: &Path, diagnostics: &[Diagnostic]) -> Vec<Cod
 }
 
 /// The leak findings of one file on disk, for the two fixes: scanned again, so that nothing a
-/// client sends back is trusted.
-pub(crate) fn findings_in(path: &Path, uuid: &str) -> Vec<leak::Finding> {
+/// client sends back is trusted. As part of the workspace `folders`, so that outside git its
+/// path and ignore file are those the diagnostic gave.
+pub(crate) fn findings_in(folders: &[PathBuf], path: &Path, uuid: &str) -> Vec<leak::Finding> {
     let stop = AtomicBool::new(false);
-    leak::scan_tree(&[path.to_path_buf()], 1, &stop)
+    leak::scan_files(folders, &[path.to_path_buf()], &stop)
         .findings
         .into_iter()
         .filter(|f| f.uuid == uuid && !f.in_place)

@@ -409,3 +409,92 @@ async fn opening_or_closing_a_file_publishes_its_leak_again() {
         "nothing said of a clean file"
     );
 }
+
+/// Outside git, "Allow here" writes the ignore file the diagnostic named (the workspace
+/// folder's), with the path relative to it, and the finding goes quiet.
+#[tokio::test]
+async fn allow_here_outside_git_writes_the_ignore_file_the_diagnostic_names() {
+    let sb = common::sandbox().await;
+    let ws = tempfile::tempdir().unwrap();
+    let ws_path = ws.path().canonicalize().unwrap();
+    let uuid = "00000000-0000-4000-8000-0000000000cc";
+    let token = sb.forge(uuid, None).expose().to_string();
+    let notes = ws_path.join("docs/notes.md");
+    std::fs::create_dir_all(notes.parent().unwrap()).unwrap();
+    std::fs::write(&notes, format!("key: {token}\n")).unwrap();
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws_path]}))
+        .await
+        .unwrap();
+    wait_published(&lsp, &notes, true).await;
+    let d = last_published(&lsp, &notes).unwrap()[0].clone();
+    let named = ws_path.join(".elitea-tokens-ignore");
+    assert_eq!(d["data"]["ignoreFile"], named.to_str().unwrap());
+    assert_eq!(d["data"]["fingerprint"], format!("docs/notes.md:{uuid}"));
+    let allowed = lsp
+        .client
+        .execute(
+            "elitea.allowLeak",
+            json!({"uri": uri(&notes), "uuid": uuid}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(allowed["ignoreFile"], named.to_str().unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&named).unwrap(),
+        format!("docs/notes.md:{uuid}\n")
+    );
+    assert!(!ws_path.join("docs/.elitea-tokens-ignore").exists());
+    wait_published(&lsp, &notes, false).await;
+}
+
+/// A JSON file is a settings document when it is VSCode's by name or holds a key of ours as it
+/// is opened; any other JSON an editor syncs (LSP4IJ syncs every file) is not kept: no copy,
+/// no findings, whatever is typed into it later.
+#[tokio::test]
+async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
+    let lsp = in_process();
+    lsp.client.initialize(json!({})).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let masked = r#"{"eliteacode.authToken": "...ab12"}"#;
+    let cases = [
+        ("package.json", r#"{"name": "x"}"#, false),
+        ("data.json", masked, true),
+        ("settings.json", "{}", true),
+        ("team.code-workspace", "{}", true),
+    ];
+    for (name, text, kept) in cases {
+        let path = dir.path().join(name);
+        lsp.client
+            .notify(
+                "textDocument/didOpen",
+                json!({"textDocument": {"uri": uri(&path), "languageId": "json", "version": 1, "text": text}}),
+            )
+            .await
+            .unwrap();
+        // The masked value typed in (or there from the start): a kept document says so.
+        lsp.client
+            .notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri(&path), "version": 2}, "contentChanges": [{"text": masked}]}),
+            )
+            .await
+            .unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(if kept { 10 } else { 2 });
+        let masked_seen = loop {
+            let seen = last_published(&lsp, &path).is_some_and(|d| {
+                d.as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "tokenMasked"))
+            });
+            if seen || tokio::time::Instant::now() > deadline {
+                break seen;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert_eq!(masked_seen, kept, "{name}");
+        if !kept {
+            assert_eq!(last_published(&lsp, &path), None, "{name}: nothing said");
+        }
+    }
+}

@@ -14,8 +14,9 @@ impl Handler for spec::AllowLeak {
         let path = crate::lsp::path_of_uri(&params.uri)
             .ok_or_else(|| Error::invalid("The file is not a local file."))?;
         let uuid = params.uuid.clone();
+        let folders = inner.editor_paths().workspace_folders;
         let result = tokio::task::spawn_blocking(move || {
-            let found = crate::lsp::leaks::findings_in(&path, &uuid);
+            let found = crate::lsp::leaks::findings_in(&folders, &path, &uuid);
             let Some(f) = found.first() else {
                 return Err(Error::new(
                     ErrorKind::NotFound,

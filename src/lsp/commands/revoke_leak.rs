@@ -18,8 +18,9 @@ impl Handler for spec::RevokeLeak {
         let path = crate::lsp::path_of_uri(&params.uri)
             .ok_or_else(|| Error::invalid("The file is not a local file."))?;
         let (file, uuid) = (path.clone(), params.uuid.clone());
+        let folders = inner.editor_paths().workspace_folders;
         let found = tokio::task::spawn_blocking(move || {
-            crate::lsp::leaks::findings_in(&file, &uuid)
+            crate::lsp::leaks::findings_in(&folders, &file, &uuid)
         })
         .await
         .unwrap_or_default();
