@@ -592,6 +592,8 @@ class PluginChecksTest {
         )) assertTrue(features.contains(limited), "EliteaClientFeatures: $limited")
         assertEquals(2, Regex("""override fun isEnabled\(file: PsiFile\)""").findAll(features).count(), "completion and hover")
         assertFalse(features.contains("isQuickFixesEnabled"), "quick fixes stay on everywhere")
+        // The expiry watch and the leak guard outlive the last open file (LSP4IJ 0.17.0 has it).
+        assertTrue(features.contains("override fun keepServerAlive(): Boolean = true"), "the server is kept alive")
         // commandOutcome next to secretStorage, in LSP4IJ's own initialize.
         assertTrue(features.contains("super.initializeParams(initializeParams)") && features.contains("EliteaClientCapabilities.announceLsp4ij(initializeParams.capabilities)"))
         val capabilities = code(Repo.clientSources.resolve("ai/elitea/tokens/client/EliteaServerProcess.kt").readText())

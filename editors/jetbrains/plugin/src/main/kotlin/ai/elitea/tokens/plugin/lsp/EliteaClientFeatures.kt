@@ -29,6 +29,11 @@ class EliteaClientFeatures : LSPClientFeatures() {
         setCodeActionFeature(QuickFixesEverywhere())
     }
 
+    // The server watches the tokens' expiry and guards the workspace against leaks for the
+    // whole project, whichever files are open: LSP4IJ would stop it once the last connected
+    // file closes (LanguageServerWrapper.maybeShutdown), and with it the warnings and the scan.
+    override fun keepServerAlive(): Boolean = true
+
     override fun initializeParams(initializeParams: InitializeParams) {
         super.initializeParams(initializeParams)
         EliteaClientCapabilities.announceLsp4ij(initializeParams.capabilities)
