@@ -48,6 +48,41 @@ async fn wait_published(lsp: &InProcess, path: &Path, leaked: bool) {
     }
 }
 
+/// An empty workspace folder (canonical: the paths the server publishes on) and the sandbox
+/// whose key signs the token values planted in it.
+struct Workspace {
+    sb: elitea_tokens::sandbox::SandboxHandle,
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl Workspace {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Workspace {
+            sb: common::sandbox().await,
+            path: dir.path().canonicalize().unwrap(),
+            _dir: dir,
+        }
+    }
+
+    /// The value of a token of `uuid` that never expires.
+    fn token(&self, uuid: &str) -> String {
+        self.sb.forge(uuid, None).expose().to_string()
+    }
+}
+
+/// `textDocument/didSave` of `path`, as an editor that syncs it sends.
+async fn saved(lsp: &InProcess, path: &Path) {
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(path)}}),
+        )
+        .await
+        .unwrap();
+}
+
 async fn tell(lsp: &InProcess, changes: &[(&Path, u8)]) {
     let changes: Vec<Value> = changes
         .iter()
@@ -64,14 +99,9 @@ async fn tell(lsp: &InProcess, changes: &[(&Path, u8)]) {
 
 #[tokio::test]
 async fn changed_files_are_read_on_their_own() {
-    let sb = common::sandbox().await;
-    let ws = tempfile::tempdir().unwrap();
-    let ws_path = ws.path().canonicalize().unwrap();
-    let value = |n: u32| {
-        sb.forge(&format!("00000000-0000-4000-8000-00000000000{n}"), None)
-            .expose()
-            .to_string()
-    };
+    let ws = Workspace::new().await;
+    let ws_path = ws.path.clone();
+    let value = |n: u32| ws.token(&format!("00000000-0000-4000-8000-00000000000{n}"));
     let seed = ws_path.join("seed.env");
     std::fs::write(&seed, format!("TOKEN={}\n", value(1))).unwrap();
 
@@ -116,13 +146,7 @@ async fn changed_files_are_read_on_their_own() {
     assert_eq!(last_published(&lsp, &in_git), None);
 
     // A save of a synced document is a change of that file (LSP4IJ syncs every file).
-    lsp.client
-        .notify(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": uri(&untold)}}),
-        )
-        .await
-        .unwrap();
+    saved(&lsp, &untold).await;
     wait_published(&lsp, &untold, true).await;
 
     // The token taken out of one file, another file deleted: both cleared, the seed kept.
@@ -158,9 +182,8 @@ async fn changed_files_are_read_on_their_own() {
 /// reading of them cannot stand; a burst of saves is one read per file.
 #[tokio::test]
 async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
-    let sb = common::sandbox().await;
-    let ws = tempfile::tempdir().unwrap();
-    let ws_path = ws.path().canonicalize().unwrap();
+    let ws = Workspace::new().await;
+    let ws_path = ws.path.clone();
     // Enough files that the scan at start is still running when the changes come.
     for i in 0..2000 {
         std::fs::write(ws_path.join(format!("f{i}.txt")), "x".repeat(4096)).unwrap();
@@ -171,10 +194,7 @@ async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
         .await
         .unwrap();
     let file = ws_path.join("f7.txt");
-    let token = sb
-        .forge("00000000-0000-4000-8000-000000000009", None)
-        .expose()
-        .to_string();
+    let token = ws.token("00000000-0000-4000-8000-000000000009");
     for round in 0..20 {
         let text = if round % 2 == 0 {
             format!("T={token}\n")
@@ -182,32 +202,14 @@ async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
             "clean\n".to_string()
         };
         std::fs::write(&file, text).unwrap();
-        lsp.client
-            .notify(
-                "textDocument/didSave",
-                json!({"textDocument": {"uri": uri(&file)}}),
-            )
-            .await
-            .unwrap();
+        saved(&lsp, &file).await;
     }
     // Whatever the burst left published, the file's last two states are what is seen.
     std::fs::write(&file, format!("T={token}\n")).unwrap();
-    lsp.client
-        .notify(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": uri(&file)}}),
-        )
-        .await
-        .unwrap();
+    saved(&lsp, &file).await;
     wait_published(&lsp, &file, true).await;
     std::fs::write(&file, "clean\n").unwrap();
-    lsp.client
-        .notify(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": uri(&file)}}),
-        )
-        .await
-        .unwrap();
+    saved(&lsp, &file).await;
     wait_published(&lsp, &file, false).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(last_published(&lsp, &file), Some(json!([])), "stays clean");
@@ -231,13 +233,9 @@ async fn a_burst_of_changes_during_a_scan_ends_in_the_files_last_state() {
 /// file (inside an XML tag), only the ignore file is offered.
 #[tokio::test]
 async fn allow_here_as_a_comment_in_the_files_language() {
-    let sb = common::sandbox().await;
-    let ws = tempfile::tempdir().unwrap();
-    let ws_path = ws.path().canonicalize().unwrap();
-    let token = sb
-        .forge("00000000-0000-4000-8000-0000000000aa", None)
-        .expose()
-        .to_string();
+    let ws = Workspace::new().await;
+    let ws_path = ws.path.clone();
+    let token = ws.token("00000000-0000-4000-8000-0000000000aa");
     let files = [
         (
             "app/config.py",
@@ -332,13 +330,9 @@ async fn allow_here_as_a_comment_in_the_files_language() {
 /// closed file apart and drops them when it opens the file (and clears its mark on close).
 #[tokio::test]
 async fn opening_or_closing_a_file_publishes_its_leak_again() {
-    let sb = common::sandbox().await;
-    let ws = tempfile::tempdir().unwrap();
-    let ws_path = ws.path().canonicalize().unwrap();
-    let token = sb
-        .forge("00000000-0000-4000-8000-0000000000bb", None)
-        .expose()
-        .to_string();
+    let ws = Workspace::new().await;
+    let ws_path = ws.path.clone();
+    let token = ws.token("00000000-0000-4000-8000-0000000000bb");
     let (leaky, clean) = (ws_path.join("run.sh"), ws_path.join("clean.sh"));
     std::fs::write(&leaky, format!("export T={token}\n")).unwrap();
     std::fs::write(&clean, "echo hi\n").unwrap();
@@ -414,11 +408,10 @@ async fn opening_or_closing_a_file_publishes_its_leak_again() {
 /// folder's), with the path relative to it, and the finding goes quiet.
 #[tokio::test]
 async fn allow_here_outside_git_writes_the_ignore_file_the_diagnostic_names() {
-    let sb = common::sandbox().await;
-    let ws = tempfile::tempdir().unwrap();
-    let ws_path = ws.path().canonicalize().unwrap();
+    let ws = Workspace::new().await;
+    let ws_path = ws.path.clone();
     let uuid = "00000000-0000-4000-8000-0000000000cc";
-    let token = sb.forge(uuid, None).expose().to_string();
+    let token = ws.token(uuid);
     let notes = ws_path.join("docs/notes.md");
     std::fs::create_dir_all(notes.parent().unwrap()).unwrap();
     std::fs::write(&notes, format!("key: {token}\n")).unwrap();
