@@ -491,3 +491,72 @@ async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
         }
     }
 }
+
+/// Hostile paths told as changed, and a forged `tokenLeaked` on a FIFO: nothing is opened that
+/// could block (a FIFO, a link to `/dev/zero`, a symlink loop), nothing is published, and the
+/// server keeps answering at once.
+#[cfg(unix)]
+#[tokio::test]
+async fn fifos_devices_and_loops_told_as_changed_block_nothing() {
+    let ws = Workspace::new().await;
+    let d = &ws.path;
+    let fifo = d.join("pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", d.join("sub/loop")).unwrap();
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [d]}))
+        .await
+        .unwrap();
+    let told = [
+        fifo.clone(),
+        d.join("zero"),
+        d.join("sub/loop"),
+        d.join("sub"),
+    ];
+    tell(
+        &lsp,
+        &told.iter().map(|p| (p.as_path(), 1)).collect::<Vec<_>>(),
+    )
+    .await;
+    saved(&lsp, &fifo).await;
+    // A client may send back any diagnostic: one on the FIFO asks for the comment's place.
+    let forged = json!({
+        "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 5}},
+        "severity": 1, "code": "tokenLeaked", "source": "elitea", "message": "x",
+        "data": {"uuid": "00000000-0000-4000-8000-0000000000dd"},
+    });
+    let actions = tokio::time::timeout(
+        Duration::from_secs(10),
+        lsp.client.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri(&fifo)}, "range": forged["range"],
+                   "context": {"diagnostics": [forged]}}),
+        ),
+    )
+    .await
+    .expect("the server answers: the FIFO is never opened")
+    .unwrap();
+    assert!(
+        actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a.get("edit").is_none()),
+        "no comment placed on a FIFO: {actions}"
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for p in &told {
+        assert_eq!(last_published(&lsp, p), None, "{}", p.display());
+    }
+    let status = tokio::time::timeout(
+        Duration::from_secs(10),
+        lsp.client.execute("elitea.status", json!({})),
+    )
+    .await
+    .expect("still answering");
+    assert!(status.is_ok(), "{status:?}");
+}
