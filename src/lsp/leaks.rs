@@ -87,7 +87,7 @@ impl LeakState {
             let report = if folders.is_empty() {
                 leak::Report::default()
             } else {
-                tokio::task::spawn_blocking(move || leak::scan_tree(&folders, 1, &stop))
+                in_background(move || leak::scan_tree(&folders, 1, &stop))
                     .await
                     .unwrap_or_default()
             };
@@ -166,7 +166,7 @@ impl LeakState {
             }
             let folders = inner.editor_paths().workspace_folders;
             let scanned = files.clone();
-            let report = tokio::task::spawn_blocking(move || {
+            let report = in_background(move || {
                 // Gone files are simply not found: their diagnostics are cleared below. A
                 // folder is walked: an editor may tell only of a folder made or moved in, not
                 // of the files it brought.
@@ -187,6 +187,55 @@ impl LeakState {
             );
             publish(&inner, &report, Some(&files)).await;
         });
+    }
+}
+
+/// The thread a scan runs on, by name (a test finds it in `/proc`; Linux keeps 15 bytes).
+pub(crate) const SCAN_THREAD: &str = "elitea-scan";
+
+/// Runs `scan` on a thread of its own at low priority: the editor, its build and the server's
+/// own commands come first. A thread of its own, not the runtime's blocking pool, whose threads
+/// go on to keyring and file calls that must not inherit the low priority. `None` when the
+/// thread could not be made or panicked.
+async fn in_background<T: Send + 'static>(scan: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let made = std::thread::Builder::new()
+        .name(SCAN_THREAD.into())
+        .spawn(move || {
+            lower_priority();
+            let _ = tx.send(scan());
+        });
+    if made.is_err() {
+        return None;
+    }
+    rx.await.ok()
+}
+
+/// This thread at low priority. Linux: nice 10 and the idle I/O class (it reads when no one
+/// else does), per thread (`setpriority` and `ioprio_set` of the thread's id). macOS: the
+/// utility QoS class. Elsewhere (Windows) it keeps its priority: `setpriority` would lower the
+/// whole process.
+fn lower_priority() {
+    #[cfg(target_os = "macos")]
+    // SAFETY: sets this thread's own QoS class; no pointers.
+    unsafe {
+        let _ = libc::pthread_set_qos_class_self_np(libc::qos_class_t::QOS_CLASS_UTILITY, 0);
+    }
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain syscalls on this thread's own id, with no pointer arguments; a refusal
+    // (a sandbox without the syscall) leaves the priority as it was.
+    unsafe {
+        const IOPRIO_WHO_PROCESS: libc::c_long = 1;
+        const IOPRIO_CLASS_IDLE: libc::c_long = 3;
+        const IOPRIO_CLASS_SHIFT: libc::c_long = 13;
+        let tid = libc::syscall(libc::SYS_gettid);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+        let _ = libc::syscall(
+            libc::SYS_ioprio_set,
+            IOPRIO_WHO_PROCESS,
+            tid,
+            IOPRIO_CLASS_IDLE << IOPRIO_CLASS_SHIFT,
+        );
     }
 }
 

@@ -560,3 +560,66 @@ async fn fifos_devices_and_loops_told_as_changed_block_nothing() {
     .expect("still answering");
     assert!(status.is_ok(), "{status:?}");
 }
+
+/// The scan runs at low priority: on its own thread (`elitea-scan`) at nice 10, in the
+/// idle I/O class, while the process keeps its own priority. Seen in `/proc` while a scan of a
+/// 1 GB (sparse) file runs in this process's server.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_scan_runs_at_low_priority() {
+    let ws = Workspace::new().await;
+    let big = std::fs::File::create(ws.path.join("disk.img")).unwrap();
+    big.set_len(1 << 30).unwrap();
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws.path]}))
+        .await
+        .unwrap();
+    let scan_thread = || {
+        std::fs::read_dir("/proc/self/task").unwrap().find_map(|t| {
+            let dir = t.ok()?.path();
+            let comm = std::fs::read_to_string(dir.join("comm")).ok()?;
+            (comm.trim() == "elitea-scan").then(|| {
+                let tid: i32 = dir.file_name()?.to_str()?.parse().ok()?;
+                let stat = std::fs::read_to_string(dir.join("stat")).ok()?;
+                // Field 19 of stat is the nice value (after the `)` closing the name).
+                let nice: i64 = stat
+                    .rsplit_once(')')?
+                    .1
+                    .split_whitespace()
+                    .nth(16)?
+                    .parse()
+                    .ok()?;
+                Some((tid, nice))
+            })?
+        })
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let (tid, nice) = loop {
+        if let Some(found) = scan_thread() {
+            break found;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no scan thread seen"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    assert_eq!(nice, 10, "the scan thread's nice");
+    // SAFETY: ioprio_get of a thread of this process; no pointers.
+    let ioprio = unsafe { libc::syscall(libc::SYS_ioprio_get, 1, libc::c_long::from(tid)) };
+    assert_eq!(ioprio >> 13, 3, "the idle I/O class");
+    let own = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let own_nice: i64 = own
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .nth(16)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(own_nice, 0, "the process keeps its priority");
+    // Shutdown stops the scan: the rest of the gigabyte is not read for nothing.
+    lsp.client.shutdown_and_exit().await;
+}
