@@ -1008,6 +1008,11 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     await wb.clearNotifications();
     const config = path.join(ws, "app/config.py");
     fs.mkdirSync(path.dirname(config), { recursive: true });
+    // The user settings hold it too, as Apply writes it (restored afterwards: later steps
+    // count on the tokens in use there).
+    const userBefore = fs.readFileSync(cs!.userSettings, "utf8");
+    const inUser = { ...userSettings(), "eliteacode.authToken": value, "eliteacode.LLMAuthToken": value };
+    fs.writeFileSync(cs!.userSettings, JSON.stringify(inUser, null, 2) + "\n");
     // Written behind VSCode's back, after the scan at start: VSCode's file watcher tells the
     // server (workspace/didChangeWatchedFiles), which reads this one file again.
     fs.writeFileSync(config, `ELITEA = "${value}"\nDEBUG = True\n`);
@@ -1031,10 +1036,20 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       await wb.clickNotificationButton(ask, "Revoke and replace");
       await waitFor("the value emptied in app/config.py", async () =>
         fs.readFileSync(config, "utf8") === 'ELITEA = ""\nDEBUG = True\n' ? true : undefined, 60_000);
-      const names = (await tokens()).map((t) => t.name);
+      const after = await tokens();
+      const names = after.map((t) => t.name);
       assert.ok(!names.includes("Leaky"), `'Leaky' is deleted: ${names.join(", ")}`);
+      // Its replacement, with the same lifetime, where the old one was used.
+      const replaced = userSettings()["eliteacode.LLMAuthToken"];
+      assert.ok(typeof replaced === "string" && replaced !== value && JWT.test(replaced), "user settings hold a new value");
+      assert.equal(userSettings()["eliteacode.authToken"], replaced, "both token keys");
+      const claims = JSON.parse(Buffer.from(replaced.split(".")[1]!, "base64url").toString("utf8")) as { uuid?: string };
+      const row = after.find((t) => t.uuid === claims.uuid);
+      assert.ok(row?.name?.startsWith("Leaky-"), `the new value is the replacement: ${row?.name}`);
+      log(`replaced in user settings by '${row!.name}'`);
       await wb.screenshot("leak-revoked");
     } finally {
+      fs.writeFileSync(cs!.userSettings, userBefore);
       await wb.reset();
       await wb.palette("View: Close All Editors").catch(() => undefined);
       await wb.palette("View: Hide Panel").catch(() => undefined);
