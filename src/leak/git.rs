@@ -386,6 +386,7 @@ fn search_blob(
                 .map(|hit| Found {
                     line: 0,
                     column: 0,
+                    column16: 0,
                     allowed: false,
                     hit,
                 })

@@ -58,6 +58,9 @@ pub struct Finding {
     pub line: u64,
     /// 1-based, in Unicode code points.
     pub column: u64,
+    /// 1-based, in UTF-16 code units (LSP's columns).
+    #[serde(skip)]
+    pub column16: u64,
     /// Byte offsets in the file or blob.
     pub start: u64,
     pub end: u64,
@@ -320,6 +323,7 @@ fn finding(
         abs_path,
         line: found.line,
         column: found.column,
+        column16: found.column16,
         start: found.hit.start as u64,
         end: found.hit.end as u64,
         masked: found.hit.masked,

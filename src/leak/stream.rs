@@ -27,6 +27,9 @@ pub struct Found {
     pub line: u64,
     /// 1-based, in Unicode code points.
     pub column: u64,
+    /// 1-based, in UTF-16 code units: the column an editor's LSP position counts, so that a
+    /// diagnostic is placed without reading the file again.
+    pub column16: u64,
     /// The line carries `elitea-tokens:allow`.
     pub allowed: bool,
 }
@@ -121,6 +124,7 @@ pub fn place_in(bytes: &[u8], hits: Vec<Hit>) -> Vec<Found> {
             Found {
                 line,
                 column: column_of(&bytes[line_start..hit.start]),
+                column16: utf16_column_of(&bytes[line_start..hit.start]),
                 allowed,
                 hit,
             }
@@ -138,8 +142,9 @@ pub fn place_streamed(
     buf.resize(WINDOW, 0);
     let mut out = Vec::with_capacity(hits.len());
     let mut line = 1u64;
-    // Code points since the current line began, up to `pos`.
+    // Code points, and UTF-16 units, since the current line began, up to `pos`.
     let mut points = 0u64;
+    let mut units = 0u64;
     let mut pos = 0u64;
     let mut base = 0u64;
     let mut len = 0usize;
@@ -149,7 +154,7 @@ pub fn place_streamed(
         // Read windows until the one holding the token's first byte, counting as we go.
         while target >= base + len as u64 {
             let from = (pos - base) as usize;
-            count(&buf[from..len], &mut line, &mut points);
+            count(&buf[from..len], &mut line, &mut points, &mut units);
             base += len as u64;
             pos = base;
             len = 0;
@@ -166,7 +171,12 @@ pub fn place_streamed(
             }
         }
         let mut local = (target - base) as usize;
-        count(&buf[(pos - base) as usize..local], &mut line, &mut points);
+        count(
+            &buf[(pos - base) as usize..local],
+            &mut line,
+            &mut points,
+            &mut units,
+        );
         pos = target;
         let mut line_start = memchr::memrchr(b'\n', &buf[..local]).map_or(0, |i| i + 1);
         let mut line_end = memchr::memchr(b'\n', &buf[local..len]).map_or(len, |i| local + i);
@@ -194,6 +204,7 @@ pub fn place_streamed(
         out.push(Found {
             line,
             column: points + 1,
+            column16: units + 1,
             allowed,
             hit,
         });
@@ -201,14 +212,32 @@ pub fn place_streamed(
     Ok(out)
 }
 
-fn count(region: &[u8], line: &mut u64, points: &mut u64) {
+fn count(region: &[u8], line: &mut u64, points: &mut u64, units: &mut u64) {
     match memchr::memrchr(b'\n', region) {
         Some(last) => {
             *line += memchr::memchr_iter(b'\n', region).count() as u64;
             *points = column_of(&region[last + 1..]) - 1;
+            *units = utf16_column_of(&region[last + 1..]) - 1;
         }
-        None => *points += column_of(region) - 1,
+        None => {
+            *points += column_of(region) - 1;
+            *units += utf16_column_of(region) - 1;
+        }
     }
+}
+
+/// The 1-based UTF-16 column after `line_prefix`: a character of four UTF-8 bytes (outside
+/// the Basic Multilingual Plane) is two UTF-16 units, any other one.
+pub fn utf16_column_of(line_prefix: &[u8]) -> u64 {
+    line_prefix
+        .iter()
+        .map(|&b| match b {
+            0x80..=0xBF => 0,
+            0xF0..=0xFF => 2,
+            _ => 1,
+        })
+        .sum::<u64>()
+        + 1
 }
 
 #[cfg(test)]
@@ -216,6 +245,32 @@ mod tests {
     use super::*;
 
     const CREATED: &str = "eyJhbGciOiJIUzUxMiIsInR5cCI6IkpXVCJ9.eyJ1dWlkIjoiMGU1NmQ5MDctZTEzNi00MTRjLTlmYWEtNjdjYTJkM2Y0NmY3IiwiZXhwaXJlcyI6IjIwMjYtMTItMjhUMDQ6MTMifQ.T-FQOqinIPPs8KJ3MCDfedriJ68HMdyLrlIlhoeuGMjrcLTxBc9ctfzTvlEDYAJstExjVYwWuYGg4AMYxV_lvw";
+
+    /// UTF-16 columns: a character outside the BMP is two units, any other one; the same held
+    /// whole and streamed, on the first line and after a newline, past a window's edge.
+    #[test]
+    fn utf16_columns() {
+        let detector = Detector::default();
+        let cancel = AtomicBool::new(false);
+        // "a😀é=" is 4 code points and 5 UTF-16 units.
+        let line = format!("a\u{1F600}\u{e9}={CREATED}\n");
+        let mut text = line.clone().into_bytes();
+        text.extend(std::iter::repeat_n(b'y', WINDOW + 3));
+        text.extend_from_slice(format!("\n\u{1F600}\u{1F600}{CREATED}").as_bytes());
+        let mut buf = Vec::new();
+        let searched = search(&detector, &mut text.as_slice(), &mut buf, &cancel)
+            .unwrap_or_else(|_| panic!("search"));
+        let whole = place_in(&text, searched.hits.clone());
+        let streamed = place_streamed(&mut text.as_slice(), &mut buf, searched.hits).unwrap();
+        assert_eq!(whole, streamed);
+        let at: Vec<_> = whole
+            .iter()
+            .map(|f| (f.line, f.column, f.column16))
+            .collect();
+        assert_eq!(at, [(1, 5, 6), (3, 3, 5)]);
+        assert_eq!(utf16_column_of("".as_bytes()), 1);
+        assert_eq!(utf16_column_of("\u{7ff}\u{ffff}\u{10000}".as_bytes()), 5);
+    }
 
     /// Tokens at every distance from a window's edge are found once, and placed as the whole
     /// content would place them.

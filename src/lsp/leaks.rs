@@ -283,22 +283,20 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
         if !shared && targets.contains(&canon(path)) {
             continue;
         }
-        let Some(text) = crate::fsutil::read_regular(path, crate::fsutil::SETTINGS_READ_LIMIT)
-            .ok()
-            .flatten()
-            .and_then(|(b, _)| String::from_utf8(b).ok())
-        else {
+        // Placed from what the scan read (its line and UTF-16 column): no second read, and a
+        // file of any size gets its diagnostic. A token is ASCII, one unit per byte.
+        let (Ok(line), Ok(column)) = (
+            u32::try_from(f.line.saturating_sub(1)),
+            u32::try_from(f.column16.saturating_sub(1)),
+        ) else {
             continue;
         };
-        let (start, end) = (f.start as usize, f.end as usize);
-        if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
-            continue;
-        }
+        let len = u32::try_from(f.end - f.start).unwrap_or(0);
         let (message, name) = describe(f, rows);
         by_file.entry(path.clone()).or_default().push(Diagnostic {
             range: Range::new(
-                super::documents::position_of(&text, start),
-                super::documents::position_of(&text, end),
+                Position::new(line, column),
+                Position::new(line, column.saturating_add(len)),
             ),
             severity: Some(DiagnosticSeverity::ERROR),
             code: Some(NumberOrString::String(CODE.into())),

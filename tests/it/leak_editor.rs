@@ -623,3 +623,109 @@ async fn the_scan_runs_at_low_priority() {
     // Shutdown stops the scan: the rest of the gigabyte is not read for nothing.
     lsp.client.shutdown_and_exit().await;
 }
+
+/// A diagnostic is placed from the scan's own reading (its line and UTF-16 column), so a file
+/// larger than any the server reads whole (here 20 MB of log) gets its diagnostic too, on the
+/// exact range, with a character outside the BMP before the token counted as two units.
+#[tokio::test]
+async fn a_large_file_gets_its_diagnostic_on_the_exact_range() {
+    let ws = Workspace::new().await;
+    let token = ws.token("00000000-0000-4000-8000-0000000000ee");
+    let log = ws.path.join("logs/app.log");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let filler = "INFO 2026-12-07 request served in 12 ms\n";
+    let lines = (20 << 20) / filler.len();
+    let mut text = filler.repeat(lines);
+    text.push_str(&format!("ERR \u{1F600} auth={token} retry\n"));
+    std::fs::write(&log, &text).unwrap();
+    let lsp = in_process();
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws.path]}))
+        .await
+        .unwrap();
+    wait_published(&lsp, &log, true).await;
+    let d = &last_published(&lsp, &log).unwrap()[0];
+    let start = "ERR \u{1F600} auth=".encode_utf16().count();
+    assert_eq!(
+        d["range"],
+        json!({"start": {"line": lines, "character": start},
+               "end": {"line": lines, "character": start + token.len()}})
+    );
+}
+
+/// A token in a binary file is a leak too: it gets its diagnostic, and "Revoke 'X' and replace
+/// it" revokes and replaces it, then says that the file itself is left for the user to clean
+/// (the value cannot be emptied in place without breaking the file's format).
+#[tokio::test]
+async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
+    use elitea_tokens::lsp_client::{Answer, default_answer};
+    let ws = Workspace::new().await;
+    let answer: Answer = std::sync::Arc::new(|method, params: &Value| {
+        if method == "window/showMessageRequest" {
+            return params["actions"]
+                .as_array()
+                .and_then(|a| a.iter().find(|i| i["action"] == "revoke"))
+                .cloned()
+                .unwrap_or(Value::Null);
+        }
+        default_answer()(method, params)
+    });
+    let lsp = common::lsp::in_process_with(
+        std::sync::Arc::new(elitea_tokens::secrets::MemoryStore::default()),
+        elitea_tokens::clock::system(),
+        answer,
+    );
+    lsp.client
+        .initialize(json!({"workspaceFolders": [ws.path]}))
+        .await
+        .unwrap();
+    lsp.client
+        .execute(
+            "elitea.signIn",
+            json!({"serverUrl": ws.sb.url(), "token": ws.sb.bootstrap_token().expose()}),
+        )
+        .await
+        .unwrap();
+    let made = lsp
+        .client
+        .execute(
+            "elitea.generateToken",
+            json!({"name": "in-a-blob", "expiration": {"measure": "days", "value": 7}}),
+        )
+        .await
+        .unwrap();
+    let value = made["token"].as_str().unwrap();
+    let blob = ws.path.join("cache.bin");
+    let mut bytes = vec![0u8, 0xff, 0xfe, 0x80, 1, 2];
+    bytes.extend_from_slice(value.as_bytes());
+    bytes.extend_from_slice(&[0, 0xc3, 0x28, 9]);
+    std::fs::write(&blob, &bytes).unwrap();
+    tell(&lsp, &[(&blob, 1)]).await;
+    wait_published(&lsp, &blob, true).await;
+    let result = lsp
+        .client
+        .execute(
+            "elitea.revokeLeak",
+            json!({"uri": uri(&blob), "uuid": made["uuid"]}),
+        )
+        .await
+        .unwrap();
+    let message = result["message"].as_str().unwrap();
+    assert!(
+        message.contains("could not be emptied") && message.contains("remove it yourself"),
+        "{message}"
+    );
+    assert!(!message.contains(value), "no value in the message");
+    assert!(
+        !ws.sb
+            .tokens()
+            .iter()
+            .any(|t| t.uuid == made["uuid"].as_str().unwrap()),
+        "revoked"
+    );
+    assert_eq!(
+        std::fs::read(&blob).unwrap(),
+        bytes,
+        "the file left as it was"
+    );
+}
