@@ -28,7 +28,8 @@ data class Confirmation(val message: String, val type: MessageType, val confirm:
  * As for [ExpiryWarnings], LSP4J keeps only the titles of the items: the raw ones come from the
  * [MessageRequestTap] on the server's output ([rawActions], null when the tap saw none, e.g. it
  * stopped on a frame it could not read); without them the request is not a confirmation and
- * goes to LSP4IJ's own balloon, whose answer (a title alone) the server takes as no.
+ * goes to LSP4IJ's own balloon, whose answer (a title alone) the server matches to the item
+ * of that title it offered.
  */
 object Confirmations {
     /** The `action` of the item that does nothing. */
