@@ -655,7 +655,8 @@ async fn a_large_file_gets_its_diagnostic_on_the_exact_range() {
 
 /// A token in a binary file is a leak too: it gets its diagnostic, and "Revoke 'X' and replace
 /// it" revokes and replaces it, then says that the file itself is left for the user to clean
-/// (the value cannot be emptied in place without breaking the file's format).
+/// (the value cannot be emptied in place without breaking the file's format). So for a text
+/// file too large to edit in place, and the message says so.
 #[tokio::test]
 async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
     use elitea_tokens::lsp_client::{Answer, default_answer};
@@ -727,5 +728,43 @@ async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
         std::fs::read(&blob).unwrap(),
         bytes,
         "the file left as it was"
+    );
+
+    // A text file too large to edit in place (a 17 MB log): the same, and the message says why.
+    let made = lsp
+        .client
+        .execute(
+            "elitea.generateToken",
+            json!({"name": "in-a-log", "expiration": {"measure": "days", "value": 7}}),
+        )
+        .await
+        .unwrap();
+    let log = ws.path.join("big.log");
+    let text = format!(
+        "{}auth={}\n",
+        "INFO all good\n".repeat((17 << 20) / 14),
+        made["token"].as_str().unwrap()
+    );
+    std::fs::write(&log, &text).unwrap();
+    tell(&lsp, &[(&log, 1)]).await;
+    wait_published(&lsp, &log, true).await;
+    let result = lsp
+        .client
+        .execute(
+            "elitea.revokeLeak",
+            json!({"uri": uri(&log), "uuid": made["uuid"]}),
+        )
+        .await
+        .unwrap();
+    let message = result["message"].as_str().unwrap();
+    assert!(
+        message.contains("could not be emptied (it is larger than 16 MB)")
+            && message.contains("remove it yourself"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        text,
+        "the log left as it was"
     );
 }

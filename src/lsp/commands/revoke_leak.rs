@@ -110,7 +110,16 @@ fn empty_in_file(path: &Path, uuid: &str) -> Result<()> {
             .flatten()
             .map(|(b, _)| b)
     };
-    let before = read().ok_or_else(|| Error::new(ErrorKind::FileUnreadable, "it cannot be read"))?;
+    let before = read().ok_or_else(|| {
+        // Too large to hold for an edit in place (a log, a dump): say so, not "unreadable".
+        let limit = crate::fsutil::SETTINGS_READ_LIMIT;
+        let reason = if std::fs::metadata(&path).is_ok_and(|m| m.len() > limit) {
+            format!("it is larger than {} MB", limit >> 20)
+        } else {
+            "it cannot be read".to_string()
+        };
+        Error::new(ErrorKind::FileUnreadable, reason)
+    })?;
     let text = String::from_utf8(before.clone())
         .map_err(|_| Error::new(ErrorKind::FileUnreadable, "it is not UTF-8 text"))?;
     let mut out = text.clone();
