@@ -92,17 +92,7 @@ pub(crate) fn open(inner: &Inner, item: TextDocumentItem) -> Option<String> {
     let uri = item.uri.as_str().to_string();
     let path = super::path_of_uri(&uri)?;
     let kind = documents::doc_kind(&path)?;
-    // VSCode's settings files by name; any other JSON only when it holds a key of ours as it is
-    // opened. An editor that syncs every file (LSP4IJ for the leak guard, Neovim's `json`
-    // filetype) then leaves `package.json` and data files alone: no copy kept, no parse per key.
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if kind == DocKind::Json
-        && name != "settings.json"
-        && !name.ends_with(".code-workspace")
-        && !["alitacode.", "eliteacode."]
-            .iter()
-            .any(|k| item.text.contains(k))
-    {
+    if !documents::keeps(kind, &path, &item.text) {
         return None;
     }
     lock(&inner.docs).insert(
@@ -133,9 +123,7 @@ pub(crate) async fn close(inner: &Inner, uri: &Uri) {
     let was_open = lock(&inner.docs).remove(uri.as_str()).is_some();
     // A closed file keeps its leak (a settings file git tracks, or any file): only the
     // document's own findings go.
-    let leaks = super::path_of_uri(uri.as_str())
-        .map(|p| inner.leaks.diagnostics_of(&p))
-        .unwrap_or_default();
+    let leaks = inner.leaks.diagnostics_at(uri);
     if was_open || !leaks.is_empty() {
         inner
             .client

@@ -39,9 +39,7 @@ pub(crate) struct LeakState {
     pending: Mutex<HashSet<PathBuf>>,
     /// A wait for `pending` is on its way.
     pending_timer: AtomicBool,
-    /// Whole scans started, and the one that last finished (or gave up): while they differ a
-    /// whole scan is coming, and changed files wait for it (it may have read them before they
-    /// changed, and would publish that over a newer scan of theirs).
+    /// Whole scans started, and the one that last finished: see `whole_scan_coming`.
     whole_started: AtomicU64,
     whole_done: AtomicU64,
 }
@@ -65,6 +63,19 @@ impl LeakState {
     /// The leak diagnostics of `path`, for the documents module to publish with its own.
     pub(crate) fn diagnostics_of(&self, path: &Path) -> Vec<Diagnostic> {
         lock(&self.published).get(path).cloned().unwrap_or_default()
+    }
+
+    /// The same for a document's `uri`: none for a URI that is no local file.
+    pub(crate) fn diagnostics_at(&self, uri: &Uri) -> Vec<Diagnostic> {
+        super::path_of_uri(uri.as_str())
+            .map(|p| self.diagnostics_of(&p))
+            .unwrap_or_default()
+    }
+
+    /// A whole scan has started and not yet finished: changed files wait for it (it may have
+    /// read them before they changed, and would publish that over a newer scan of theirs).
+    fn whole_scan_coming(&self) -> bool {
+        self.whole_started.load(Ordering::SeqCst) != self.whole_done.load(Ordering::SeqCst)
     }
 
     /// Starts a new scan of the workspace folders, stopping the one before.
@@ -142,7 +153,7 @@ impl LeakState {
     /// Scans the pending files after a short wait, unless a whole scan is coming (it calls
     /// this when done) or a wait is on its way already.
     fn flush_pending(&self) {
-        if self.whole_started.load(Ordering::SeqCst) != self.whole_done.load(Ordering::SeqCst)
+        if self.whole_scan_coming()
             || lock(&self.pending).is_empty()
             || self.pending_timer.swap(true, Ordering::SeqCst)
         {
@@ -156,8 +167,7 @@ impl LeakState {
             tokio::time::sleep(DEBOUNCE).await;
             let leaks = &inner.leaks;
             leaks.pending_timer.store(false, Ordering::SeqCst);
-            if leaks.whole_started.load(Ordering::SeqCst) != leaks.whole_done.load(Ordering::SeqCst)
-            {
+            if leaks.whole_scan_coming() {
                 return;
             }
             let files: Vec<PathBuf> = lock(&leaks.pending).drain().collect();
@@ -314,7 +324,7 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
     // A whole scan replaces what was published; a scan of some files replaces theirs.
     let before: Vec<PathBuf> = {
         let mut published = lock(&inner.leaks.published);
-        match only {
+        let before = match only {
             None => std::mem::take(&mut *published).into_keys().collect(),
             // A path told may be a folder (created, moved in or deleted whole): what was
             // published under it goes too.
@@ -329,9 +339,10 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
                 }
                 gone
             }
-        }
+        };
+        published.extend(by_file.clone());
+        before
     };
-    lock(&inner.leaks.published).extend(by_file.clone());
     let mut paths: Vec<&PathBuf> = by_file.keys().collect();
     paths.extend(before.iter().filter(|p| !by_file.contains_key(*p)));
     for path in paths {
@@ -356,10 +367,7 @@ async fn publish(inner: &Arc<Inner>, report: &leak::Report, only: Option<&[PathB
 
 /// The leak diagnostics of one file published again, when it has any.
 pub(crate) async fn republish(inner: &Inner, uri: &Uri) {
-    let Some(path) = super::path_of_uri(uri.as_str()) else {
-        return;
-    };
-    let diagnostics = inner.leaks.diagnostics_of(&path);
+    let diagnostics = inner.leaks.diagnostics_at(uri);
     if !diagnostics.is_empty() {
         inner
             .client
@@ -406,12 +414,10 @@ pub(crate) async fn code_actions(
     out
 }
 
+/// The two commands of each `tokenLeaked` diagnostic (`code_actions` keeps only those).
 fn commands_of(uri: &Uri, diagnostics: &[Diagnostic]) -> Vec<CodeActionOrCommand> {
     let mut out = vec![];
     for d in diagnostics {
-        if d.code != Some(NumberOrString::String(CODE.into())) {
-            continue;
-        }
         let Some(data) = &d.data else { continue };
         let Some(uuid) = data.get("uuid").and_then(|u| u.as_str()) else {
             continue;

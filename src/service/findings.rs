@@ -21,6 +21,22 @@ pub enum DocKind {
     Xml,
 }
 
+/// The key prefixes of ours in a VSCode settings file: the legacy and today's.
+const JSON_KEY_PREFIXES: [&str; 2] = ["alitacode.", "eliteacode."];
+
+/// Whether an opened document is kept as a settings document: the JetBrains files and VSCode's
+/// (`settings.json`, `*.code-workspace`) by name, any other JSON only when it holds a key of
+/// ours as it is opened. An editor that syncs every file (LSP4IJ for the leak guard, Neovim's
+/// `json` filetype) then leaves `package.json` and data files alone: no copy kept, no parse
+/// per key.
+pub fn keeps(kind: DocKind, path: &Path, text: &str) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    kind == DocKind::Xml
+        || name == "settings.json"
+        || name.ends_with(".code-workspace")
+        || JSON_KEY_PREFIXES.iter().any(|k| text.contains(k))
+}
+
 /// Which documents are ELITEA settings: any `.json` / `.code-workspace` (the keys decide),
 /// and the JetBrains project files.
 pub fn doc_kind(path: &Path) -> Option<DocKind> {
@@ -72,7 +88,7 @@ pub fn sites(kind: DocKind, text: &str) -> Option<Sites> {
     match kind {
         DocKind::Json => {
             let ours: Vec<Site> = settings::locate_json_keys_where(text, |k| {
-                k.starts_with("alitacode.") || k.starts_with("eliteacode.")
+                JSON_KEY_PREFIXES.iter().any(|p| k.starts_with(p))
             })
             .ok()?
             .into_iter()
