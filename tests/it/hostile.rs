@@ -38,14 +38,6 @@ async fn generate(cli: &CliRun, name: &str) -> String {
     out.json()["token"].as_str().unwrap().to_string()
 }
 
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -66,7 +58,7 @@ async fn apply_refuses_what_is_not_a_regular_file() {
     let to_null = dir.path().join("null.json");
     std::os::unix::fs::symlink("/dev/null", &to_null).unwrap();
     let fifo = dir.path().join("fifo.json");
-    mkfifo(&fifo);
+    common::mkfifo(&fifo);
     let folder = dir.path().join("folder.json");
     std::fs::create_dir(&folder).unwrap();
     let before = entries(dir.path());
@@ -110,7 +102,7 @@ async fn a_repository_of_devices_and_fifos_does_not_stop_the_server() {
     std::fs::create_dir_all(repo.path().join(".vscode")).unwrap();
     std::fs::create_dir_all(repo.path().join(".idea")).unwrap();
     std::os::unix::fs::symlink("/dev/zero", repo.path().join(".vscode/settings.json")).unwrap();
-    mkfifo(&repo.path().join(".idea/alita.xml"));
+    common::mkfifo(&repo.path().join(".idea/alita.xml"));
     let user = repo.path().join("user-settings.json");
     std::os::unix::fs::symlink("/dev/zero", &user).unwrap();
     let lsp = spawn(&[], &[], default_answer());

@@ -302,12 +302,7 @@ async fn fifo_device_loop_and_a_sparse_2_gb_file() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let data = tempfile::tempdir().unwrap();
-    let fifo = d.join("pipe");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
-    std::fs::create_dir(d.join("sub")).unwrap();
-    std::os::unix::fs::symlink("..", d.join("sub/loop")).unwrap();
+    common::plant_hostile_entries(d);
     std::os::unix::fs::symlink("sub", d.join("sub/self")).unwrap();
     // 2 GB, nearly all a hole; a token 1.5 GB in, on line 3.
     let value = sb

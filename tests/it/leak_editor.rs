@@ -500,12 +500,7 @@ async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
 async fn fifos_devices_and_loops_told_as_changed_block_nothing() {
     let ws = Workspace::new().await;
     let d = &ws.path;
-    let fifo = d.join("pipe");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-    std::os::unix::fs::symlink("/dev/zero", d.join("zero")).unwrap();
-    std::fs::create_dir(d.join("sub")).unwrap();
-    std::os::unix::fs::symlink("..", d.join("sub/loop")).unwrap();
+    let fifo = common::plant_hostile_entries(d);
     let lsp = in_process();
     lsp.client
         .initialize(json!({"workspaceFolders": [d]}))
@@ -659,18 +654,8 @@ async fn a_large_file_gets_its_diagnostic_on_the_exact_range() {
 /// file too large to edit in place, and the message says so.
 #[tokio::test]
 async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
-    use elitea_tokens::lsp_client::{Answer, default_answer};
     let ws = Workspace::new().await;
-    let answer: Answer = std::sync::Arc::new(|method, params: &Value| {
-        if method == "window/showMessageRequest" {
-            return params["actions"]
-                .as_array()
-                .and_then(|a| a.iter().find(|i| i["action"] == "revoke"))
-                .cloned()
-                .unwrap_or(Value::Null);
-        }
-        default_answer()(method, params)
-    });
+    let (answer, _) = common::lsp::choosing("revoke");
     let lsp = common::lsp::in_process_with(
         std::sync::Arc::new(elitea_tokens::secrets::MemoryStore::default()),
         elitea_tokens::clock::system(),

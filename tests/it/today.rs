@@ -6,13 +6,13 @@
 
 use crate::common;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
 use common::lsp::{in_process, in_process_with, spawn};
 use elitea_tokens::clock::ManualClock;
-use elitea_tokens::lsp_client::{Answer, default_answer};
+use elitea_tokens::lsp_client::default_answer;
 use elitea_tokens::sandbox::{self, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::MemoryStore;
 use elitea_tokens::service::token_values;
@@ -331,9 +331,7 @@ async fn cli_migrate_dry_run_then_run() {
 
     // Hostile: a FIFO is refused at once; a broken file is named and left as it was.
     let fifo = dir.path().join("fifo.json");
-    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
-    // SAFETY: a valid C string and mode.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    common::mkfifo(&fifo);
     let out = cli.run(&["migrate", fifo.to_str().unwrap()], None).await;
     assert_eq!(out.code, 7, "{out:?}");
     assert!(
@@ -553,19 +551,7 @@ async fn a_revoked_token_is_seen_within_a_minute_and_replaced() {
     })
     .await
     .unwrap();
-    let asked: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let seen = asked.clone();
-    let answer: Answer = Arc::new(move |method, params: &Value| {
-        if method == "window/showMessageRequest" {
-            seen.lock().unwrap().push(params.clone());
-            return params["actions"]
-                .as_array()
-                .and_then(|a| a.iter().find(|i| i["action"] == "replace"))
-                .cloned()
-                .unwrap_or(Value::Null);
-        }
-        default_answer()(method, params)
-    });
+    let (answer, asked) = common::lsp::choosing("replace");
     let lsp = in_process_with(Arc::new(MemoryStore::default()), clock.clone(), answer);
     let c = &lsp.client;
     let dir = tempfile::tempdir().unwrap();
@@ -1024,19 +1010,7 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
     let ws = tempfile::tempdir().unwrap();
     let user = ws.path().join("user-settings.json");
     std::fs::write(&user, "{}\n").unwrap();
-    let confirmed: Arc<Mutex<Vec<Value>>> = Arc::default();
-    let seen = confirmed.clone();
-    let answer: Answer = Arc::new(move |method, params: &Value| {
-        if method == "window/showMessageRequest" {
-            seen.lock().unwrap().push(params.clone());
-            return params["actions"]
-                .as_array()
-                .and_then(|a| a.iter().find(|i| i["action"] == "revoke"))
-                .cloned()
-                .unwrap_or(Value::Null);
-        }
-        default_answer()(method, params)
-    });
+    let (answer, confirmed) = common::lsp::choosing("revoke");
     let lsp = spawn(&[], &[], answer);
     let c = &lsp.client;
     // As VSCode and LSP4IJ do: the editor watches files for the server, and LSP4IJ (which

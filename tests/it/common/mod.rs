@@ -4,6 +4,31 @@ use elitea_tokens::api::{Client, ClientConfig, normalize_server_url};
 use elitea_tokens::sandbox::{self, SandboxHandle, SandboxOptions};
 use elitea_tokens::secrets::SecretString;
 
+/// A FIFO at `path`: whatever opens it for reading waits for a writer that never comes.
+#[cfg(unix)]
+pub(crate) fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string and mode.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+        0,
+        "mkfifo {}",
+        path.display()
+    );
+}
+
+/// What a hostile working tree holds beside its files, in `dir`: a FIFO `pipe` (returned), a
+/// link `zero` to `/dev/zero`, and a symlink loop `sub/loop` to `..`.
+#[cfg(unix)]
+pub(crate) fn plant_hostile_entries(dir: &std::path::Path) -> std::path::PathBuf {
+    let fifo = dir.join("pipe");
+    mkfifo(&fifo);
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.join("sub/loop")).unwrap();
+    fifo
+}
+
 pub(crate) async fn sandbox() -> SandboxHandle {
     sandbox::start(SandboxOptions::default())
         .await
@@ -124,6 +149,28 @@ pub(crate) mod lsp {
     use elitea_tokens::lsp_client::{Answer, LspClient, default_answer};
     use elitea_tokens::secrets::{MemoryStore, SecretStore};
     use elitea_tokens::service::ProfileStore;
+
+    /// An editor that answers each question of the server (`window/showMessageRequest`) with
+    /// its item whose `action` is `action`, sent back whole as editors do (`action` and `uuid`
+    /// included), and keeps the questions asked in the list it returns.
+    pub(crate) fn choosing(
+        action: &'static str,
+    ) -> (Answer, Arc<std::sync::Mutex<Vec<serde_json::Value>>>) {
+        let asked: Arc<std::sync::Mutex<Vec<serde_json::Value>>> = Arc::default();
+        let seen = asked.clone();
+        let answer: Answer = Arc::new(move |method, params: &serde_json::Value| {
+            if method == "window/showMessageRequest" {
+                seen.lock().unwrap().push(params.clone());
+                return params["actions"]
+                    .as_array()
+                    .and_then(|a| a.iter().find(|i| i["action"] == action))
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Null);
+            }
+            default_answer()(method, params)
+        });
+        (answer, asked)
+    }
 
     /// The language server in this process, on in-memory pipes.
     pub(crate) struct InProcess {
