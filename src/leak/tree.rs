@@ -37,10 +37,31 @@ pub struct TreeScan {
     pub cancelled: bool,
 }
 
+/// `roots` without the ones another root already covers: the same path twice, or a path
+/// under a folder also given (`scan app app/config.py`, or an editor reporting a new folder and
+/// the file created in it). The walker would read such a file twice and report its token twice.
+/// Compared as written, made absolute: a link is not resolved, as the walk does not follow one.
+fn distinct_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let lexical = |p: &Path| -> PathBuf { cwd.join(p).components().collect() };
+    let keyed: Vec<PathBuf> = roots.iter().map(|r| lexical(r)).collect();
+    let mut out: Vec<PathBuf> = Vec::with_capacity(roots.len());
+    for (i, root) in roots.iter().enumerate() {
+        let covered = keyed.iter().enumerate().any(|(j, other)| {
+            j != i && keyed[i].starts_with(other) && (keyed[i] != *other || j < i)
+        });
+        if !covered {
+            out.push(root.clone());
+        }
+    }
+    out
+}
+
 /// Searches every regular file under `roots` (a root may be a file) on `threads` threads;
 /// `cancel` stops it between reads. A root that does not exist is an error for the caller to
 /// check first; here it is one more skipped path.
 pub fn scan(roots: &[PathBuf], threads: usize, cancel: &AtomicBool) -> TreeScan {
+    let roots = distinct_roots(roots);
     let Some((first, rest)) = roots.split_first() else {
         return TreeScan::default();
     };
@@ -197,4 +218,35 @@ fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
         return Ok(None);
     }
     Ok(Some(file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_root_another_root_covers_is_dropped() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            distinct_roots(&[
+                p("/w/app/config.py"),
+                p("/w/app"),
+                p("/w/app/"),
+                p("/w/other")
+            ]),
+            vec![p("/w/app"), p("/w/other")]
+        );
+        assert_eq!(distinct_roots(&[p("/w/a"), p("/w/./a")]), vec![p("/w/a")]);
+        // A sibling whose name starts like the folder's is not under it.
+        assert_eq!(
+            distinct_roots(&[p("/w/app"), p("/w/app2/x")]),
+            vec![p("/w/app"), p("/w/app2/x")]
+        );
+        // Relative roots are compared as absolute ones.
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(
+            distinct_roots(&[p("src"), cwd.join("src/lib.rs")]),
+            vec![p("src")]
+        );
+    }
 }

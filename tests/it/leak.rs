@@ -289,6 +289,22 @@ async fn finds_every_planted_token_and_no_look_alike() {
     );
     assert_eq!(one.code, 1);
     assert_eq!(one.json()["leaks"].as_array().unwrap().len(), 2);
+    // A path named twice, or inside a folder also named, is read once: the same two.
+    let twice = scan_in(
+        d,
+        data.path(),
+        &[
+            "scan",
+            "--json",
+            "app",
+            "deploy/values.yaml",
+            "./app",
+            "deploy",
+            "deploy/values.yaml",
+        ],
+        &[],
+    );
+    assert_eq!(twice.json()["leaks"], one.json()["leaks"]);
     let clean = scan_in(d, data.path(), &["scan", "lookalikes.txt"], &[]);
     assert_eq!(clean.code, 0, "{clean:?}");
     let missing = scan_in(d, data.path(), &["scan", "no/such/path"], &[]);

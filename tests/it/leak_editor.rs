@@ -166,6 +166,17 @@ async fn changed_files_are_read_on_their_own() {
     std::fs::write(&inside, format!("KEY = '{}'\n", value(6))).unwrap();
     tell(&lsp, &[(&ws_path.join("vendor"), 1)]).await;
     wait_published(&lsp, &inside, true).await;
+    // The folder and the file in it told together, as VSCode does for `mkdir -p` and a write
+    // (the code-server run, 2026-12-08): the file is read once, one diagnostic, one set of fixes.
+    let team = ws_path.join("team");
+    std::fs::create_dir_all(&team).unwrap();
+    let team_file = team.join("elitea.json");
+    std::fs::write(&team_file, format!("{{\"k\": \"{}\"}}\n", value(7))).unwrap();
+    tell(&lsp, &[(&team, 1), (&team_file, 1), (&team_file, 2)]).await;
+    wait_published(&lsp, &team_file, true).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let once = last_published(&lsp, &team_file).unwrap();
+    assert_eq!(once.as_array().unwrap().len(), 1, "one diagnostic: {once}");
     // And deleted whole, told as the folder only: its files' diagnostics go.
     std::fs::remove_dir_all(ws_path.join("vendor")).unwrap();
     tell(&lsp, &[(&ws_path.join("vendor"), 3)]).await;
