@@ -291,10 +291,25 @@ export class Workbench {
       await this.page.keyboard.press("Escape");
       await this.waitQuickInputHidden();
     }
-    await this.focusWorkbench();
-    await this.page.keyboard.press("F1");
-    await this.quickInputBox.waitFor({ state: "visible" });
-    await this.quickInputBox.fill(`>${title}`);
+    // Right after a click on a webview's tab, the webview can take focus back while the palette
+    // opens: the palette goes inert, then hidden, before it takes the text (CI, 2026-12-08).
+    // Open it again rather than wait out fill's 30 s.
+    for (let attempt = 1; ; attempt++) {
+      await this.focusWorkbench();
+      await this.page.keyboard.press("F1");
+      const typed = await this.quickInputBox
+        .waitFor({ state: "visible", timeout: 5_000 })
+        .then(() => this.quickInputBox.fill(`>${title}`, { timeout: 5_000 }))
+        .then(() => true, (e: unknown) => (attempt < 4 ? false : Promise.reject(e)));
+      if (typed) {
+        break;
+      }
+      log(`attempt ${attempt}: the palette did not take '${title}'; again`);
+      if (await this.quickInputVisible()) {
+        await this.page.keyboard.press("Escape");
+      }
+      await this.page.waitForTimeout(300);
+    }
     const rows = this.page.locator(".quick-input-widget .monaco-list-row");
     const index = await waitFor(
       `the palette to offer '${title}'`,
@@ -447,6 +462,22 @@ export class Workbench {
   }
 
   // -- dialogs and notifications
+
+  /** What the workbench shows now (a dialog, the toasts, a quick input), for a failure's message. */
+  async shown(): Promise<string> {
+    const parts: string[] = [];
+    if (await this.dialog.isVisible().catch(() => false)) {
+      parts.push(`dialog: ${((await this.dialog.textContent().catch(() => "")) ?? "").trim()}`);
+    }
+    const toasts = await this.page.locator(".notification-toast").allTextContents().catch(() => []);
+    if (toasts.length) {
+      parts.push(`toasts: ${toasts.map((t) => t.trim()).join(" | ")}`);
+    }
+    if (await this.quickInputVisible().catch(() => false)) {
+      parts.push(`quick input: ${await this.quickInputTitle().catch(() => undefined)}`);
+    }
+    return parts.length ? parts.join("; ") : "no dialog, toast or quick input";
+  }
 
   get dialog(): Locator {
     return this.page.locator(".monaco-dialog-box");

@@ -889,6 +889,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
     fs.mkdirSync(path.dirname(wsFile), { recursive: true });
     fs.writeFileSync(wsFile, `{\n  "eliteacode.authToken": "${masked}"\n}\n`);
     fs.writeFileSync(teamFile, `{\n  "eliteacode.LLMAuthToken": "${value}"\n}\n`);
+    let diskWatch: NodeJS.Timeout | undefined;
     try {
       await openWorkspaceFile(".vscode/settings.json", "eliteacode.authToken");
       await openWorkspaceFile("team/elitea.json", "eliteacode.LLMAuthToken");
@@ -921,9 +922,15 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       // change the open document only (workspace/applyEdit), and leave saving to the user.
       const t0 = Date.now();
       let diskChangedMs = -1;
-      const diskWatch = setInterval(() => {
-        if (diskChangedMs < 0 && !fs.readFileSync(teamFile, "utf8").includes(value)) {
-          diskChangedMs = Date.now() - t0;
+      // Stopped in `finally` too: a failed wait must not leave it reading a file the cleanup
+      // removes (its ENOENT would be reported in place of the wait's own error).
+      diskWatch = setInterval(() => {
+        try {
+          if (diskChangedMs < 0 && !fs.readFileSync(teamFile, "utf8").includes(value)) {
+            diskChangedMs = Date.now() - t0;
+          }
+        } catch {
+          // Gone: the cleanup has run.
         }
       }, 20);
       diskWatch.unref();
@@ -933,7 +940,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
         const v = /"eliteacode\.LLMAuthToken":"([^"]*)"/.exec(t)?.[1];
         return v && v !== value && JWT.test(v) ? v : undefined;
       }, 60_000, 50).catch(async (e) => {
-        throw new Error(`${String(e)}; the buffer holds: ${await wb.editorText("eliteacode.LLMAuthToken")}`);
+        throw new Error(`${String(e)}; the buffer holds: ${await wb.editorText("eliteacode.LLMAuthToken")}; ${await wb.shown()}`);
       });
       const bufferChangedMs = Date.now() - t0;
       assert.ok(!(await wb.editorText("eliteacode.LLMAuthToken")).includes(value), "the old value is gone from the buffer");
@@ -985,6 +992,7 @@ describe("ELITEA Tokens in VSCode", { concurrency: false }, () => {
       assert.equal(claims.uuid, made.uuid, `the buffer holds '${proposed}'`);
       log(`replaced the masked value with '${proposed}' (...${replaced.slice(-4)})`);
     } finally {
+      clearInterval(diskWatch);
       await wb.reset();
       await wb.palette("View: Revert and Close Editor").catch(() => undefined);
       await wb.palette("View: Close All Editors").catch(() => undefined);
