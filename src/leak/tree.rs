@@ -40,11 +40,11 @@ pub struct TreeScan {
 /// `roots` without the ones another root already covers: the same path twice, or a path
 /// under a folder also given (`scan app app/config.py`, or an editor reporting a new folder and
 /// the file created in it). The walker would read such a file twice and report its token twice.
-/// Compared as written, made absolute: a link is not resolved, as the walk does not follow one.
+/// Compared as the report places files (`super::absolute`): `.` and `..` folded, the folders
+/// above resolved; the root itself, if a link, is not, as the walk does not follow it.
 fn distinct_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let lexical = |p: &Path| -> PathBuf { cwd.join(p).components().collect() };
-    let keyed: Vec<PathBuf> = roots.iter().map(|r| lexical(r)).collect();
+    let keyed: Vec<PathBuf> = roots.iter().map(|r| super::absolute(&cwd, r)).collect();
     let mut out: Vec<PathBuf> = Vec::with_capacity(roots.len());
     for (i, root) in roots.iter().enumerate() {
         let covered = keyed.iter().enumerate().any(|(j, other)| {
@@ -236,7 +236,10 @@ mod tests {
             ]),
             vec![p("/w/app"), p("/w/other")]
         );
-        assert_eq!(distinct_roots(&[p("/w/a"), p("/w/./a")]), vec![p("/w/a")]);
+        assert_eq!(
+            distinct_roots(&[p("/w/a"), p("/w/./a"), p("/w/b/../a/x")]),
+            vec![p("/w/a")]
+        );
         // A sibling whose name starts like the folder's is not under it.
         assert_eq!(
             distinct_roots(&[p("/w/app"), p("/w/app2/x")]),

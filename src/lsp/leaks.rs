@@ -223,9 +223,22 @@ async fn in_background<T: Send + 'static>(scan: impl FnOnce() -> T + Send + 'sta
 
 /// This thread at low priority. Linux: nice 10 and the idle I/O class (it reads when no one
 /// else does), per thread (`setpriority` and `ioprio_set` of the thread's id). macOS: the
-/// utility QoS class. Elsewhere (Windows) it keeps its priority: `setpriority` would lower the
-/// whole process.
+/// utility QoS class. Windows: background mode, which lowers the thread's CPU, I/O and memory
+/// priority together (`THREAD_MODE_BACKGROUND_BEGIN`); where that is refused (older Wine), the
+/// lowest CPU priority alone.
 fn lower_priority() {
+    #[cfg(windows)]
+    // SAFETY: the pseudo-handle of this thread, no pointers; a refusal leaves the priority as it
+    // was.
+    unsafe {
+        use windows_sys::Win32::System::Threading::{
+            GetCurrentThread, SetThreadPriority, THREAD_MODE_BACKGROUND_BEGIN,
+            THREAD_PRIORITY_LOWEST,
+        };
+        if SetThreadPriority(GetCurrentThread(), THREAD_MODE_BACKGROUND_BEGIN) == 0 {
+            let _ = SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_LOWEST);
+        }
+    }
     #[cfg(target_os = "macos")]
     // SAFETY: sets this thread's own QoS class; no pointers.
     unsafe {

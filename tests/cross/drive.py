@@ -70,10 +70,10 @@ class Target:
     def cmd(self, *args):
         return [*self.runner, self.binary, *args]
 
-    def run(self, *args, stdin=None, timeout=120):
+    def run(self, *args, stdin=None, timeout=120, cwd=None):
         try:
             return subprocess.run(self.cmd(*args), input=stdin, capture_output=True, text=True,
-                                  env=self.env, timeout=timeout)
+                                  env=self.env, timeout=timeout, cwd=cwd)
         except subprocess.TimeoutExpired as e:
             fail(f"{' '.join(args)} did not finish within {timeout} s: {e.stderr!r}")
 
@@ -236,6 +236,7 @@ class Lsp:
         self.proc = subprocess.Popen(t.cmd("lsp", "--stdio"), stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=t.env)
         self.next_id = 1
+        self.notifications = []
 
     def send(self, msg):
         body = json.dumps(msg).encode()
@@ -265,9 +266,28 @@ class Lsp:
             msg = self.read()
             if msg.get("id") == rid and "method" not in msg:
                 return msg
-            if "id" in msg and "method" in msg:
-                # A request from the server (configuration, progress): answered empty.
-                self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            self.other(msg)
+
+    def other(self, msg):
+        if "id" in msg and "method" in msg:
+            # A request from the server (configuration, progress): answered empty.
+            self.send({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+        elif "method" in msg:
+            self.notifications.append(msg)
+
+    def wait_notification(self, what, pred):
+        """The first notification `pred` accepts, kept or still to come (the timer kills a
+        server that never sends it, and `read` then fails with its stderr)."""
+        seen = 0
+        while True:
+            for msg in self.notifications[seen:]:
+                if pred(msg):
+                    return msg
+            seen = len(self.notifications)
+            msg = self.read()
+            if "id" in msg and "method" not in msg:
+                fail(f"an answer to no request while waiting for {what}")
+            self.other(msg)
 
 
 def lsp_flow(t, sandbox_url, bootstrap, full):
@@ -279,6 +299,12 @@ def lsp_flow(t, sandbox_url, bootstrap, full):
         # lower-cased and its colon escaped; a space in the name, escaped too.
         project = os.path.join(t.home, "My Project")
         os.makedirs(project, exist_ok=True)
+        # A token left in the project's code: the leak guard's scan at start finds it.
+        leaked = os.path.join(project, "app", "config.py")
+        if full:
+            os.makedirs(os.path.dirname(leaked), exist_ok=True)
+            with open(leaked, "w", newline="\n") as f:
+                f.write(f'# ünïcode above the line\nAPI_TOKEN = "{bootstrap}"\n')
         if t.os == "windows":
             folder_uri = f"file:///c%3A/users/{os.path.basename(t.home)}/My%20Project"
         else:
@@ -302,6 +328,23 @@ def lsp_flow(t, sandbox_url, bootstrap, full):
             check(page.get("total", 0) >= 1 and len(page.get("items", [])) >= 1,
                   "LSP elitea.listTokens: the sandbox's tokens")
             check(bootstrap not in json.dumps(r), "LSP list shows no full value")
+            # The leak guard on this OS: the folder's URI made a path, walked, and the file's
+            # diagnostic published on a URI of this OS's path, at the token's place.
+            msg = lsp.wait_notification("tokenLeaked on app/config.py", lambda m: (
+                m["method"] == "textDocument/publishDiagnostics"
+                and m["params"]["uri"].endswith("/app/config.py")
+                and any(d.get("code") == "tokenLeaked" for d in m["params"]["diagnostics"])))
+            uri = msg["params"]["uri"]
+            d = next(d for d in msg["params"]["diagnostics"] if d.get("code") == "tokenLeaked")
+            where = urllib.parse.unquote(urllib.parse.urlparse(uri).path)
+            expected = ("/c:/users/" + os.path.basename(t.home) if t.os == "windows"
+                        else t.home) + "/My Project/app/config.py"
+            check(where.lower() == expected.lower() and d["range"]["start"] == {
+                "line": 1, "character": len('API_TOKEN = "')},
+                f"LSP tokenLeaked published on {uri} at {d['range']['start']}")
+            check(bootstrap not in json.dumps(msg), "tokenLeaked carries no value")
+            check(d["data"]["fingerprint"].startswith("app/config.py:"),
+                  f"its fingerprint uses / on every OS: {d['data']['fingerprint']}")
             # JetBrains settings into the workspace folder: the URI made a path of this OS.
             r = lsp.request("workspace/executeCommand",
                             {"command": "elitea.applySettings",
@@ -321,6 +364,26 @@ def lsp_flow(t, sandbox_url, bootstrap, full):
         timer.cancel()
         if lsp.proc.poll() is None:
             lsp.proc.kill()
+
+
+def scan_flow(t, bootstrap):
+    """`scan` on this OS, in the folder the language server's flow left a token in: found,
+    exit 1, the path relative with /, no value in any output; `--format sarif` too."""
+    project = os.path.join(t.home, "My Project")
+    p = t.run("scan", "--format", "json", cwd=project)
+    check(p.returncode == 1, "scan: exit 1 when a token is found", p)
+    leaks = json.loads(p.stdout).get("leaks", [])
+    check([x.get("path", "").replace("\\", "/") for x in leaks] == ["app/config.py"]
+          and leaks[0].get("line") == 2, f"scan finds the token in app/config.py, line 2", p)
+    check(bootstrap not in p.stdout + p.stderr, "scan prints no value")
+    p = t.run("scan", "--format", "sarif", "app", "app/config.py", cwd=project)
+    results = json.loads(p.stdout)["runs"][0]["results"]
+    check(p.returncode == 1 and len(results) == 1 and bootstrap not in p.stdout,
+          "scan --format sarif: one result for a file named twice, no value", p)
+    clean = t.run("scan", "--format", "json", ".idea", cwd=project)
+    check(clean.returncode == 0 and bootstrap not in clean.stdout,
+          "scan .idea: the JetBrains settings `applySettings` wrote there, outside git, are in place:"
+          " exit 0", clean)
 
 
 def main():
@@ -366,6 +429,7 @@ def main():
     try:
         http_checks(url, bootstrap)
         lsp_flow(t, url, bootstrap, full=True)
+        scan_flow(t, bootstrap)
     finally:
         proc.kill()
         proc.wait()
