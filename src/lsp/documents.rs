@@ -30,8 +30,11 @@ pub struct OpenDoc {
 
 pub type Docs = Arc<Mutex<HashMap<String, OpenDoc>>>;
 
-fn lock(docs: &Docs) -> std::sync::MutexGuard<'_, HashMap<String, OpenDoc>> {
-    docs.lock().unwrap_or_else(|e| e.into_inner())
+/// Open `.json` documents not kept (none of our keys when opened): URI to version.
+pub type Unkept = Arc<Mutex<HashMap<String, i32>>>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The byte offset of an LSP position (UTF-16 columns), clamped to the text.
@@ -93,6 +96,7 @@ pub(crate) fn open(inner: &Inner, item: TextDocumentItem) -> Option<String> {
     let path = super::path_of_uri(&uri)?;
     let kind = documents::doc_kind(&path)?;
     if !documents::keeps(kind, &path, &item.text) {
+        lock(&inner.unkept).insert(uri, item.version);
         return None;
     }
     lock(&inner.docs).insert(
@@ -111,7 +115,12 @@ pub(crate) fn open(inner: &Inner, item: TextDocumentItem) -> Option<String> {
 pub(crate) fn change(inner: &Inner, params: DidChangeTextDocumentParams) -> Option<String> {
     let uri = params.text_document.uri.as_str().to_string();
     let mut docs = lock(&inner.docs);
-    let doc = docs.get_mut(&uri)?;
+    let Some(doc) = docs.get_mut(&uri) else {
+        if let Some(v) = lock(&inner.unkept).get_mut(&uri) {
+            *v = params.text_document.version;
+        }
+        return None;
+    };
     for c in &params.content_changes {
         apply_change(&mut doc.text, c);
     }
@@ -120,6 +129,7 @@ pub(crate) fn change(inner: &Inner, params: DidChangeTextDocumentParams) -> Opti
 }
 
 pub(crate) async fn close(inner: &Inner, uri: &Uri) {
+    lock(&inner.unkept).remove(uri.as_str());
     let was_open = lock(&inner.docs).remove(uri.as_str()).is_some();
     // A closed file keeps its leak (a settings file git tracks, or any file): only the
     // document's own findings go.
@@ -130,6 +140,55 @@ pub(crate) async fn close(inner: &Inner, uri: &Uri) {
             .publish_diagnostics(uri.clone(), leaks, None)
             .await;
     }
+}
+
+/// After a save of a `.json` not kept: when the file now holds one of our keys, it is kept from
+/// here on, with the text just saved (read from disk: the editor sends no text on save) and the
+/// version of its last change. Saved bytes that are no UTF-8 text (another encoding) or past
+/// the settings limit leave it as it was.
+pub(crate) async fn adopt_saved(inner: &Inner, uri: &Uri) {
+    let Some(version) = lock(&inner.unkept).get(uri.as_str()).copied() else {
+        return;
+    };
+    let Some(path) = super::path_of_uri(uri.as_str()) else {
+        return;
+    };
+    let read = path.clone();
+    let text = tokio::task::spawn_blocking(move || {
+        let (bytes, _) =
+            crate::fsutil::read_regular(&read, crate::fsutil::SETTINGS_READ_LIMIT).ok()??;
+        let text = String::from_utf8(bytes).ok()?;
+        // The editor's buffer has no byte order mark; the file on disk may.
+        Some(
+            text.strip_prefix('\u{feff}')
+                .map(str::to_owned)
+                .unwrap_or(text),
+        )
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(text) = text else { return };
+    let Some(kind) = documents::doc_kind(&path) else {
+        return;
+    };
+    if !documents::keeps(kind, &path, &text) {
+        return;
+    }
+    // Still open and not changed since (the editor's next change comes after this save).
+    if lock(&inner.unkept).remove(uri.as_str()) != Some(version) {
+        return;
+    }
+    lock(&inner.docs).insert(
+        uri.as_str().to_string(),
+        OpenDoc {
+            uri: uri.as_str().to_string(),
+            path,
+            kind,
+            text,
+            version,
+        },
+    );
 }
 
 fn severity(s: Severity) -> DiagnosticSeverity {

@@ -83,6 +83,9 @@ pub(crate) struct Inner {
     pub watch_files: AtomicBool,
     /// The ELITEA settings documents the editor has open.
     pub docs: documents::Docs,
+    /// The `.json` documents the editor has open that hold none of our keys: their version
+    /// only, so that a save that gives one our keys can take it in (`documents::adopt_saved`).
+    pub unkept: documents::Unkept,
     /// The leak guard's background scan and what it published.
     pub(crate) leaks: leaks::LeakState,
 }
@@ -415,6 +418,9 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        // A `.json` saved with our keys typed into it since it was opened becomes a settings
+        // document from here on, its text read from the disk it was just saved to.
+        documents::adopt_saved(&self.inner, &params.text_document.uri).await;
         documents::publish(&self.inner, params.text_document.uri.as_str(), true).await;
         // A saved file may hold a token now, or no more. A settings document of ours may also
         // change which files hold tokens in place (the files settings go to): everything is
@@ -564,6 +570,7 @@ where
             command_outcome: AtomicBool::new(false),
             watch_files: AtomicBool::new(false),
             docs: documents::Docs::default(),
+            unkept: documents::Unkept::default(),
             leaks: leaks::LeakState::default(),
         }),
     })

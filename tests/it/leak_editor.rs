@@ -501,6 +501,90 @@ async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
             assert_eq!(last_published(&lsp, &path), None, "{name}: nothing said");
         }
     }
+
+    // package.json, with the masked value typed in, is saved: from the disk it was saved to
+    // (a byte order mark on disk, none in the buffer), it is a settings document from here on.
+    let path = dir.path().join("package.json");
+    std::fs::write(&path, format!("\u{feff}{masked}")).unwrap();
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(&path)}}),
+        )
+        .await
+        .unwrap();
+    let diagnostics = |lsp: &InProcess| {
+        lsp.client
+            .received()
+            .into_iter()
+            .rev()
+            .find(|r| {
+                r.method == "textDocument/publishDiagnostics" && r.params["uri"] == uri(&path)
+            })
+            .map(|r| (r.params["version"].clone(), r.params["diagnostics"].clone()))
+    };
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while diagnostics(&lsp).is_none() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no diagnostics after the save"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (version, d) = diagnostics(&lsp).unwrap();
+    assert_eq!(version, 2, "the version of its last change");
+    assert_eq!(d[0]["code"], "tokenMasked");
+    assert_eq!(
+        d[0]["range"]["start"],
+        json!({"line": 0, "character": 26}),
+        "{d}"
+    );
+    // Its changes are followed from the text saved: one space before the value moves it.
+    lsp.client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri(&path), "version": 3}, "contentChanges": [{
+                "range": {"start": {"line": 0, "character": 1}, "end": {"line": 0, "character": 1}},
+                "text": " "}]}),
+        )
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (version, d) = diagnostics(&lsp).unwrap();
+        if version == 3 {
+            assert_eq!(
+                d[0]["range"]["start"],
+                json!({"line": 0, "character": 27}),
+                "{d}"
+            );
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no diagnostics of version 3"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A save whose file on disk is no text (another encoding) takes nothing in.
+    let other = dir.path().join("other.json");
+    lsp.client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri(&other), "languageId": "json", "version": 1, "text": "{}"}}),
+        )
+        .await
+        .unwrap();
+    std::fs::write(&other, b"{\"eliteacode.authToken\": \"\xff\xfe...ab12\"}").unwrap();
+    lsp.client
+        .notify(
+            "textDocument/didSave",
+            json!({"textDocument": {"uri": uri(&other)}}),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(last_published(&lsp, &other), None, "not taken in");
 }
 
 /// Hostile paths told as changed, and a forged `tokenLeaked` on a FIFO: nothing is opened that
