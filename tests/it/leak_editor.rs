@@ -506,13 +506,7 @@ async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
     // (a byte order mark on disk, none in the buffer), it is a settings document from here on.
     let path = dir.path().join("package.json");
     std::fs::write(&path, format!("\u{feff}{masked}")).unwrap();
-    lsp.client
-        .notify(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": uri(&path)}}),
-        )
-        .await
-        .unwrap();
+    saved(&lsp, &path).await;
     let diagnostics = |lsp: &InProcess| {
         lsp.client
             .received()
@@ -576,13 +570,7 @@ async fn only_settings_json_is_kept_of_the_json_an_editor_syncs() {
         .await
         .unwrap();
     std::fs::write(&other, b"{\"eliteacode.authToken\": \"\xff\xfe...ab12\"}").unwrap();
-    lsp.client
-        .notify(
-            "textDocument/didSave",
-            json!({"textDocument": {"uri": uri(&other)}}),
-        )
-        .await
-        .unwrap();
+    saved(&lsp, &other).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(last_published(&lsp, &other), None, "not taken in");
 }
