@@ -42,19 +42,32 @@ pub struct TreeScan {
 /// the file created in it). The walker would read such a file twice and report its token twice.
 /// Compared as the report places files (`super::absolute`): `.` and `..` folded, the folders
 /// above resolved; the root itself, if a link, is not, as the walk does not follow it.
+/// Sorted, not compared pairwise: an editor's burst (a `git checkout`) can tell thousands.
 fn distinct_roots(roots: &[PathBuf]) -> Vec<PathBuf> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let keyed: Vec<PathBuf> = roots.iter().map(|r| super::absolute(&cwd, r)).collect();
-    let mut out: Vec<PathBuf> = Vec::with_capacity(roots.len());
-    for (i, root) in roots.iter().enumerate() {
-        let covered = keyed.iter().enumerate().any(|(j, other)| {
-            j != i && keyed[i].starts_with(other) && (keyed[i] != *other || j < i)
-        });
-        if !covered {
-            out.push(root.clone());
+    let mut keyed: Vec<(PathBuf, usize)> = roots
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (super::absolute(&cwd, r), i))
+        .collect();
+    // Paths order by component, so a folder comes right before everything under it (and of
+    // the same path twice, the first given comes first).
+    keyed.sort_unstable();
+    let mut keep = vec![false; roots.len()];
+    let mut last: Option<&PathBuf> = None;
+    for (path, i) in &keyed {
+        if last.is_some_and(|l| path.starts_with(l)) {
+            continue;
         }
+        keep[*i] = true;
+        last = Some(path);
     }
-    out
+    roots
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(r, _)| r.clone())
+        .collect()
 }
 
 /// Searches every regular file under `roots` (a root may be a file) on `threads` threads;

@@ -157,13 +157,12 @@ pub(crate) async fn adopt_saved(inner: &Inner, uri: &Uri) {
     let text = tokio::task::spawn_blocking(move || {
         let (bytes, _) =
             crate::fsutil::read_regular(&read, crate::fsutil::SETTINGS_READ_LIMIT).ok()??;
-        let text = String::from_utf8(bytes).ok()?;
+        let mut text = String::from_utf8(bytes).ok()?;
         // The editor's buffer has no byte order mark; the file on disk may.
-        Some(
-            text.strip_prefix('\u{feff}')
-                .map(str::to_owned)
-                .unwrap_or(text),
-        )
+        if text.starts_with(crate::settings::BOM) {
+            text.drain(..crate::settings::BOM.len());
+        }
+        Some(text)
     })
     .await
     .ok()
