@@ -285,14 +285,7 @@ async fn allow_here_as_a_comment_in_the_files_language() {
         let path = ws_path.join(rel);
         wait_published(&lsp, &path, true).await;
         let d = last_published(&lsp, &path).unwrap()[0].clone();
-        let actions = lsp
-            .client
-            .request(
-                "textDocument/codeAction",
-                json!({"textDocument": {"uri": uri(&path)}, "range": d["range"], "context": {"diagnostics": [d]}}),
-            )
-            .await
-            .unwrap();
+        let actions = common::lsp::fixes(&lsp.client, &uri(&path), std::slice::from_ref(&d)).await;
         let by_comment: Vec<&Value> = actions
             .as_array()
             .unwrap()
@@ -609,15 +602,10 @@ async fn fifos_devices_and_loops_told_as_changed_block_nothing() {
     });
     let actions = tokio::time::timeout(
         Duration::from_secs(10),
-        lsp.client.request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri(&fifo)}, "range": forged["range"],
-                   "context": {"diagnostics": [forged]}}),
-        ),
+        common::lsp::fixes(&lsp.client, &uri(&fifo), &[forged]),
     )
     .await
-    .expect("the server answers: the FIFO is never opened")
-    .unwrap();
+    .expect("the server answers: the FIFO is never opened");
     assert!(
         actions
             .as_array()
@@ -755,42 +743,17 @@ async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
         )
         .await
         .unwrap();
-    let made = lsp
-        .client
-        .execute(
-            "elitea.generateToken",
-            json!({"name": "in-a-blob", "expiration": {"measure": "days", "value": 7}}),
-        )
-        .await
-        .unwrap();
-    let value = made["token"].as_str().unwrap();
     let blob = ws.path.join("cache.bin");
-    let mut bytes = vec![0u8, 0xff, 0xfe, 0x80, 1, 2];
-    bytes.extend_from_slice(value.as_bytes());
-    bytes.extend_from_slice(&[0, 0xc3, 0x28, 9]);
-    std::fs::write(&blob, &bytes).unwrap();
-    tell(&lsp, &[(&blob, 1)]).await;
-    wait_published(&lsp, &blob, true).await;
-    let result = lsp
-        .client
-        .execute(
-            "elitea.revokeLeak",
-            json!({"uri": uri(&blob), "uuid": made["uuid"]}),
-        )
-        .await
-        .unwrap();
-    let message = result["message"].as_str().unwrap();
+    let (bytes, message) = plant_and_revoke(&lsp, &ws, "in-a-blob", &blob, |value| {
+        let mut bytes = vec![0u8, 0xff, 0xfe, 0x80, 1, 2];
+        bytes.extend_from_slice(value.as_bytes());
+        bytes.extend_from_slice(&[0, 0xc3, 0x28, 9]);
+        bytes
+    })
+    .await;
     assert!(
         message.contains("could not be emptied") && message.contains("remove it yourself"),
         "{message}"
-    );
-    assert!(!message.contains(value), "no value in the message");
-    assert!(
-        !ws.sb
-            .tokens()
-            .iter()
-            .any(|t| t.uuid == made["uuid"].as_str().unwrap()),
-        "revoked"
     );
     assert_eq!(
         std::fs::read(&blob).unwrap(),
@@ -799,40 +762,62 @@ async fn a_token_in_a_binary_file_is_revoked_and_the_file_left_to_the_user() {
     );
 
     // A text file too large to edit in place (a 17 MB log): the same, and the message says why.
-    let made = lsp
-        .client
-        .execute(
-            "elitea.generateToken",
-            json!({"name": "in-a-log", "expiration": {"measure": "days", "value": 7}}),
-        )
-        .await
-        .unwrap();
     let log = ws.path.join("big.log");
-    let text = format!(
-        "{}auth={}\n",
-        "INFO all good\n".repeat((17 << 20) / 14),
-        made["token"].as_str().unwrap()
-    );
-    std::fs::write(&log, &text).unwrap();
-    tell(&lsp, &[(&log, 1)]).await;
-    wait_published(&lsp, &log, true).await;
-    let result = lsp
-        .client
-        .execute(
-            "elitea.revokeLeak",
-            json!({"uri": uri(&log), "uuid": made["uuid"]}),
+    let (text, message) = plant_and_revoke(&lsp, &ws, "in-a-log", &log, |value| {
+        format!(
+            "{}auth={value}\n",
+            "INFO all good\n".repeat((17 << 20) / 14)
         )
-        .await
-        .unwrap();
-    let message = result["message"].as_str().unwrap();
+        .into_bytes()
+    })
+    .await;
     assert!(
         message.contains("could not be emptied (it is larger than 16 MB)")
             && message.contains("remove it yourself"),
         "{message}"
     );
-    assert_eq!(
-        std::fs::read_to_string(&log).unwrap(),
-        text,
-        "the log left as it was"
+    assert_eq!(std::fs::read(&log).unwrap(), text, "the log left as it was");
+}
+
+/// A new 7-day token written into `file` by `content`, told as created, found, and revoked with
+/// the fix; it is gone from the server and its value is not in the fix's message. The bytes
+/// written, and the message.
+async fn plant_and_revoke(
+    lsp: &InProcess,
+    ws: &Workspace,
+    name: &str,
+    file: &Path,
+    content: impl FnOnce(&str) -> Vec<u8>,
+) -> (Vec<u8>, String) {
+    let made = lsp
+        .client
+        .execute(
+            "elitea.generateToken",
+            json!({"name": name, "expiration": {"measure": "days", "value": 7}}),
+        )
+        .await
+        .unwrap();
+    let value = made["token"].as_str().unwrap();
+    let bytes = content(value);
+    std::fs::write(file, &bytes).unwrap();
+    tell(lsp, &[(file, 1)]).await;
+    wait_published(lsp, file, true).await;
+    let result = lsp
+        .client
+        .execute(
+            "elitea.revokeLeak",
+            json!({"uri": uri(file), "uuid": made["uuid"]}),
+        )
+        .await
+        .unwrap();
+    let message = result["message"].as_str().unwrap().to_string();
+    assert!(!message.contains(value), "no value in the message");
+    assert!(
+        !ws.sb
+            .tokens()
+            .iter()
+            .any(|t| t.uuid == made["uuid"].as_str().unwrap()),
+        "revoked"
     );
+    (bytes, message)
 }

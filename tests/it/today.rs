@@ -79,14 +79,7 @@ async fn fix_titled(
     diagnostics: &[Value],
     title: &str,
 ) -> Value {
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"],
-                   "context": {"diagnostics": diagnostics}}),
-        )
-        .await
-        .unwrap();
+    let actions = common::lsp::fixes(c, uri, diagnostics).await;
     actions
         .as_array()
         .unwrap()
@@ -412,14 +405,7 @@ async fn settings_legacy_diagnostic_and_its_fix() {
     let diags = got.params["diagnostics"].as_array().unwrap().clone();
     assert_eq!(diags.len(), 1, "{diags:?}");
     assert_eq!(diags[0]["code"], "settingsLegacy");
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": xml_uri}, "range": diags[0]["range"],
-                   "context": {"diagnostics": diags}}),
-        )
-        .await
-        .unwrap();
+    let actions = common::lsp::fixes(c, &xml_uri, &diags).await;
     let command = actions
         .as_array()
         .unwrap()
@@ -1104,13 +1090,7 @@ async fn leaked_tokens_in_the_workspace_are_found_revoked_and_allowed() {
         "the user settings are in place"
     );
 
-    let actions = c
-        .request(
-            "textDocument/codeAction",
-            json!({"textDocument": {"uri": config_uri}, "range": d["range"], "context": {"diagnostics": [d]}}),
-        )
-        .await
-        .unwrap();
+    let actions = common::lsp::fixes(c, &config_uri, std::slice::from_ref(&d)).await;
     let titles: Vec<&str> = actions
         .as_array()
         .unwrap()

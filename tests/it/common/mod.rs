@@ -150,6 +150,23 @@ pub(crate) mod lsp {
     use elitea_tokens::secrets::{MemoryStore, SecretStore};
     use elitea_tokens::service::ProfileStore;
 
+    /// The server's code actions for `diagnostics` of `uri`, asked as an editor asks for the
+    /// fixes of the first one: its range, and the diagnostics sent back whole.
+    pub(crate) async fn fixes(
+        client: &LspClient,
+        uri: &str,
+        diagnostics: &[serde_json::Value],
+    ) -> serde_json::Value {
+        client
+            .request(
+                "textDocument/codeAction",
+                serde_json::json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"],
+                                   "context": {"diagnostics": diagnostics}}),
+            )
+            .await
+            .unwrap()
+    }
+
     /// An editor that answers each question of the server (`window/showMessageRequest`) with
     /// its item whose `action` is `action`, sent back whole as editors do (`action` and `uuid`
     /// included), and keeps the questions asked in the list it returns.
